@@ -1,0 +1,37 @@
+"""One interface for every provider: ``start() -> ServerInfo`` and ``stop()``."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from framework.profiles import Profile
+from framework.server import ServerInfo
+
+
+class Provider(Protocol):
+    """Provisions a PostgreSQL server for a session."""
+
+    name: str
+
+    def start(self) -> ServerInfo:
+        """Start (or find) the server and return it once it answers queries."""
+        ...
+
+    def stop(self) -> None:
+        """Release what :meth:`start` created; safe to call more than once."""
+        ...
+
+
+def make_provider(profile: Profile) -> Provider:
+    """The provider a profile names."""
+    if profile.provider == "container":
+        from containers.docker_provider import ContainerProvider
+
+        return ContainerProvider(profile)
+    if profile.provider == "external":
+        from containers.external import ExternalProvider
+
+        return ExternalProvider(profile)
+    from containers.native import NativeProvider
+
+    return NativeProvider(profile)

@@ -1,0 +1,297 @@
+"""The container provider: a tuned PostgreSQL started through testcontainers for the session."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import socket
+import subprocess
+from typing import Any
+
+from testcontainers.core.config import testcontainers_config
+from testcontainers.core.container import DockerContainer
+
+from containers import reaper
+from containers.ownership import REUSE_LABEL, Owner, sweep_orphans
+from containers.readiness import verify_settings, wait_until_ready
+from framework.profiles import Profile
+from framework.server import ServerInfo
+
+PG_PORT = 5432
+PGDATA = "/var/lib/postgresql/data"
+LOG_LINES = 40
+
+
+class DockerUnavailableError(RuntimeError):
+    """No Docker engine answers."""
+
+
+class ImageUnavailableError(RuntimeError):
+    """None of the profile's images is present or can be pulled."""
+
+
+def docker_client(timeout: float = 5.0) -> Any:
+    """A client for a reachable engine, or ``DockerUnavailableError`` naming the fixes."""
+    from docker.errors import DockerException
+
+    import docker
+
+    try:
+        client = docker.from_env(timeout=timeout)
+        client.ping()
+    except DockerException as exc:
+        raise DockerUnavailableError(
+            f"Docker is not reachable ({exc}). Ways out: start Docker (e.g. `dockerd &` or "
+            "`systemctl start docker`); or use a server of your own with `--db-profile local` "
+            "(TEST_DATABASE_URL); or local PostgreSQL binaries with `--db-profile native`."
+        ) from None
+    return client
+
+
+def port_is_free(port: int) -> bool:
+    """Whether ``port`` can be bound on all interfaces of this host right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
+    """The first candidate present locally, else the first that can be pulled."""
+    from docker.errors import DockerException, ImageNotFound
+
+    for name in candidates:
+        try:
+            client.images.get(name)
+            return name
+        except ImageNotFound:
+            continue
+    failures = []
+    for name in candidates:
+        try:
+            client.images.pull(name)
+            return name
+        except DockerException as exc:
+            failures.append(f"{name}: {str(exc).splitlines()[0][:160]}")
+    raise ImageUnavailableError(
+        "none of the profile's images is present or can be pulled ("
+        + "; ".join(failures)
+        + "). Build the tuned image locally with `pgtdd image build` "
+        "(`--offline` on hosts with no registry), or list an image you have in the profile."
+    )
+
+
+def server_command(profile: Profile) -> list[str]:
+    """``postgres -c name=value ...`` for the profile's server settings."""
+    command = ["postgres"]
+    for name, value in profile.server_settings.items():
+        command += ["-c", f"{name}={value}"]
+    return command
+
+
+def reuse_key(image_id: str, profile: Profile) -> str:
+    """Hash of everything that makes a reusable container what it is."""
+    material = json.dumps(
+        [
+            image_id,
+            server_command(profile),
+            profile.user,
+            profile.password,
+            profile.database,
+            profile.tmpfs,
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:12]
+
+
+class ContainerProvider:
+    """Starts (or reuses) a PostgreSQL container and removes it at :meth:`stop`."""
+
+    name = "container"
+
+    def __init__(self, profile: Profile, owner: Owner | None = None) -> None:
+        self.profile = profile
+        self.owner = owner or Owner.current()
+        self.container: DockerContainer | None = None
+        self.notes: list[str] = []
+        self._reaper: subprocess.Popen[bytes] | None = None
+        self._keep = False
+
+    def start(self) -> ServerInfo:
+        """Start the container, wait until it answers, verify its settings."""
+        client = docker_client()
+        swept = sweep_orphans(client)
+        if swept:
+            self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
+        image = choose_image(client, self.profile.image)
+        if self.profile.reuse:
+            key = reuse_key(client.images.get(image).id, self.profile)
+            existing = self._find_reusable(client, key)
+            if existing is not None:
+                return existing
+            container = self._build(image, reuse_key=key)
+        else:
+            container = self._build(image)
+        self.container = container
+        try:
+            self._start_container(container)
+            if not self.profile.reuse:
+                self._reaper = reaper.spawn(
+                    self.owner.pid, self.owner.started, container.get_container_id()
+                )
+            return self._ready(container, image)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _build(self, image: str, reuse_key: str | None = None) -> DockerContainer:
+        profile = self.profile
+        labels = self.owner.labels(profile.name)
+        if reuse_key is not None:
+            labels[REUSE_LABEL] = reuse_key
+        container = (
+            DockerContainer(image)
+            .with_env("POSTGRES_USER", profile.user)
+            .with_env("POSTGRES_PASSWORD", profile.password)
+            .with_env("POSTGRES_DB", profile.database)
+            .with_command(server_command(profile))
+            .with_kwargs(labels=labels)
+        )
+        if reuse_key is not None:
+            container.with_name(f"pgtdd-reuse-{reuse_key}")
+        if profile.tmpfs:
+            container.with_tmpfs_mount(PGDATA)
+        host_port = profile.host_port
+        if host_port and port_is_free(host_port):
+            container.with_bind_ports(PG_PORT, host_port)
+        else:
+            if host_port:
+                self.notes.append(f"port {host_port} is taken: using an ephemeral port")
+            container.with_exposed_ports(PG_PORT)
+        return container
+
+    def _start_container(self, container: DockerContainer) -> None:
+        # Ryuk needs its image from a registry; when it is not here, our own labels, the
+        # start-up sweep and the reaper watchdog do its job.
+        previous = testcontainers_config.ryuk_disabled
+        testcontainers_config.ryuk_disabled = previous or not _ryuk_image_present()
+        try:
+            container.start()
+        except Exception as exc:
+            if "port is already allocated" not in str(exc) or not self.profile.host_port:
+                raise
+            # Lost a race for the fixed port: fall back to an ephemeral one.
+            self.notes.append(f"port {self.profile.host_port} was taken: using an ephemeral port")
+            with contextlib.suppress(Exception):
+                container.stop()
+            container.ports = {}
+            container.with_exposed_ports(PG_PORT)
+            container.start()
+        finally:
+            testcontainers_config.ryuk_disabled = previous
+
+    def _ready(self, container: DockerContainer, image: str) -> ServerInfo:
+        profile = self.profile
+        server = ServerInfo(
+            host=container.get_container_host_ip(),
+            port=int(container.get_exposed_port(PG_PORT)),
+            user=profile.user,
+            password=profile.password,
+            database=profile.database,
+            provider=self.name,
+            profile=profile.name,
+            image=image,
+            container_id=container.get_container_id(),
+        )
+
+        def logs() -> str:
+            return _tail_logs(container)
+
+        version = wait_until_ready(
+            server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs
+        )
+        settings = verify_settings(server, profile.server_settings)
+        return _finish(server, version, settings, self.notes)
+
+    def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:
+        from docker.errors import NotFound
+
+        try:
+            found = client.containers.get(f"pgtdd-reuse-{key}")
+        except NotFound:
+            return None
+        if found.status != "running" or found.labels.get(REUSE_LABEL) != key:
+            found.remove(force=True, v=True)
+            return None
+        bindings = found.attrs["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp") or []
+        if not bindings:
+            found.remove(force=True, v=True)
+            return None
+        self._keep = True
+        self.notes.append(f"reused container {found.short_id}")
+        probe = DockerContainer(found.image.tags[0] if found.image.tags else found.image.id)
+        probe._container = found
+        host = probe.get_container_host_ip()
+        port = int(probe._get_exposed_port(PG_PORT))
+        profile = self.profile
+        server = ServerInfo(
+            host=host,
+            port=port,
+            user=profile.user,
+            password=profile.password,
+            database=profile.database,
+            provider=self.name,
+            profile=profile.name,
+            image=found.image.tags[0] if found.image.tags else found.image.short_id,
+            container_id=found.id,
+        )
+        version = wait_until_ready(
+            server,
+            profile.retry,
+            connect_timeout=profile.timeouts.connect,
+            logs=lambda: found.logs(tail=LOG_LINES).decode(errors="replace"),
+        )
+        settings = verify_settings(server, profile.server_settings)
+        return _finish(server, version, settings, self.notes)
+
+    def stop(self) -> None:
+        """Remove the container (a reused one is left running) and end the watchdog."""
+        if self.container is not None and not self.profile.reuse:
+            with contextlib.suppress(Exception):
+                self.container.stop()
+        self.container = None
+        if self._reaper is not None:
+            self._reaper.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._reaper.wait(timeout=5)
+            self._reaper = None
+
+
+def _finish(
+    server: ServerInfo, version: str, settings: dict[str, str], notes: list[str]
+) -> ServerInfo:
+    from dataclasses import replace
+
+    return replace(server, version=version, settings=settings, notes=tuple(notes))
+
+
+def _tail_logs(container: DockerContainer) -> str:
+    try:
+        wrapped = container.get_wrapped_container()
+        return bytes(wrapped.logs(tail=LOG_LINES)).decode(errors="replace")
+    except Exception as exc:
+        return f"(logs unavailable: {exc})"
+
+
+def _ryuk_image_present() -> bool:
+    from docker.errors import DockerException
+
+    try:
+        docker_client().images.get(testcontainers_config.ryuk_image)
+    except (DockerException, DockerUnavailableError):
+        return False
+    return True

@@ -1,0 +1,83 @@
+"""Who owns a container: labels written at start, and the sweep of containers whose owner died."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+OWNER_LABEL = "org.pgtdd.owner"
+SESSION_LABEL = "org.pgtdd.session"
+PID_LABEL = "org.pgtdd.pid"
+STARTED_LABEL = "org.pgtdd.pid-started"
+HOST_LABEL = "org.pgtdd.host"
+REUSE_LABEL = "org.pgtdd.reuse"
+PROFILE_LABEL = "org.pgtdd.profile"
+OWNER = "pgtdd"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """This process, as recorded on the containers it starts."""
+
+    session: str
+    pid: int
+    started: str
+    host: str
+
+    @classmethod
+    def current(cls) -> Owner:
+        """The running process (pid plus its start time, so a reused pid is not mistaken)."""
+        pid = os.getpid()
+        return cls(uuid.uuid4().hex[:12], pid, _started(pid), socket.gethostname())
+
+    def labels(self, profile: str) -> dict[str, str]:
+        """Labels that identify this session's containers."""
+        return {
+            OWNER_LABEL: OWNER,
+            SESSION_LABEL: self.session,
+            PID_LABEL: str(self.pid),
+            STARTED_LABEL: self.started,
+            HOST_LABEL: self.host,
+            PROFILE_LABEL: profile,
+        }
+
+
+def _started(pid: int) -> str:
+    try:
+        return f"{psutil.Process(pid).create_time():.2f}"
+    except psutil.Error:
+        return ""
+
+
+def owner_alive(labels: dict[str, str]) -> bool:
+    """Whether the process that started a container still runs (unknown hosts count as alive)."""
+    if labels.get(HOST_LABEL) != socket.gethostname():
+        return True
+    try:
+        pid = int(labels.get(PID_LABEL, ""))
+    except ValueError:
+        return True
+    return psutil.pid_exists(pid) and _started(pid) == labels.get(STARTED_LABEL)
+
+
+def sweep_orphans(client: Any) -> list[str]:
+    """Remove this host's pgtdd containers whose owning process is gone; return their ids.
+
+    Reused containers and containers of live sessions (or of other hosts) are never touched.
+    """
+    removed = []
+    for container in client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}):
+        labels = container.labels or {}
+        if REUSE_LABEL in labels or owner_alive(labels):
+            continue
+        try:
+            container.remove(force=True, v=True)
+        except Exception:  # already gone, or being removed by its own session
+            continue
+        removed.append(container.short_id)
+    return removed

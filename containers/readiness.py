@@ -1,0 +1,107 @@
+"""Readiness: a real connection and ``SELECT 1``, retried under the profile's policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import psycopg
+
+from containers.retry import retrying
+from framework.profiles import RetryPolicy
+from framework.redact import redact
+from framework.server import ServerInfo
+
+_BOOL_WORDS = {"true": "on", "yes": "on", "1": "on", "false": "off", "no": "off", "0": "off"}
+
+
+class ServerStartError(RuntimeError):
+    """The server did not become ready; the message carries the cause and the server's log."""
+
+
+class SettingsNotAppliedError(ServerStartError):
+    """The server runs, but some profile settings did not take effect."""
+
+
+def wait_until_ready(
+    server: ServerInfo,
+    policy: RetryPolicy,
+    *,
+    connect_timeout: float,
+    logs: Callable[[], str] | None = None,
+) -> str:
+    """Poll until a real connection runs ``SELECT 1``; return ``server_version``.
+
+    Transient faults are retried until ``policy.deadline``; a permanent one (wrong password,
+    unknown database) stops at once. The raised error names the cause and ends with the
+    server's last log lines when ``logs`` is given.
+    """
+
+    def attempt() -> str:
+        timeout = max(1, round(connect_timeout))
+        with psycopg.connect(server.url, connect_timeout=timeout, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+            row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else ""
+
+    try:
+        return retrying(policy)(attempt)
+    except psycopg.Error as exc:
+        raise ServerStartError(_failure(server, exc, policy, logs)) from exc
+    except OSError as exc:
+        raise ServerStartError(_failure(server, exc, policy, logs)) from exc
+
+
+def _failure(
+    server: ServerInfo, exc: BaseException, policy: RetryPolicy, logs: Callable[[], str] | None
+) -> str:
+    cause = redact(str(exc).strip(), server.password)
+    message = f"PostgreSQL at {server.safe_url} is not usable: {cause}"
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate == "28P01":
+        message += (
+            f"\nThe password for user {server.user!r} was rejected: check the profile's password."
+        )
+    elif sqlstate == "3D000":
+        message += f"\nDatabase {server.database!r} does not exist: check the profile's database."
+    elif sqlstate == "28000":
+        message += f"\nRole {server.user!r} was refused: check the profile's user."
+    else:
+        message += f"\n(retried transient faults for up to {policy.deadline:g}s: retry.deadline)"
+    if logs is not None:
+        tail = redact(logs(), server.password).strip()
+        message += "\n--- server log (last lines) ---\n" + (tail or "(empty)")
+    return message
+
+
+def normalise(value: str) -> str:
+    """Canonical text of a setting value for comparison (``true``/``on``, case)."""
+    text = value.strip().strip("'\"").lower()
+    return _BOOL_WORDS.get(text, text)
+
+
+def read_settings(server: ServerInfo, names: list[str]) -> dict[str, str]:
+    """``SHOW`` each setting on the server; return name -> reported value."""
+    if not names:
+        return {}
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", (names,)
+        ).fetchall()
+    return {str(name): str(value) for name, value in rows}
+
+
+def verify_settings(server: ServerInfo, expected: Mapping[str, str]) -> dict[str, str]:
+    """Check every expected setting took effect; raise naming those that did not."""
+    actual = read_settings(server, list(expected))
+    wrong = {
+        name: f"{actual.get(name)!r} (profile says {want!r})"
+        for name, want in expected.items()
+        if normalise(actual.get(name, "")) != normalise(want)
+    }
+    if wrong:
+        details = "; ".join(f"{name} = {value}" for name, value in wrong.items())
+        raise SettingsNotAppliedError(
+            f"server at {server.safe_url} runs, but these profile settings did not take effect: "
+            f"{details}. Fix the profile's server_settings (units as SHOW prints them, e.g. 128MB)."
+        )
+    return actual

@@ -1,0 +1,52 @@
+"""A detached watchdog that removes a session's container when the pytest process dies.
+
+Started by the container provider when Ryuk is not available; survives ``kill -9`` of pytest
+because it runs in its own session. Usage: ``python -m containers.reaper PID STARTED CONTAINER``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import psutil
+
+POLL_SECONDS = 0.5
+
+
+def spawn(pid: int, started: str, container_id: str) -> subprocess.Popen[bytes]:
+    """Start the watchdog for ``container_id``, owned by process ``pid``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "containers.reaper", str(pid), started, container_id],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        return f"{psutil.Process(pid).create_time():.2f}" == started
+    except psutil.Error:
+        return False
+
+
+def main(argv: list[str]) -> int:
+    """Wait for the owner to die, then remove the container."""
+    pid, started, container_id = int(argv[0]), argv[1], argv[2]
+    while _alive(pid, started):
+        time.sleep(POLL_SECONDS)
+    import docker
+
+    try:
+        docker.from_env(timeout=30).containers.get(container_id).remove(force=True, v=True)
+    except Exception:  # gone already
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""Keep passwords out of logs, errors, headers and CLI output."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+MASK = "***"
+
+# user:password@ inside any URL-looking text, and password=... in key/value DSNs.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<at>@)"
+)
+_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|\S+)", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """Return ``url`` with its password replaced by ``***`` (user, host, port, path kept)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{netloc}"))
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Mask URL passwords, ``password=`` pairs and each given secret inside free text."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{MASK}{m['at']}", text)
+    text = _KV_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
