@@ -56,21 +56,35 @@ def _failure(
 ) -> str:
     cause = redact(str(exc).strip(), server.password)
     message = f"PostgreSQL at {server.safe_url} is not usable: {cause}"
-    sqlstate = getattr(exc, "sqlstate", None)
-    if sqlstate == "28P01":
+    kind = _permanent_kind(exc)
+    fix = "in the profile or in TEST_DATABASE_URL"
+    if kind == "password":
         message += (
-            f"\nThe password for user {server.user!r} was rejected: check the profile's password."
+            f"\nThe password for user {server.user!r} was rejected: check the password {fix}."
         )
-    elif sqlstate == "3D000":
-        message += f"\nDatabase {server.database!r} does not exist: check the profile's database."
-    elif sqlstate == "28000":
-        message += f"\nRole {server.user!r} was refused: check the profile's user."
+    elif kind == "database":
+        message += f"\nDatabase {server.database!r} does not exist: check the database name {fix}."
+    elif kind == "role":
+        message += f"\nRole {server.user!r} may not log in: check the user {fix}."
     else:
         message += f"\n(retried transient faults for up to {policy.deadline:g}s: retry.deadline)"
     if logs is not None:
         tail = redact(logs(), server.password).strip()
         message += "\n--- server log (last lines) ---\n" + (tail or "(empty)")
     return message
+
+
+def _permanent_kind(exc: BaseException) -> str | None:
+    """Which credential a connection error blames (libpq reports no SQLSTATE before login)."""
+    sqlstate = getattr(exc, "sqlstate", None)
+    text = str(exc)
+    if sqlstate == "28P01" or "password authentication failed" in text:
+        return "password"
+    if sqlstate == "3D000" or ("database" in text and "does not exist" in text):
+        return "database"
+    if sqlstate == "28000" or ("role" in text and "does not exist" in text):
+        return "role"
+    return None
 
 
 def normalise(value: str) -> str:

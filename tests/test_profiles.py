@@ -1,0 +1,159 @@
+"""Profiles: every source, the selection order, inheritance, interpolation, and each bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framework.profiles import ProfileError, builtin_profiles, load_profile
+from framework.settings import choose_profile, resolve_settings
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_builtin_profiles_load_with_the_spec_defaults() -> None:
+    assert {"ci", "container", "local", "native"} <= set(builtin_profiles())
+    for name in ("ci", "container", "native"):
+        profile = load_profile(name, environ={})
+        assert profile.host_port == 5433
+        assert (profile.user, profile.password, profile.database) == (
+            "dataflow_test",
+            "dataflow_test_password",
+            "dataflow_test",
+        )
+        for setting in ("jit", "fsync", "synchronous_commit", "full_page_writes"):
+            assert profile.server_settings[setting] == "off"
+        assert profile.tmpfs is True
+
+
+def test_ci_extends_container_and_overrides_only_what_it_names() -> None:
+    ci = load_profile("ci", environ={})
+    container = load_profile("container", environ={})
+    assert ci.provider == "container"
+    assert ci.image == container.image
+    assert ci.pool.max_size == 3 != container.pool.max_size
+    assert ci.pool.acquire_timeout == container.pool.acquire_timeout
+    assert ci.sources["pool"].startswith("profiles/ci.yaml:")
+    assert ci.sources["image"].startswith("profiles/container.yaml:")
+
+
+def test_local_profile_is_an_external_server_on_5433() -> None:
+    local = load_profile("local", environ={})
+    assert local.provider == "external"
+    assert local.url is not None and local.url.endswith("@localhost:5433/dataflow_test")
+
+
+@pytest.mark.parametrize(
+    ("cli", "env", "ini", "expected"),
+    [
+        ("native", {"PGTDD_PROFILE": "local", "CI": "true"}, "ci", ("native", "--db-profile")),
+        (None, {"PGTDD_PROFILE": "local", "CI": "true"}, "ci", ("local", "env PGTDD_PROFILE")),
+        (None, {"CI": "true"}, "native", ("native", "ini pgtdd_profile")),
+        (None, {"CI": "true"}, None, ("ci", "CI detected (env CI)")),
+        (None, {"GITHUB_ACTIONS": "true"}, None, ("ci", "CI detected (env GITHUB_ACTIONS)")),
+        (None, {"GITLAB_CI": "1"}, None, ("ci", "CI detected (env GITLAB_CI)")),
+        (None, {"JENKINS_URL": "http://j"}, None, ("ci", "CI detected (env JENKINS_URL)")),
+        (None, {"BUILDKITE": "true"}, None, ("ci", "CI detected (env BUILDKITE)")),
+        (None, {"CI": "false"}, None, ("container", "default")),
+        (None, {}, None, ("container", "default")),
+    ],
+)
+def test_selection_order(
+    cli: str | None, env: dict[str, str], ini: str | None, expected: tuple[str, str]
+) -> None:
+    assert choose_profile(cli, env, ini) == expected
+
+
+def test_profile_by_path_with_extends_and_interpolation(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "mine.yaml",
+        "extends: container\n"
+        "host_port: ${MY_PORT:-6543}\n"
+        "database: ${MY_DB}\n"
+        "reuse: ${MY_REUSE:-false}\n"
+        "server_settings:\n  work_mem: 8MB\n",
+    )
+    profile = load_profile(str(path), environ={"MY_DB": "other_db"})
+    assert profile.host_port == 6543
+    assert profile.database == "other_db"
+    assert profile.reuse is False
+    assert profile.server_settings["work_mem"] == "8MB"
+    assert profile.server_settings["fsync"] == "off"  # inherited, merged not replaced
+    assert load_profile(str(path), environ={"MY_DB": "x", "MY_PORT": "7000"}).host_port == 7000
+
+
+def test_overrides_from_cli_and_env_record_their_source() -> None:
+    settings = resolve_settings(
+        cli_profile="container", cli_image="my/pg:15", environ={"PGTDD_PORT": "6000"}
+    )
+    assert settings.profile.image[0] == "my/pg:15"
+    assert settings.profile.host_port == 6000
+    assert settings.sources["host_port"] == "env PGTDD_PORT"
+    assert settings.sources["image"] == "--db-image"
+    assert resolve_settings(cli_port=7000, environ={"PGTDD_PORT": "6000"}).profile.host_port == 7000
+
+
+def test_test_database_url_overrides_the_local_profile_url() -> None:
+    url = "postgresql://u:secret@db.example:6000/x"
+    settings = resolve_settings(cli_profile="local", environ={"TEST_DATABASE_URL": url})
+    assert settings.profile.url == url
+    assert settings.sources["url"] == "env TEST_DATABASE_URL"
+    assert "secret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("provider: container\nimage: x\nhostport: 1\n", "mine.yaml:3: unknown key 'hostport'"),
+        ("provider: container\nimage: x\nhost_port: high\n", "mine.yaml:3: host_port must be int"),
+        ("provider: container\nimage: x\nreuse: 3\n", "mine.yaml:3: reuse must be bool"),
+        ("provider: container\nimage: x\npool:\n  max: 3\n", "mine.yaml:4: unknown key pool.max"),
+        ("provider: container\nimage: x\npool:\n  max_size: many\n", "mine.yaml:4: pool.max_size"),
+        ("provider: podman\nimage: x\n", "mine.yaml:1: provider must be one of container"),
+        ("image: x\n", "provider must be one of container, external, native (missing)"),
+        ("provider: container\n", "mine.yaml:1: a container profile needs 'image'"),
+        ("provider: container\nimage: [a\n", "mine.yaml:3: invalid YAML"),
+        ("provider: container\nimage: x\ndatabase: ${NOPE}\n", "mine.yaml:3: environment variable NOPE"),
+        ("extends: nothere\n", "mine.yaml:1: extends: unknown profile 'nothere'"),
+        ("- a\n- b\n", "mine.yaml:1: a profile is a mapping"),
+    ],
+)
+def test_bad_profiles_name_file_line_and_choices(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "mine.yaml", text)
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path), environ={})
+    assert message in str(info.value)
+
+
+def test_unknown_key_lists_valid_keys(tmp_path: Path) -> None:
+    path = write(tmp_path, "mine.yaml", "provider: container\nimage: x\nimgae: y\n")
+    with pytest.raises(ProfileError, match=r"valid keys: .*host_port.*server_settings"):
+        load_profile(str(path), environ={})
+
+
+def test_unknown_profile_name_lists_the_valid_ones() -> None:
+    with pytest.raises(ProfileError, match=r"unknown profile 'staging'; valid profiles: ci, "):
+        load_profile("staging", environ={})
+
+
+def test_missing_profile_file() -> None:
+    with pytest.raises(ProfileError, match=r"profile file not found: .*nothere.yaml"):
+        load_profile("./nothere.yaml", environ={})
+
+
+def test_extends_cycle_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "extends: ./b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: ./a.yaml\n")
+    with pytest.raises(ProfileError, match="cycle"):
+        load_profile(str(tmp_path / "a.yaml"), environ={})
+
+
+def test_bad_env_port_is_rejected() -> None:
+    with pytest.raises(ProfileError, match="PGTDD_PORT='x' is not a port"):
+        resolve_settings(cli_profile="container", environ={"PGTDD_PORT": "x"})
