@@ -5,17 +5,18 @@ Loaded through the ``pytest11`` entry point, so no conftest is needed.
 
 from __future__ import annotations
 
+import os
 import signal
-import time
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 import pytest
 
-from containers.base import Provider, make_provider
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
+from framework.session import ServerManager, server_from_wire, server_to_wire
 from framework.settings import Settings, resolve_settings
 
 # Modules whose fixtures and hooks the plugin registers (each a pytest plugin module).
@@ -23,42 +24,9 @@ FIXTURE_MODULES: tuple[str, ...] = ()
 pytest_plugins = list(FIXTURE_MODULES)
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
-MANAGER_KEY = pytest.StashKey["ServerManager"]()
+MANAGER_KEY = pytest.StashKey[ServerManager]()
+WIRE_KEY = "pgtdd_server"
 SERVER_FIXTURE = "pgtdd_server"
-
-
-class ServerManager:
-    """Starts the session's server on first need and stops it once at the end."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.provider: Provider | None = None
-        self.server: ServerInfo | None = None
-        self.error: BaseException | None = None
-        self.start_seconds = 0.0
-
-    def get(self) -> ServerInfo:
-        """The running server, started now if needed; a failed start is raised again."""
-        if self.server is not None:
-            return self.server
-        if self.error is not None:
-            raise self.error
-        started = time.perf_counter()
-        provider = make_provider(self.settings.profile)
-        self.provider = provider
-        try:
-            self.server = provider.start()
-        except BaseException as exc:
-            self.error = exc
-            raise
-        self.start_seconds = time.perf_counter() - started
-        return self.server
-
-    def stop(self) -> None:
-        """Release the server (idempotent)."""
-        if self.provider is not None:
-            self.provider.stop()
-            self.provider = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -93,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="do not reuse a container even if the profile says so",
     )
     parser.addini("pgtdd_profile", "pgtdd profile name or YAML path", default=None)
+    parser.addini(
+        "pgtdd_schema",
+        "SQL files or migration folders applied once into the template database",
+        type="paths",
+        default=[],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -107,8 +81,44 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as exc:
         raise pytest.UsageError(f"pgtdd: {exc}") from None
     config.stash[SETTINGS_KEY] = settings
-    config.stash[MANAGER_KEY] = ServerManager(settings)
+    config.stash[MANAGER_KEY] = _make_manager(config, settings)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "pgtdd-xdist")
     _raise_keyboard_interrupt_on_sigterm()
+
+
+def _make_manager(config: pytest.Config, settings: Settings) -> ServerManager:
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    wired = workerinput.get(WIRE_KEY) if workerinput else None
+    return ServerManager(
+        settings,
+        rootpath=config.rootpath,
+        extra_schema=tuple(str(p) for p in config.getini("pgtdd_schema")),
+        worker=workerinput["workerid"] if workerinput else None,
+        run_id=os.environ.get("PYTEST_XDIST_TESTRUNUID"),
+        attached=server_from_wire(wired) if wired else None,
+        workers=int(workerinput.get("workercount", 1)) if workerinput else 1,
+    )
+
+
+class XdistHooks:
+    """The controller provisions one server for the run and hands it to every worker."""
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        manager: ServerManager = node.config.stash[MANAGER_KEY]
+        manager.workers = max(manager.workers, int(node.workerinput.get("workercount", 1)))
+        try:
+            server = manager.provision()
+        except Exception as exc:  # every start failure ends the run with its own message
+            pytest.exit(f"pgtdd: could not provision PostgreSQL: {redact(str(exc))}", returncode=3)
+        if WIRE_KEY not in node.workerinput and not manager.announced:
+            manager.announced = True
+            reporter = node.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                for line in server_lines(server, manager.start_seconds):
+                    reporter.write_line(line)
+        node.workerinput[WIRE_KEY] = server_to_wire(server)
 
 
 def _raise_keyboard_interrupt_on_sigterm() -> None:
@@ -159,7 +169,13 @@ def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
     manager = config.stash.get(MANAGER_KEY, None)
     if manager is None or manager.server is None:
         return []
-    return server_lines(manager.server, manager.start_seconds)
+    lines = server_lines(manager.session or manager.server, manager.start_seconds)
+    if manager.databases is not None:
+        lines.append(
+            f"pgtdd: test database {manager.databases.identity.database} cloned from template "
+            f"{manager.databases.template} ({len(manager.databases.files)} schema file(s))"
+        )
+    return lines
 
 
 def server_lines(server: ServerInfo, seconds: float) -> list[str]:

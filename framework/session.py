@@ -1,0 +1,152 @@
+"""The session's server: provisioned once (or received from the xdist controller), its test
+database prepared, its connection budget checked, everything released once at the end."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from containers.base import Provider, make_provider
+from framework.profiles import PROFILE_DIR
+from framework.server import ServerInfo
+from framework.session_db import RunIdentity, SessionDatabases, schema_files
+from framework.settings import Settings
+
+# Connections the framework itself may hold besides the pools: janitor, checks, a margin.
+RESERVED_CONNECTIONS = 3
+
+
+class ConnectionBudgetError(RuntimeError):
+    """Pools times workers would exceed the server's ``max_connections``."""
+
+
+def server_to_wire(server: ServerInfo) -> dict[str, Any]:
+    """A ``ServerInfo`` as plain data for xdist's ``workerinput``."""
+    return dataclasses.asdict(server)
+
+
+def server_from_wire(data: Mapping[str, Any]) -> ServerInfo:
+    """The inverse of :func:`server_to_wire`."""
+    fields = dict(data)
+    fields["notes"] = tuple(fields.get("notes", ()))
+    return ServerInfo(**fields)
+
+
+def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> int:
+    """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit."""
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT current_setting('max_connections')::int"
+            " - current_setting('superuser_reserved_connections')::int"
+            " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+        ).fetchone()
+    available = int(row[0]) if row else 0
+    needed = workers * (pool_max + RESERVED_CONNECTIONS)
+    if needed > available:
+        raise ConnectionBudgetError(
+            f"{workers} worker(s) x (pool.max_size {pool_max} + {RESERVED_CONNECTIONS} reserved) "
+            f"= {needed} connections, but the server has {available} free (max_connections "
+            "minus reserved and in use). Lower pool.max_size or -n, or raise max_connections "
+            "in the profile's server_settings."
+        )
+    return available
+
+
+class ServerManager:
+    """Starts the session's server on first need and stops it once at the end.
+
+    ``worker`` is the xdist worker id (``gw0``...) or ``None``; ``attached`` is the server the
+    xdist controller provisioned, which a worker uses instead of starting its own.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        rootpath: Path,
+        extra_schema: tuple[str, ...] = (),
+        worker: str | None = None,
+        run_id: str | None = None,
+        attached: ServerInfo | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.settings = settings
+        self.rootpath = rootpath
+        self.extra_schema = extra_schema
+        self.worker = worker
+        self.run_id = (run_id or uuid.uuid4().hex)[:8]
+        self.attached = attached
+        self.workers = workers
+        self.provider: Provider | None = None
+        self.server: ServerInfo | None = None  # the server as provisioned
+        self.session: ServerInfo | None = None  # seen through the session's database
+        self.databases: SessionDatabases | None = None
+        self.error: BaseException | None = None
+        self.start_seconds = 0.0
+        self.announced = False
+
+    def provision(self) -> ServerInfo:
+        """The provisioned server (started now if needed); a failed start is raised again."""
+        if self.server is not None:
+            return self.server
+        if self.error is not None:
+            raise self.error
+        started = time.perf_counter()
+        try:
+            if self.attached is not None:
+                self.server = self.attached
+            else:
+                self.provider = make_provider(self.settings.profile)
+                self.server = self.provider.start()
+                check_connection_budget(
+                    self.server, self.settings.profile.pool.max_size, self.workers
+                )
+        except BaseException as exc:
+            self.error = exc
+            self.stop()
+            raise
+        finally:
+            self.start_seconds = time.perf_counter() - started
+        return self.server
+
+    def get(self) -> ServerInfo:
+        """The server seen through this session's test database."""
+        if self.session is not None:
+            return self.session
+        server = self.provision()
+        files = self._schema_files()
+        if files or self.worker is not None or self.settings.profile.reuse:
+            identity = RunIdentity(self.run_id, self.worker or "main")
+            self.databases = SessionDatabases(server, identity, files)
+            try:
+                self.session = self.databases.prepare()
+            except BaseException as exc:
+                self.error = exc
+                raise
+        else:
+            self.session = server
+        return self.session
+
+    def _schema_files(self) -> list[Path]:
+        profile = self.settings.profile
+        builtin = profile.path.parent == PROFILE_DIR
+        base = self.rootpath if builtin else profile.path.parent
+        files = schema_files(profile.schema, base)
+        return files + schema_files(self.extra_schema, self.rootpath)
+
+    def stop(self) -> None:
+        """Drop the session's clone and release the server (idempotent)."""
+        if self.databases is not None:
+            try:
+                self.databases.cleanup()
+            finally:
+                self.databases = None
+        if self.provider is not None:
+            self.provider.stop()
+            self.provider = None
