@@ -33,9 +33,8 @@ class ImageUnavailableError(RuntimeError):
 
 def docker_client(timeout: float = 5.0) -> Any:
     """A client for a reachable engine, or ``DockerUnavailableError`` naming the fixes."""
-    from docker.errors import DockerException
-
     import docker
+    from docker.errors import DockerException
 
     try:
         client = docker.from_env(timeout=timeout)
@@ -52,6 +51,8 @@ def docker_client(timeout: float = 5.0) -> Any:
 def port_is_free(port: int) -> bool:
     """Whether ``port`` can be bound on all interfaces of this host right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As servers do: connections of a previous server in TIME_WAIT do not make it busy.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("0.0.0.0", port))
         except OSError:
@@ -283,7 +284,7 @@ def _tail_logs(container: DockerContainer) -> str:
     try:
         wrapped = container.get_wrapped_container()
         return bytes(wrapped.logs(tail=LOG_LINES)).decode(errors="replace")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the log is an extra; the start error matters
         return f"(logs unavailable: {exc})"
 
 

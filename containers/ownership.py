@@ -70,6 +70,8 @@ def sweep_orphans(client: Any) -> list[str]:
 
     Reused containers and containers of live sessions (or of other hosts) are never touched.
     """
+    from docker.errors import APIError
+
     removed = []
     for container in client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}):
         labels = container.labels or {}
@@ -77,7 +79,7 @@ def sweep_orphans(client: Any) -> list[str]:
             continue
         try:
             container.remove(force=True, v=True)
-        except Exception:  # already gone, or being removed by its own session
+        except APIError:  # already gone, or being removed by its own session
             continue
         removed.append(container.short_id)
     return removed

@@ -40,10 +40,11 @@ def main(argv: list[str]) -> int:
     while _alive(pid, started):
         time.sleep(POLL_SECONDS)
     import docker
+    from docker.errors import DockerException
 
     try:
         docker.from_env(timeout=30).containers.get(container_id).remove(force=True, v=True)
-    except Exception:  # gone already
+    except DockerException:  # gone already, or no engine left to ask
         return 0
     return 0
 

@@ -110,7 +110,7 @@ class XdistHooks:
         manager.workers = max(manager.workers, int(node.workerinput.get("workercount", 1)))
         try:
             server = manager.provision()
-        except Exception as exc:  # every start failure ends the run with its own message
+        except Exception as exc:  # noqa: BLE001 - any start failure ends the run, named
             pytest.exit(f"pgtdd: could not provision PostgreSQL: {redact(str(exc))}", returncode=3)
         if WIRE_KEY not in node.workerinput and not manager.announced:
             manager.announced = True
@@ -161,7 +161,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     manager = session.config.stash[MANAGER_KEY]
     try:
         manager.get()
-    except Exception as exc:  # every start failure ends the run with its own message
+    except Exception as exc:  # noqa: BLE001 - any start failure ends the run, named
         pytest.exit(f"pgtdd: could not provision PostgreSQL: {redact(str(exc))}", returncode=3)
 
 

@@ -119,7 +119,10 @@ def test_test_database_url_overrides_the_local_profile_url() -> None:
         ("image: x\n", "provider must be one of container, external, native (missing)"),
         ("provider: container\n", "mine.yaml:1: a container profile needs 'image'"),
         ("provider: container\nimage: [a\n", "mine.yaml:3: invalid YAML"),
-        ("provider: container\nimage: x\ndatabase: ${NOPE}\n", "mine.yaml:3: environment variable NOPE"),
+        (
+            "provider: container\nimage: x\ndatabase: ${NOPE}\n",
+            "mine.yaml:3: environment variable NOPE",
+        ),
         ("extends: nothere\n", "mine.yaml:1: extends: unknown profile 'nothere'"),
         ("- a\n- b\n", "mine.yaml:1: a profile is a mapping"),
     ],

@@ -1,0 +1,188 @@
+"""The container provider against real Docker: settings verified, port fallback, nothing left."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from containers.docker_provider import ContainerProvider, docker_client
+from containers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
+from containers.readiness import SettingsNotAppliedError, verify_settings
+from framework.profiles import Profile, load_profile
+from framework.server import ServerInfo
+
+IMAGE = "pgtdd/postgres:15"
+
+
+@pytest.fixture(scope="module")
+def docker() -> Any:
+    """A Docker client; missing Docker or image fails in CI and skips elsewhere."""
+    try:
+        client = docker_client()
+        client.images.get(IMAGE)
+    except Exception as exc:  # noqa: BLE001
+        message = f"needs Docker and {IMAGE}: run `bash scripts/bootstrap.sh` ({exc})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return client
+
+
+@pytest.fixture
+def profile(docker: Any) -> Profile:
+    return dataclasses.replace(load_profile("container", environ={}), image=(IMAGE,))
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A host port held open for the duration of the test."""
+    with socket.socket() as sock:
+        sock.bind(("0.0.0.0", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def container_exists(docker: Any, container_id: str) -> bool:
+    from docker.errors import NotFound
+
+    try:
+        docker.containers.get(container_id)
+    except NotFound:
+        return False
+    return True
+
+
+def wait_gone(docker: Any, container_id: str, seconds: float = 20.0) -> bool:
+    """Poll until the container is gone (a bounded wait for an event, not a timing claim)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not container_exists(docker, container_id):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_start_verifies_settings_and_removes_the_container(
+    docker: Any, profile: Profile, busy_port: int
+) -> None:
+    provider = ContainerProvider(dataclasses.replace(profile, host_port=busy_port))
+    server = provider.start()
+    try:
+        assert server.port != busy_port
+        assert any(f"port {busy_port} is taken" in note for note in server.notes)
+        assert server.settings["fsync"] == "off" and server.settings["jit"] == "off"
+        with psycopg.connect(server.url) as conn:
+            row = conn.execute("SELECT current_user, current_database()").fetchone()
+            assert row == ("dataflow_test", "dataflow_test")
+            assert conn.execute("SHOW synchronous_commit").fetchone() == ("off",)
+        labels = docker.containers.get(server.container_id).labels
+        assert labels[OWNER_LABEL] == OWNER
+        assert labels["org.pgtdd.pid"] == str(os.getpid())
+    finally:
+        provider.stop()
+    assert server.container_id is not None
+    assert not container_exists(docker, server.container_id)
+
+
+def test_a_setting_that_did_not_take_effect_is_named(pgtdd_server: ServerInfo) -> None:
+    wanted = {"fsync": "off", "work_mem": "77MB"}  # the session server runs with 4MB
+    with pytest.raises(SettingsNotAppliedError, match=r"work_mem = '4MB' \(profile says '77MB'\)"):
+        verify_settings(pgtdd_server, wanted)
+    assert verify_settings(pgtdd_server, {"fsync": "false"})["fsync"] == "off"
+
+
+def test_reuse_keeps_one_container_keyed_by_settings(docker: Any, profile: Profile) -> None:
+    reusable = dataclasses.replace(profile, reuse=True, host_port=0)
+    first = ContainerProvider(reusable)
+    second = ContainerProvider(reusable)
+    server = first.start()
+    try:
+        first.stop()
+        assert server.container_id and container_exists(docker, server.container_id)
+        again = second.start()
+        assert again.container_id == server.container_id
+        assert any("reused" in note for note in again.notes)
+        changed = dataclasses.replace(
+            reusable, server_settings={**reusable.server_settings, "work_mem": "8MB"}
+        )
+        other = ContainerProvider(changed).start()
+        assert other.container_id != server.container_id
+        docker.containers.get(other.container_id).remove(force=True, v=True)
+    finally:
+        docker.containers.get(server.container_id).remove(force=True, v=True)
+
+
+def test_sweep_removes_containers_of_dead_owners_only(docker: Any) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    dead_owner = dataclasses.replace(Owner.current(), pid=dead.pid)
+    live_owner = Owner.current()
+
+    def run(owner: Owner, extra: dict[str, str] | None = None) -> Any:
+        labels = {**owner.labels("test"), **(extra or {})}
+        return docker.containers.run(
+            IMAGE, ["sleep", "60"], entrypoint=[], labels=labels, detach=True
+        )
+
+    orphan, alive, reused = run(dead_owner), run(live_owner), run(dead_owner, {REUSE_LABEL: "k"})
+    try:
+        removed = sweep_orphans(docker)
+        assert orphan.short_id in removed
+        assert not container_exists(docker, orphan.id)
+        assert container_exists(docker, alive.id)
+        assert container_exists(docker, reused.id)
+    finally:
+        for container in (orphan, alive, reused):
+            if container_exists(docker, container.id):
+                container.remove(force=True)
+
+
+INNER_TEST = """
+import time
+def test_hold(pgtdd_server):
+    print("CONTAINER", pgtdd_server.container_id, flush=True)
+    time.sleep(120)
+"""
+
+
+def start_inner_pytest(tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """A pytest process whose test prints its container id and then waits."""
+    (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TEST))
+    env = {**os.environ, "PGTDD_PROFILE": "container", "PGTDD_IMAGE": IMAGE, "PGTDD_PORT": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", "test_inner.py"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("CONTAINER"):
+            return proc, line.split()[1]
+    proc.wait()
+    raise AssertionError("inner pytest ended without starting a container")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_interrupted_or_killed_pytest_leaves_no_container(
+    docker: Any, tmp_path: Path, sig: signal.Signals
+) -> None:
+    proc, container_id = start_inner_pytest(tmp_path)
+    assert container_exists(docker, container_id)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    assert wait_gone(docker, container_id), f"container left running after {sig.name}"
