@@ -7,18 +7,21 @@ import hashlib
 import json
 import socket
 import subprocess
+import time
 from typing import Any
 
+from docker.errors import APIError
 from testcontainers.core.config import testcontainers_config
 from testcontainers.core.container import DockerContainer
 
 from containers import reaper
 from containers.ownership import REUSE_LABEL, Owner, sweep_orphans
-from containers.readiness import verify_settings, wait_until_ready
+from containers.readiness import ServerStartError, verify_settings, wait_until_ready
 from framework.profiles import Profile
 from framework.server import ServerInfo
 
 PG_PORT = 5432
+HTTP_CONFLICT = 409
 PGDATA = "/var/lib/postgresql/data"
 LOG_LINES = 40
 
@@ -129,17 +132,22 @@ class ContainerProvider:
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
         image = choose_image(client, self.profile.image)
-        if self.profile.reuse:
-            key = reuse_key(client.images.get(image).id, self.profile)
+        key = reuse_key(client.images.get(image).id, self.profile) if self.profile.reuse else None
+        if key is not None:
             existing = self._find_reusable(client, key)
             if existing is not None:
                 return existing
-            container = self._build(image, reuse_key=key)
-        else:
-            container = self._build(image)
+        container = self._build(image, reuse_key=key)
         self.container = container
         try:
-            self._start_container(container)
+            try:
+                self._start_container(container)
+            except APIError as exc:
+                if key is None or exc.status_code != HTTP_CONFLICT:
+                    raise
+                # Another session is creating the same reusable container: use theirs.
+                self.container = None
+                return self._wait_reusable(client, key)
             if not self.profile.reuse:
                 self._reaper = reaper.spawn(
                     self.owner.pid, self.owner.started, container.get_container_id()
@@ -218,12 +226,23 @@ class ContainerProvider:
         settings = verify_settings(server, profile.server_settings)
         return _finish(server, version, settings, self.notes)
 
+    def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
+        deadline = time.monotonic() + self.profile.timeouts.startup
+        while time.monotonic() < deadline:
+            found = self._find_reusable(client, key)
+            if found is not None:
+                return found
+            time.sleep(0.1)
+        raise ServerStartError(f"reusable container pgtdd-reuse-{key} did not start in time")
+
     def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:
         from docker.errors import NotFound
 
         try:
             found = client.containers.get(f"pgtdd-reuse-{key}")
         except NotFound:
+            return None
+        if found.status == "created":  # being started by a concurrent session
             return None
         if found.status != "running" or found.labels.get(REUSE_LABEL) != key:
             found.remove(force=True, v=True)
