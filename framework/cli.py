@@ -28,7 +28,9 @@ def _up(args: argparse.Namespace) -> int:
         # `up` is for a server that outlives the command: always the reusable container.
         profile = dataclasses.replace(profile, reuse=True)
     elif profile.provider == "native":
-        print("pgtdd up: the native provider lives only as long as a pytest session", file=sys.stderr)
+        print(
+            "pgtdd up: the native provider lives only as long as a pytest session", file=sys.stderr
+        )
         return 2
     server = make_provider(profile).start()
     for line in server_lines(server, 0.0):
@@ -103,11 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help="list pgtdd containers").set_defaults(func=_status)
 
-    image = sub.add_parser("image", help="image commands").add_subparsers(dest="image_cmd",
-                                                                          required=True)
+    image = sub.add_parser("image", help="image commands").add_subparsers(
+        dest="image_cmd", required=True
+    )
     build = image.add_parser("build", help="build the tuned image pgtdd/postgres:15")
-    build.add_argument("--offline", action="store_true",
-                       help="build from Debian packages (mmdebstrap), no registry needed")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="build from Debian packages (mmdebstrap), no registry needed",
+    )
     build.add_argument("--tag", default="pgtdd/postgres:15")
     build.set_defaults(func=_image_build)
 

@@ -81,7 +81,11 @@ class Profile:
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
-_NESTED: dict[str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy]] = {"pool": PoolSettings, "timeouts": Timeouts, "retry": RetryPolicy}
+_NESTED: dict[str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy]] = {
+    "pool": PoolSettings,
+    "timeouts": Timeouts,
+    "retry": RetryPolicy,
+}
 # key -> accepted Python types after YAML parsing; nested sections are checked field by field.
 _SCALARS: dict[str, tuple[type, ...]] = {
     "provider": (str,),
