@@ -30,26 +30,31 @@ class BinariesNotFoundError(RuntimeError):
     """No PostgreSQL server binaries were found."""
 
 
-def find_bin_dir(explicit: str | None = None) -> Path:
-    """Where ``initdb`` and ``postgres`` live: PGTDD_PG_BIN, PATH, pg_config, Debian layout."""
+def find_bin_dir(
+    explicit: str | None = None, *, path: str | None = None, pattern: str = SEARCH_GLOB
+) -> Path:
+    """Where ``initdb`` and ``postgres`` live: PGTDD_PG_BIN, PATH, pg_config, Debian layout.
+
+    ``path`` replaces the ``PATH`` searched and ``pattern`` the Debian layout glob.
+    """
     candidates: list[Path] = []
     if explicit:
         candidates.append(Path(explicit))
-    if found := shutil.which("initdb"):
+    if found := shutil.which("initdb", path=path):
         candidates.append(Path(found).resolve().parent)
-    if pg_config := shutil.which("pg_config"):
+    if pg_config := shutil.which("pg_config", path=path):
         with contextlib.suppress(subprocess.SubprocessError, OSError):
             out = subprocess.run(
                 [pg_config, "--bindir"], capture_output=True, text=True, check=True
             )
             candidates.append(Path(out.stdout.strip()))
-    candidates += sorted(Path("/").glob(SEARCH_GLOB.lstrip("/")), key=_version_key, reverse=True)
+    candidates += sorted(Path("/").glob(pattern.lstrip("/")), key=_version_key, reverse=True)
     for directory in candidates:
         if (directory / "initdb").is_file() and (directory / "postgres").is_file():
             return directory
     raise BinariesNotFoundError(
         "no PostgreSQL server binaries (initdb, postgres) found in PGTDD_PG_BIN, PATH, "
-        f"pg_config --bindir or {SEARCH_GLOB}. Install them (apt-get install postgresql-15) and "
+        f"pg_config --bindir or {pattern}. Install them (apt-get install postgresql-15) and "
         "set PGTDD_PG_BIN to their folder, or use the container profile."
     )
 

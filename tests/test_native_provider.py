@@ -1,0 +1,42 @@
+"""The native provider: a throw-away cluster from local binaries, tuned like the container."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from containers.native import BinariesNotFoundError, NativeProvider, find_bin_dir
+from framework.profiles import load_profile
+
+
+def test_native_cluster_is_tuned_and_removed_at_stop() -> None:
+    try:
+        find_bin_dir(os.environ.get("PGTDD_PG_BIN"))
+    except BinariesNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    profile = dataclasses.replace(load_profile("native", environ={}), host_port=0)
+    provider = NativeProvider(profile)
+    server = provider.start()
+    workdir, process = provider.workdir, provider.process
+    try:
+        assert server.provider == "native" and server.version.startswith("15")
+        with psycopg.connect(server.url) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+            assert conn.execute("SELECT current_database()").fetchone() == ("dataflow_test",)
+    finally:
+        provider.stop()
+    assert workdir is not None and not workdir.exists()
+    assert process is not None and process.poll() is not None
+
+
+def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(
+        BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-15"
+    ):
+        find_bin_dir(str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin")
