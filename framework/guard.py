@@ -1,0 +1,228 @@
+"""The test-database guard: destructive fixtures only ever touch a server meant for tests.
+
+A server is allowed when one of these holds:
+
+1. this session provisioned it (a ``container`` or ``native`` server started by pgtdd);
+2. ``PGTDD_ALLOW_DATABASE`` lists it: ``host:port/database`` entries, separated by commas or
+   spaces; ``host:port/*`` allows every database of that server;
+3. the profile says ``test_database: true`` (the built-in ``local`` profile does) and the host and
+   database names do not look like production (``prod``, ``production``, ``prd`` as a word).
+   A production-looking name needs the explicit ``PGTDD_ALLOW_DATABASE`` entry.
+
+Anything else raises :class:`UnsafeDatabaseError`, whose message names the server (password
+masked) and both ways to allow it. The check needs no connection: it runs before pgtdd connects
+to an external server at all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from framework.profiles import Profile
+from framework.server import ServerInfo
+from framework.settings import Settings
+
+ALLOW_ENV = "PGTDD_ALLOW_DATABASE"
+PROVISIONED_PROVIDERS = frozenset({"container", "native"})
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
+_PRODUCTION = re.compile(r"(?<![a-z])(?:prod|production|prd)(?![a-z])")
+_ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^/\s]+)$")
+
+# host:port of servers provisioned by this process (registered by ensure_test_database).
+_session_servers: set[tuple[str, int]] = set()
+
+
+class UnsafeDatabaseError(RuntimeError):
+    """The server is not known to be a test database; destructive fixtures refuse it."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's decision for one server and the reason, in words."""
+
+    allowed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One ``host:port/database`` entry of ``PGTDD_ALLOW_DATABASE`` (database may be ``*``)."""
+
+    host: str
+    port: int
+    database: str
+
+    def matches(self, host: str, port: int, database: str) -> bool:
+        """Whether this entry names the server ``host:port`` and its ``database``."""
+        return (
+            _canonical_host(self.host) == _canonical_host(host)
+            and self.port == port
+            and self.database in ("*", database)
+        )
+
+
+def database_key(host: str, port: int, database: str) -> str:
+    """``host:port/database``: how a server is named in messages and in ``PGTDD_ALLOW_DATABASE``."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}/{database}"
+
+
+def parse_allow_list(text: str) -> list[AllowEntry]:
+    """The entries of a ``PGTDD_ALLOW_DATABASE`` value; a malformed entry raises, named."""
+    entries = []
+    for raw in re.split(r"[,\s]+", text.strip()):
+        if not raw:
+            continue
+        match = _ENTRY.match(raw)
+        if match is None or "@" in raw:
+            raise UnsafeDatabaseError(
+                f"{ALLOW_ENV} entry {_safe_entry(raw)!r} is not host:port/database "
+                "(e.g. db.test.internal:5432/app_test, or host:port/* for every database of "
+                "that server); entries are separated by commas or spaces"
+            )
+        entries.append(
+            AllowEntry(match["host"].strip("[]"), int(match["port"]), unquote(match["db"]))
+        )
+    return entries
+
+
+def looks_like_production(host: str, database: str) -> str | None:
+    """The production-looking word in the host or database name, if any."""
+    for part in (host.lower(), database.lower()):
+        found = _PRODUCTION.search(part)
+        if found:
+            return found.group(0)
+    return None
+
+
+def check_test_database(
+    server: ServerInfo,
+    settings: Settings | Profile | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Verdict:
+    """Decide, without raising and without connecting, whether ``server`` may be used."""
+    env = os.environ if environ is None else environ
+    host, port, database = server.host, server.port, server.database
+    if _provisioned(server):
+        return Verdict(True, f"provisioned by this session ({server.provider})")
+    if (_canonical_host(host), port) in _session_servers:
+        return Verdict(True, "a server provisioned by this session")
+    for entry in parse_allow_list(env.get(ALLOW_ENV, "")):
+        if entry.matches(host, port, database):
+            shown = database_key(entry.host, entry.port, entry.database)
+            return Verdict(True, f"listed in {ALLOW_ENV} ({shown})")
+    profile = settings.profile if isinstance(settings, Settings) else settings
+    word = looks_like_production(host, database)
+    if profile is not None and profile.test_database and word is None:
+        where = profile.sources.get("test_database", str(profile.path))
+        return Verdict(True, f"profile {profile.name} says test_database: true ({where})")
+    return Verdict(False, _refusal(server, profile, word))
+
+
+def ensure_test_database(
+    server: ServerInfo,
+    settings: Settings | Profile | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Raise :class:`UnsafeDatabaseError` unless ``server`` is a test database.
+
+    Servers this session provisioned are remembered, so :func:`ensure_test_url` later accepts
+    any database on them (the session's clones, for instance).
+    """
+    verdict = check_test_database(server, settings, environ=environ)
+    if not verdict.allowed:
+        raise UnsafeDatabaseError(verdict.reason)
+    if _provisioned(server):
+        _session_servers.add((_canonical_host(server.host), server.port))
+
+
+def ensure_test_url(
+    url: str,
+    settings: Settings | Profile | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """:func:`ensure_test_database` for a connection URL (``TDDDatabaseManager``, ``--url``)."""
+    ensure_test_database(server_from_url(url), settings, environ=environ)
+
+
+def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
+    """Before anything connects: refuse an external profile's server unless it is allowed."""
+    profile = settings.profile
+    if profile.provider != "external":
+        return
+    from containers.external import DEFAULT_URL, parse_url
+
+    server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
+    ensure_test_database(server, settings, environ=environ)
+
+
+def server_from_url(url: str, *, profile: str = "external") -> ServerInfo:
+    """The (unprovisioned) server a URL points at, defaults as libpq applies them."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise UnsafeDatabaseError(
+            f"not a PostgreSQL URL: {parts.scheme}://{parts.hostname or ''}... "
+            "(expected postgresql://user:password@host:port/database)"
+        )
+    user = unquote(parts.username or "postgres")
+    return ServerInfo(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=user,
+        password=unquote(parts.password or ""),
+        database=unquote(parts.path.lstrip("/")) or user,
+        provider="external",
+        profile=profile,
+    )
+
+
+def forget_session_servers() -> None:
+    """Forget the servers registered as provisioned (for tests of the guard itself)."""
+    _session_servers.clear()
+
+
+def _provisioned(server: ServerInfo) -> bool:
+    if server.provider == "container":
+        return server.container_id is not None
+    return server.provider in PROVISIONED_PROVIDERS and _canonical_host(server.host) == "localhost"
+
+
+def _canonical_host(host: str) -> str:
+    host = host.strip("[]").lower()
+    return "localhost" if host in LOOPBACK else host
+
+
+def _safe_entry(raw: str) -> str:
+    return raw.rsplit("@", 1)[-1] if "@" in raw else raw
+
+
+def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> str:
+    key = database_key(server.host, server.port, server.database)
+    server_key = database_key(server.host, server.port, "*")
+    head = f"pgtdd refuses {server.safe_url}: "
+    if word is not None and profile is not None and profile.test_database:
+        why = (
+            f"its name looks like production ({word!r}), and a production-looking name needs "
+            f"more than the profile's test_database flag."
+        )
+        how = f"If it really is a test database, allow it explicitly: export {ALLOW_ENV}={key}"
+    else:
+        named = f"profile {profile.name} ({profile.path})" if profile is not None else "no profile"
+        why = (
+            "this session did not provision it and nothing marks it as a test database "
+            f"({named} does not set test_database: true)."
+        )
+        how = (
+            "If it is a test database, either set `test_database: true` in the profile, or "
+            f"export {ALLOW_ENV}={key} (comma-separated for several; {server_key} for every "
+            "database of that server)."
+        )
+    tail = "Destructive fixtures never run on a server not known to be for tests."
+    return f"{head}{why} {how} {tail}"

@@ -1,0 +1,207 @@
+"""The test-database guard: what it allows, what it refuses, and that it refuses first."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from framework.guard import (
+    ALLOW_ENV,
+    UnsafeDatabaseError,
+    check_test_database,
+    ensure_test_database,
+    ensure_test_url,
+    forget_session_servers,
+    looks_like_production,
+    parse_allow_list,
+)
+from framework.profiles import load_profile
+from framework.server import ServerInfo
+
+SECRET = "Gu4rdSecret-not-shown"
+DB_TEST = """
+def test_db(pgtdd_server):
+    import psycopg
+    with psycopg.connect(pgtdd_server.url) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+"""
+
+
+def external(host: str = "db.example.net", port: int = 5432, database: str = "app") -> ServerInfo:
+    return ServerInfo(host, port, "app", SECRET, database, provider="external", profile="mine")
+
+
+@pytest.fixture(autouse=True)
+def clean_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    forget_session_servers()
+    yield
+    forget_session_servers()
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts (and closes them)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_provisioned_servers_are_allowed_and_remembered() -> None:
+    container = ServerInfo(
+        "172.17.0.1", 5433, "u", SECRET, "d", "container", "container", container_id="abc"
+    )
+    native = ServerInfo("127.0.0.1", 6001, "u", SECRET, "d", "native", "native")
+    ensure_test_database(container)
+    ensure_test_database(native)
+    # Any database on those servers is then allowed by URL (the session's clones, for example).
+    ensure_test_url(f"postgresql://u:{SECRET}@172.17.0.1:5433/pgtdd_run_x")
+    ensure_test_url(f"postgresql://u:{SECRET}@localhost:6001/other")
+    with pytest.raises(UnsafeDatabaseError):
+        ensure_test_url(f"postgresql://u:{SECRET}@172.17.0.1:5434/pgtdd_run_x")
+
+
+def test_a_container_claim_without_a_container_id_is_not_trusted() -> None:
+    forged = dataclasses.replace(external(), provider="container")
+    assert not check_test_database(forged).allowed
+    remote_native = dataclasses.replace(external(), provider="native")
+    assert not check_test_database(remote_native).allowed
+
+
+def test_unmarked_external_server_is_refused_naming_both_ways_to_allow_it() -> None:
+    profile = dataclasses.replace(load_profile("local", environ={}), test_database=False)
+    with pytest.raises(UnsafeDatabaseError) as info:
+        ensure_test_database(external(), profile)
+    message = str(info.value)
+    assert "postgresql://app:***@db.example.net:5432/app" in message
+    assert "test_database: true" in message and str(profile.path) in message
+    assert f"export {ALLOW_ENV}=db.example.net:5432/app" in message
+    assert SECRET not in message
+
+
+def test_profile_flag_allows_and_names_where_it_came_from() -> None:
+    profile = load_profile("local", environ={})
+    verdict = check_test_database(external(), profile)
+    assert verdict.allowed
+    assert "test_database: true" in verdict.reason and "local.yaml" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("host", "database", "word"),
+    [
+        ("prod-db", "app", "prod"),
+        ("db.internal", "production", "production"),
+        ("db1", "app_prd", "prd"),
+        ("db1", "prod2", "prod"),
+        ("db1", "product_catalog_test", None),
+        ("reproduce", "dataflow_test", None),
+    ],
+)
+def test_production_looking_names(host: str, database: str, word: str | None) -> None:
+    assert looks_like_production(host, database) == word
+
+
+def test_production_name_needs_the_explicit_variable_even_with_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    profile = load_profile("local", environ={})
+    prod = external("prod-db", 5432, "production")
+    with pytest.raises(UnsafeDatabaseError, match="looks like production") as info:
+        ensure_test_database(prod, profile)
+    assert f"export {ALLOW_ENV}=prod-db:5432/production" in str(info.value)
+    monkeypatch.setenv(ALLOW_ENV, "prod-db:5432/production")
+    ensure_test_database(prod, profile)
+
+
+def test_allow_list_entries_exact_wildcard_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ALLOW_ENV, "db.example.net:5432/app, 127.0.0.1:6543/*")
+    assert check_test_database(external()).allowed
+    assert not check_test_database(external(database="app2")).allowed
+    assert not check_test_database(external(port=5433)).allowed
+    assert check_test_database(external("localhost", 6543, "anything")).allowed
+    assert check_test_database(external("::1", 6543, "x")).allowed
+    assert not check_test_database(external("10.0.0.1", 6543, "x")).allowed
+
+
+@pytest.mark.parametrize("entry", ["db:5432", "db/app", "postgresql://u:pw@db:5432/app", "db:x/a"])
+def test_malformed_allow_entry_is_named_without_credentials(entry: str) -> None:
+    with pytest.raises(UnsafeDatabaseError, match="is not host:port/database") as info:
+        parse_allow_list(entry)
+    assert ":pw@" not in str(info.value)
+
+
+def test_plugin_refuses_an_unmarked_server_before_connecting(
+    pytester: pytest.Pytester, listener: Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"postgresql://app:{SECRET}@127.0.0.1:{listener.port}/app"
+    pytester.makefile(".yaml", mine=f"provider: external\nurl: {url}\n")
+    pytester.makepyfile(DB_TEST)
+    result = pytester.runpytest_subprocess("--db-profile", "mine.yaml", "-p", "no:cacheprovider")
+    assert result.ret == 3
+    out = result.stdout.str() + result.stderr.str()
+    assert "pgtdd refuses" in out
+    assert f"{ALLOW_ENV}=127.0.0.1:{listener.port}/app" in out
+    assert SECRET not in out
+    result.assert_outcomes()
+    assert listener.accepted == 0  # refused before any connection
+
+
+def test_local_profile_refuses_a_production_url_before_connecting(
+    pytester: pytest.Pytester, listener: Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "TEST_DATABASE_URL", f"postgresql://app:{SECRET}@127.0.0.1:{listener.port}/production"
+    )
+    pytester.makepyfile(DB_TEST)
+    result = pytester.runpytest_subprocess("--db-profile", "local", "-p", "no:cacheprovider")
+    assert result.ret == 3
+    out = result.stdout.str() + result.stderr.str()
+    assert "looks like production ('production')" in out
+    assert SECRET not in out
+    assert listener.accepted == 0
+
+
+def test_allowed_by_variable_the_session_runs(
+    pytester: pytest.Pytester, pgtdd_server: ServerInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = Path(pytester.path) / "mine.yaml"
+    path.write_text(f"provider: external\nurl: {pgtdd_server.url}\n")
+    pytester.makepyfile(DB_TEST)
+    refused = pytester.runpytest_subprocess("--db-profile", str(path), "-p", "no:cacheprovider")
+    assert refused.ret == 3
+    key = f"{pgtdd_server.host}:{pgtdd_server.port}/{pgtdd_server.database}"
+    monkeypatch.setenv(ALLOW_ENV, key)
+    allowed = pytester.runpytest_subprocess("--db-profile", str(path), "-p", "no:cacheprovider")
+    allowed.assert_outcomes(passed=1)
