@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 
 from containers.base import Provider, make_provider
+from framework.guard import ensure_profile_target, ensure_test_database
 from framework.profiles import PROFILE_DIR
 from framework.server import ServerInfo
 from framework.session_db import RunIdentity, SessionDatabases, schema_files
@@ -102,11 +103,13 @@ class ServerManager:
             if self.attached is not None:
                 self.server = self.attached
             else:
+                ensure_profile_target(self.settings)  # before connecting to an external server
                 self.provider = make_provider(self.settings.profile)
                 self.server = self.provider.start()
                 check_connection_budget(
                     self.server, self.settings.profile.pool.max_size, self.workers
                 )
+            ensure_test_database(self.server, self.settings)
         except BaseException as exc:
             self.error = exc
             self.stop()
