@@ -40,14 +40,34 @@ def unique_name(prefix: str) -> str:
 
 
 class DatabaseJanitor:
-    """Creates, clones and drops databases through a maintenance connection."""
+    """Creates, clones and drops databases through one maintenance connection.
+
+    The connection opens on first use and stays open (a new one costs more than a clone);
+    :meth:`close` or ``with DatabaseJanitor(...) as janitor:`` releases it.
+    """
 
     def __init__(self, server: ServerInfo, maintenance_db: str = MAINTENANCE_DB) -> None:
         self.server = server
         self.maintenance_db = maintenance_db
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
 
-    def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(self.server.url_for(self.maintenance_db), autocommit=True)
+    def __enter__(self) -> DatabaseJanitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the maintenance connection (reopened if the janitor is used again)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @contextmanager
+    def _connect(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.server.url_for(self.maintenance_db), autocommit=True)
+        yield self._conn
 
     def exists(self, name: str) -> bool:
         """Whether a database called ``name`` exists."""
@@ -95,6 +115,24 @@ class DatabaseJanitor:
                 (prefix,),
             ).fetchall()
         return [str(r[0]) for r in rows]
+
+    def set_comment(self, name: str, text: str) -> None:
+        """Attach ``text`` to database ``name`` (``COMMENT ON DATABASE``)."""
+        query = sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+            sql.Identifier(validate_database_name(name)), sql.Literal(text)
+        )
+        with self._connect() as conn:
+            conn.execute(query)
+
+    def comments(self, prefix: str) -> dict[str, str | None]:
+        """Databases starting with ``prefix`` and their comments."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+                " WHERE starts_with(datname, %s) ORDER BY 1",
+                (prefix,),
+            ).fetchall()
+        return {str(name): None if comment is None else str(comment) for name, comment in rows}
 
     @contextmanager
     def locked(self, key: str) -> Iterator[None]:

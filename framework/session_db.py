@@ -17,7 +17,6 @@ from pathlib import Path
 
 import psutil
 import psycopg
-from psycopg import sql
 
 from containers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
 from framework.janitor import DatabaseJanitor, validate_database_name
@@ -117,24 +116,13 @@ class SessionDatabases:
         self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
         clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
-        with psycopg.connect(self.server.url_for("postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                    sql.Identifier(clone.database), sql.Literal(RunIdentity.owner_comment())
-                )
-            )
+        self.janitor.set_comment(clone.database, RunIdentity.owner_comment())
         return clone
 
     def sweep_dead_runs(self) -> list[str]:
         """Drop run databases whose owning process is gone (never a live run's)."""
-        with psycopg.connect(self.server.url_for("postgres"), autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
-                "WHERE starts_with(datname, %s)",
-                (RUN_PREFIX,),
-            ).fetchall()
         dropped = []
-        for name, comment in rows:
+        for name, comment in self.janitor.comments(RUN_PREFIX).items():
             try:
                 owner = json.loads(comment or "{}")
             except ValueError:
@@ -145,7 +133,10 @@ class SessionDatabases:
         return dropped
 
     def cleanup(self) -> None:
-        """Drop this run's clone."""
-        if self.created is not None:
-            self.janitor.drop(self.created)
-            self.created = None
+        """Drop this run's clone and close the maintenance connection."""
+        try:
+            if self.created is not None:
+                self.janitor.drop(self.created)
+                self.created = None
+        finally:
+            self.janitor.close()

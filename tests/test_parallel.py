@@ -34,7 +34,7 @@ def test_template_is_built_once_and_rebuilt_when_a_schema_file_changes(
     schema = tmp_path / "001_schema.sql"
     schema.write_text("CREATE TABLE first_version (id int);")
     janitor = DatabaseJanitor(pgtdd_server)
-    runs = []
+    runs: list[SessionDatabases] = []
     try:
         one = SessionDatabases(pgtdd_server, RunIdentity("t1aaaaaa", "main"), [schema])
         runs.append(one)
@@ -56,6 +56,7 @@ def test_template_is_built_once_and_rebuilt_when_a_schema_file_changes(
         for run in runs:
             if run.template:
                 janitor.drop(run.template)
+        janitor.close()
 
 
 def test_a_failing_schema_leaves_no_half_built_template(
@@ -66,9 +67,10 @@ def test_a_failing_schema_leaves_no_half_built_template(
     run = SessionDatabases(pgtdd_server, RunIdentity("t2aaaaaa", "main"), [schema])
     with pytest.raises(RuntimeError, match=r"bad.sql failed: .*nosuchtype"):
         run.prepare()
-    janitor = DatabaseJanitor(pgtdd_server)
-    assert not janitor.exists(f"pgtdd_tpl_{template_key([schema], pgtdd_server)}")
-    assert janitor.list("pgtdd_tpl_") == [n for n in janitor.list("pgtdd_tpl_") if "build" not in n]
+    run.cleanup()
+    with DatabaseJanitor(pgtdd_server) as janitor:
+        assert not janitor.exists(f"pgtdd_tpl_{template_key([schema], pgtdd_server)}")
+        assert not [name for name in janitor.list("pgtdd_tpl_") if "_build_" in name]
 
 
 def test_sweep_drops_databases_of_dead_runs_only(pgtdd_server: ServerInfo) -> None:
@@ -88,12 +90,14 @@ def test_sweep_drops_databases_of_dead_runs_only(pgtdd_server: ServerInfo) -> No
     try:
         run = SessionDatabases(pgtdd_server, RunIdentity("sweeper0", "main"), [])
         dropped = run.sweep_dead_runs()
+        run.cleanup()
         assert f"{RUN_PREFIX}deadbeef_main" in dropped
         assert janitor.exists(f"{RUN_PREFIX}a11ve000_main")
         assert janitor.exists(f"{RUN_PREFIX}0the4h0s_main")
     finally:
         for name in owners:
             janitor.drop(name)
+        janitor.close()
 
 
 WORKER_SUITE = """
