@@ -1,0 +1,154 @@
+"""Performance, memory and benchmark fixtures of spec 000 and spec 003.
+
+Where the spec's examples call ``pytest.warns(UserWarning, "text")`` to *emit* a warning (that
+call only builds a context manager and warns nothing), these fixtures call
+``warnings.warn(...)`` with a :class:`~framework.performance.monitor.PerformanceWarning` or a
+:class:`~framework.performance.memory_tracking.MemoryLeakWarning`, both ``UserWarning``
+subclasses. With ``filterwarnings = ["error"]`` such a warning fails the test's teardown, which
+is the point of a gate; filter ``PerformanceWarning`` to ``default`` to only see it.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from framework.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
+from framework.performance.monitor import (
+    AlertHandler,
+    MetricsCollector,
+    PerformanceMonitor,
+    PerformanceWarning,
+)
+from framework.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
+from framework.performance.regression import RegressionDetector
+
+MonitoredTest = tuple[PerformanceMonitor, MetricsCollector, AlertHandler]
+
+
+def warn_at_test(request: pytest.FixtureRequest, message: str, category: type[Warning]) -> None:
+    """Warn with the test's own file and line as the location (not the fixture's)."""
+    path, lineno, _ = request.node.reportinfo()
+    warnings.warn_explicit(message, category, filename=str(path), lineno=(lineno or 0) + 1)
+
+
+def _call_ms(request: pytest.FixtureRequest, fallback_start: float) -> float:
+    """The test's call-phase duration as pytest measured it (own clock if not available)."""
+    measured = request.node.stash.get(CALL_MS_KEY, None)
+    return measured if measured is not None else (time.perf_counter() - fallback_start) * 1000
+
+
+@pytest.fixture
+def performance_monitored_test(request: pytest.FixtureRequest) -> Iterator[MonitoredTest]:
+    """``(monitor, metrics_collector, alert_handler)`` for one test.
+
+    ``metrics_collector.measure(name)`` times a block; ``current_metrics.duration_ms`` is the
+    time since the fixture started; after the test its call duration is recorded as
+    ``test_duration_ms`` against the per-test target and every alert becomes a warning.
+    """
+    thresholds = {"test_duration_ms": target_ms(request.config), "fixture_setup_ms": 5.0}
+    monitor = PerformanceMonitor(thresholds)
+    collector = MetricsCollector(monitor)
+    start = time.perf_counter()
+    yield monitor, collector, AlertHandler(monitor)
+    monitor.record_metric("test_duration_ms", _call_ms(request, start))
+    for alert in monitor.alerts:
+        warn_at_test(request, alert.message(), PerformanceWarning)
+
+
+@pytest.fixture
+def performance_monitor(request: pytest.FixtureRequest) -> Iterator[PerformanceMonitor]:
+    """Spec 003's monitor: records the test's duration and warns on every alert."""
+    monitor = PerformanceMonitor(
+        {
+            "test_duration_ms": target_ms(request.config),
+            "fixture_setup_ms": 5.0,
+            "memory_usage_mb": 10.0,
+        }
+    )
+    start = time.perf_counter()
+    yield monitor
+    monitor.record_metric("test_duration_ms", _call_ms(request, start))
+    for alert in monitor.alerts:
+        warn_at_test(request, alert.message(), PerformanceWarning)
+
+
+@dataclass
+class PerformanceTracker:
+    """What ``tdd_performance_tracker`` measured: the target and, after the test, its duration."""
+
+    test: str
+    target_ms: float
+    started: float = field(default_factory=time.perf_counter)
+    duration_ms: float | None = None
+    over_target: bool | None = None
+
+    def elapsed_ms(self) -> float:
+        """Milliseconds since the fixture was set up (live)."""
+        return (time.perf_counter() - self.started) * 1000
+
+
+@pytest.fixture
+def tdd_performance_tracker(request: pytest.FixtureRequest) -> Iterator[PerformanceTracker]:
+    """Warns (``PerformanceWarning``) when the test's call phase exceeds the per-test target."""
+    tracker = PerformanceTracker(request.node.nodeid, target_ms(request.config))
+    yield tracker
+    tracker.duration_ms = _call_ms(request, tracker.started)
+    tracker.over_target = tracker.duration_ms > tracker.target_ms
+    if tracker.over_target:
+        warn_at_test(
+            request,
+            f"{tracker.test} took {tracker.duration_ms:.1f} ms, over the "
+            f"{tracker.target_ms:g} ms target",
+            PerformanceWarning,
+        )
+
+
+@dataclass
+class MemoryOptimizedTest:
+    """What ``memory_optimized_test`` yields; unpacks as ``optimizer, tracker, cleanup``."""
+
+    optimizer: object
+    tracker: MemoryTracker
+    cleanup_manager: CleanupManager
+    threshold_mb: float
+
+    def __iter__(self) -> Iterator[object]:
+        return iter((self.optimizer, self.tracker, self.cleanup_manager))
+
+
+@pytest.fixture
+def memory_optimized_test(request: pytest.FixtureRequest) -> Iterator[MemoryOptimizedTest]:
+    """``(optimizer, tracker, cleanup_manager)``; warns when RSS stays grown after the test.
+
+    The threshold is 5 MB, or ``@pytest.mark.memory(threshold_mb=N)``. At teardown the
+    registered cleanups and the garbage collector run first; what RSS still holds above its
+    level at setup is compared with the threshold.
+    """
+    marker = request.node.get_closest_marker("memory")
+    threshold = float(
+        marker.kwargs.get("threshold_mb", DEFAULT_MEMORY_THRESHOLD_MB)
+        if marker
+        else DEFAULT_MEMORY_THRESHOLD_MB
+    )
+    tracker = MemoryTracker()
+    cleanup = CleanupManager(tracker.optimizer)
+    yield MemoryOptimizedTest(tracker.optimizer, tracker, cleanup, threshold)
+    cleanup.force_cleanup()
+    warn_if_leaking(tracker.since_start_mb(), threshold, request.node.nodeid)
+
+
+@pytest.fixture
+def regression_detector(request: pytest.FixtureRequest) -> RegressionDetector:
+    """A detector on ``--pgtdd-baseline`` if given, else on a file in pytest's cache dir."""
+    path = request.config.getoption("pgtdd_baseline", None)
+    if not path:
+        cache = request.config.cache
+        folder = cache.mkdir("pgtdd") if cache is not None else Path(".pgtdd")
+        path = str(Path(folder) / "tdd_performance_baseline.json")
+    return RegressionDetector(path)

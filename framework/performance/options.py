@@ -1,0 +1,70 @@
+"""Command-line options, ini keys and stash keys of the performance plugin."""
+
+from __future__ import annotations
+
+import pytest
+
+DEFAULT_TARGET_MS = 100.0
+DEFAULT_MEMORY_THRESHOLD_MB = 5.0
+
+# Milliseconds the test's call phase took, measured by pytest; set by the makereport hook.
+CALL_MS_KEY = pytest.StashKey[float]()
+
+MARKERS = {
+    "tdd": "tdd: a TDD test using the savepoint-isolated database fixtures",
+    "performance": "performance: a performance-critical test (reported against the target)",
+    "parallel": "parallel: a test safe to run concurrently with others (xdist)",
+    "memory": "memory(threshold_mb=5.0): a memory-sensitive test; the leak-warning threshold",
+}
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Register the ``--pgtdd-perf-*`` options and their ini twins."""
+    group = parser.getgroup("pgtdd-perf", "pgtdd: performance report")
+    group.addoption(
+        "--pgtdd-perf-target",
+        type=float,
+        metavar="MS",
+        help=f"per-test target in ms [ini pgtdd_perf_target_ms; default {DEFAULT_TARGET_MS:g}]",
+    )
+    group.addoption(
+        "--pgtdd-perf-json",
+        metavar="PATH",
+        help="write per-test timings (setup, call, teardown) and query counts as JSON",
+    )
+    group.addoption(
+        "--pgtdd-baseline",
+        metavar="PATH",
+        help="compare with a baseline built by `pgtdd perf-baseline` and report regressions",
+    )
+    group.addoption(
+        "--pgtdd-regression-threshold",
+        type=float,
+        default=1.2,
+        metavar="FACTOR",
+        help="slower than baseline median x FACTOR is a regression (default 1.2)",
+    )
+    group.addoption(
+        "--pgtdd-regression-min-ms",
+        type=float,
+        default=1.0,
+        metavar="MS",
+        help="ignore slowdowns smaller than this many ms (default 1.0)",
+    )
+    group.addoption(
+        "--pgtdd-fail-on-regression",
+        action="store_true",
+        help="exit with status 1 when a regression against the baseline is found",
+    )
+    parser.addini("pgtdd_perf_target_ms", "per-test performance target in ms", default=None)
+
+
+def target_ms(config: pytest.Config) -> float:
+    """The per-test target: ``--pgtdd-perf-target``, else the ini value, else 100 ms."""
+    value = config.getoption("pgtdd_perf_target", None)
+    if value is None:
+        ini = config.getini("pgtdd_perf_target_ms")
+        value = float(ini) if ini not in (None, "") else DEFAULT_TARGET_MS
+    if value <= 0:
+        raise pytest.UsageError(f"pgtdd: the per-test target must be positive, got {value} ms")
+    return float(value)
