@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,7 @@ PG_MAJOR = "15"
 DEBIAN_SUITE = "bookworm"  # the Debian release whose postgresql-15 the offline image uses
 DOCKER_DIR = Path(__file__).resolve().parents[1] / "docker"
 SOURCE_HASH_LABEL = "org.pgtdd.source_hash"
+TUNED_SOURCES = ("Dockerfile", "pgtdd-entrypoint.sh", "pgtdd-build-seed.sh", "tuned.conf")
 REGISTRY_TIMEOUT_S = 5.0
 BOOTSTRAP_HINT = "bash scripts/bootstrap.sh"
 
@@ -103,31 +106,70 @@ class _Clock:
 # --------------------------------------------------------------------------- docker access
 
 
-def docker_client(timeout: float = 60.0) -> Any:
-    """A ``docker.DockerClient`` for the local engine, or an error saying how to start one."""
-    import docker  # imported here so that importing this module never needs the engine
+def _connect(timeout: float) -> Any:
+    """``docker.from_env()`` + ping; raises ImageBuildError when no engine answers.
+
+    docker-py leaves the socket of a failed connection open; it is collected here with its
+    ResourceWarning silenced, so that callers under ``-W error`` see only the real error.
+    """
+    import docker
     import requests
 
+    cause = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        client = None
+        try:
+            client = docker.from_env(timeout=timeout)
+            client.ping()
+            return client
+        except (docker.errors.DockerException, requests.RequestException) as exc:
+            cause = str(exc)
+            if client is not None:
+                client.close()
+        gc.collect()
+    raise ImageBuildError(
+        f"cannot reach the Docker engine ({cause}): start it (dockerd), "
+        f"or run `{BOOTSTRAP_HINT}`, which installs and starts it"
+    )
+
+
+def docker_client(timeout: float = 60.0) -> Any:
+    """A ``docker.DockerClient`` for the local engine, or an error saying how to start one."""
+    return _connect(timeout)
+
+
+def docker_engine_problem() -> str | None:
+    """None when a Docker engine answers, else why not and how to fix it."""
     try:
-        client = docker.from_env(timeout=timeout)
-        client.ping()
-    except (docker.errors.DockerException, requests.RequestException) as exc:
-        raise ImageBuildError(
-            f"cannot reach the Docker engine ({exc}): start it (dockerd), "
-            f"or run `{BOOTSTRAP_HINT}`, which installs and starts it"
-        ) from exc
-    return client
+        docker_client(timeout=10).close()
+    except ImageBuildError as exc:
+        return str(exc)
+    return None
+
+
+@contextlib.contextmanager
+def _engine(client: Any = None, timeout: float = 60.0) -> Iterator[Any]:
+    """The given client, or a new one that is closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    own = docker_client(timeout=timeout)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def image_labels(tag: str, client: Any = None) -> dict[str, str] | None:
     """The labels of a local image, or None when the image is not present."""
     import docker.errors
 
-    client = client or docker_client()
-    try:
-        image = client.images.get(tag)
-    except docker.errors.ImageNotFound:
-        return None
+    with _engine(client) as engine:
+        try:
+            image = engine.images.get(tag)
+        except docker.errors.ImageNotFound:
+            return None
     labels = image.attrs.get("Config", {}).get("Labels") or {}
     return {str(k): str(v) for k, v in labels.items()}
 
@@ -142,14 +184,15 @@ def registry_answers(image: str = OFFICIAL_BASE, client: Any = None) -> bool:
     import docker
     import requests
 
-    client = client or docker_client()
-    quick = docker.APIClient(base_url=client.api.base_url, timeout=REGISTRY_TIMEOUT_S)
-    try:
-        quick.inspect_distribution(image)
-    except (docker.errors.DockerException, requests.RequestException):
-        return False
-    finally:
-        quick.close()
+    with _engine(client) as engine:
+        usual = engine.api.timeout
+        engine.api.timeout = REGISTRY_TIMEOUT_S
+        try:
+            engine.api.inspect_distribution(image)
+        except (docker.errors.DockerException, requests.RequestException):
+            return False
+        finally:
+            engine.api.timeout = usual
     return True
 
 
@@ -175,9 +218,9 @@ def _hash_files(paths: Iterable[Path], *extra: str) -> str:
 
 
 def tuned_source_hash() -> str:
-    """Hash of everything the Dockerfile build reads (the docker/ folder)."""
+    """Hash of the files in docker/ that the Dockerfile build copies or runs."""
     docker_dir = _require_docker_dir()
-    return _hash_files(p for p in docker_dir.iterdir() if p.is_file())
+    return _hash_files(docker_dir / name for name in TUNED_SOURCES)
 
 
 def base_source_hash() -> str:
@@ -370,8 +413,8 @@ def build_base_image(*, tag: str = BASE_TAG, progress: Progress = print) -> str:
             "and that this runs as root (mmdebstrap's root mode)."
         )
     clock(f"  docker import: {out.decode().strip()[:19]}")
-    client = docker_client()
-    client.images.get(staging).tag(tag)
+    with _engine() as engine:
+        engine.images.get(staging).tag(tag)
     _remove_image(staging)
     clock(f"offline base {tag} ready")
     return tag
@@ -380,8 +423,8 @@ def build_base_image(*, tag: str = BASE_TAG, progress: Progress = print) -> str:
 def _remove_image(tag: str) -> None:
     import docker.errors
 
-    with contextlib.suppress(docker.errors.ImageNotFound):
-        docker_client().images.remove(tag, noprune=False)
+    with _engine() as engine, contextlib.suppress(docker.errors.ImageNotFound):
+        engine.images.remove(tag, noprune=False)
 
 
 # --------------------------------------------------------------------------- Dockerfile build
@@ -391,27 +434,26 @@ def dockerfile_build(*, tag: str, base_image: str, progress: Progress = print) -
     """``docker build`` of docker/Dockerfile on ``base_image``; returns the tag."""
     clock = progress if isinstance(progress, _Clock) else _Clock(progress)
     docker_dir = _require_docker_dir()
-    client = docker_client(timeout=600)
     clock(f"docker build {tag} from {docker_dir} (BASE_IMAGE={base_image})")
-    stream = client.api.build(
-        path=str(docker_dir), tag=tag, buildargs={"BASE_IMAGE": base_image},
-        labels={SOURCE_HASH_LABEL: tuned_source_hash()},
-        rm=True, forcerm=True, pull=False, decode=True,
-    )
     tail: list[str] = []
-    for chunk in stream:
-        if "error" in chunk:
-            detail = "\n".join(tail[-15:])
-            raise ImageBuildError(
-                f"docker build of {tag} failed: {chunk['error'].strip()}\n{detail}"
-            )
-        text = str(chunk.get("stream", "")).rstrip()
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            tail.append(line)
-            if line.startswith("Step ") or "pgtdd-entrypoint" in line:
-                clock(f"  {line}")
+    with _engine(timeout=600) as engine:
+        stream = engine.api.build(
+            path=str(docker_dir), tag=tag, buildargs={"BASE_IMAGE": base_image},
+            labels={SOURCE_HASH_LABEL: tuned_source_hash()},
+            rm=True, forcerm=True, pull=False, decode=True,
+        )
+        for chunk in stream:
+            if "error" in chunk:
+                detail = "\n".join(tail[-15:])
+                raise ImageBuildError(
+                    f"docker build of {tag} failed: {chunk['error'].strip()}\n{detail}"
+                )
+            for line in str(chunk.get("stream", "")).splitlines():
+                if not line.strip():
+                    continue
+                tail.append(line)
+                if line.startswith("Step ") or "pgtdd-entrypoint" in line:
+                    clock(f"  {line}")
     if not image_present(tag):
         raise ImageBuildError(f"docker build finished but {tag} is missing:\n" + "\n".join(tail))
     clock(f"{tag} ready")
@@ -435,18 +477,9 @@ def build_image(
     ``offline=False`` never does.
     """
     clock = _Clock(progress)
-    client = docker_client()
     _require_docker_dir()
     if offline is None:
-        if image_labels(OFFICIAL_BASE, client) is not None:
-            clock(f"{OFFICIAL_BASE} is present locally: Dockerfile build")
-            offline = False
-        elif registry_answers(OFFICIAL_BASE, client):
-            clock(f"a registry answers for {OFFICIAL_BASE}: Dockerfile build (pulls it)")
-            offline = False
-        else:
-            clock(f"{OFFICIAL_BASE} is not present and no registry answers: offline build")
-            offline = True
+        offline = _choose_offline(clock)
     if offline:
         build_base_image(tag=BASE_TAG, progress=clock)
         base = BASE_TAG
@@ -457,6 +490,18 @@ def build_image(
     return tag
 
 
+def _choose_offline(clock: _Clock) -> bool:
+    with _engine() as client:
+        if image_labels(OFFICIAL_BASE, client) is not None:
+            clock(f"{OFFICIAL_BASE} is present locally: Dockerfile build")
+            return False
+        if registry_answers(OFFICIAL_BASE, client):
+            clock(f"a registry answers for {OFFICIAL_BASE}: Dockerfile build (pulls it)")
+            return False
+    clock(f"{OFFICIAL_BASE} is not present and no registry answers: offline build")
+    return True
+
+
 def image_is_current(tag: str = DEFAULT_TAG) -> bool:
     """True when ``tag`` exists and was built from the docker/ folder as it is now."""
     labels = image_labels(tag)
@@ -465,17 +510,18 @@ def image_is_current(tag: str = DEFAULT_TAG) -> bool:
 
 def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
     """Build ``tag`` unless it exists and is current (offline base reused when current)."""
-    labels = image_labels(tag)
-    if labels is not None and labels.get(SOURCE_HASH_LABEL) == tuned_source_hash():
-        progress(f"{tag} is present and current")
+    if image_is_current(tag):
+        progress(f"{tag} is present and built from this checkout's docker/ folder")
         return tag
-    progress(f"{tag} is {'missing' if labels is None else 'stale'}: building it")
+    progress(f"{tag} is {'missing' if not image_present(tag) else 'stale'}: building it")
     base_labels = image_labels(BASE_TAG)
-    if base_labels is not None and base_labels.get(SOURCE_HASH_LABEL) == base_source_hash() \
-            and image_labels(OFFICIAL_BASE) is None:
+    base_current = base_labels is not None and \
+        base_labels.get(SOURCE_HASH_LABEL) == base_source_hash()
+    if base_current and not image_present(OFFICIAL_BASE):
         clock = _Clock(progress)
         clock(f"reusing the current offline base {BASE_TAG}")
         dockerfile_build(tag=tag, base_image=BASE_TAG, progress=clock)
+        clock(f"done in {clock.elapsed():.1f}s")
         return tag
     return build_image(tag=tag, progress=progress)
 
