@@ -46,6 +46,12 @@ class Verdict:
 
     allowed: bool
     reason: str
+    fix: str = ""
+
+    @property
+    def message(self) -> str:
+        """The reason and the fix, as one message."""
+        return f"{self.reason} {self.fix}".strip()
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def check_test_database(
     if profile is not None and profile.test_database and word is None:
         where = profile.sources.get("test_database", str(profile.path))
         return Verdict(True, f"profile {profile.name} says test_database: true ({where})")
-    return Verdict(False, _refusal(server, profile, word))
+    return Verdict(False, *_refusal(server, profile, word))
 
 
 def ensure_test_database(
@@ -137,7 +143,7 @@ def ensure_test_database(
     """
     verdict = check_test_database(server, settings, environ=environ)
     if not verdict.allowed:
-        raise UnsafeDatabaseError(verdict.reason)
+        raise UnsafeDatabaseError(verdict.message)
     if _provisioned(server):
         _session_servers.add((_canonical_host(server.host), server.port))
 
@@ -203,26 +209,27 @@ def _safe_entry(raw: str) -> str:
     return raw.rsplit("@", 1)[-1] if "@" in raw else raw
 
 
-def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> str:
+def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> tuple[str, str]:
+    """Why ``server`` is refused, and how to allow it."""
     key = database_key(server.host, server.port, server.database)
     server_key = database_key(server.host, server.port, "*")
     head = f"pgtdd refuses {server.safe_url}: "
     if word is not None and profile is not None and profile.test_database:
         why = (
             f"its name looks like production ({word!r}), and a production-looking name needs "
-            f"more than the profile's test_database flag."
+            "more than the profile's test_database flag; destructive fixtures never run on a "
+            "server not known to be for tests."
         )
-        how = f"If it really is a test database, allow it explicitly: export {ALLOW_ENV}={key}"
-    else:
-        named = f"profile {profile.name} ({profile.path})" if profile is not None else "no profile"
-        why = (
-            "this session did not provision it and nothing marks it as a test database "
-            f"({named} does not set test_database: true)."
-        )
-        how = (
-            "If it is a test database, either set `test_database: true` in the profile, or "
-            f"export {ALLOW_ENV}={key} (comma-separated for several; {server_key} for every "
-            "database of that server)."
-        )
-    tail = "Destructive fixtures never run on a server not known to be for tests."
-    return f"{head}{why} {how} {tail}"
+        return head + why, f"If it really is a test database, export {ALLOW_ENV}={key}"
+    named = f"profile {profile.name} ({profile.path})" if profile is not None else "no profile"
+    why = (
+        "this session did not provision it and nothing marks it as a test database "
+        f"({named} does not set test_database: true); destructive fixtures never run on a "
+        "server not known to be for tests."
+    )
+    how = (
+        "If it is a test database, either set `test_database: true` in the profile, or "
+        f"export {ALLOW_ENV}={key} (comma-separated for several; {server_key} for every "
+        "database of that server)."
+    )
+    return head + why, how

@@ -1,0 +1,561 @@
+"""``pgtdd doctor``: the troubleshooting guide's diagnosis checklist as one command.
+
+Checks, in order: TDD mode, the profile and where it came from, the test-database guard,
+Docker, the image, the server (started as a session would start it, and stopped again),
+connectivity, the tuned settings (each verified with ``SHOW``), a savepoint round trip, pool
+statistics, and leaked connections. One line per check; every failure carries its fix; the exit
+status is 1 when any check failed; ``--json`` prints the same as a JSON document.
+
+A check that needs something an earlier check could not provide is reported as ``skip`` with
+the reason, never as a pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import asyncpg
+
+from framework.guard import check_test_database
+from framework.profiles import ProfileError
+from framework.redact import redact
+from framework.server import ServerInfo
+from framework.settings import Settings, resolve_settings
+
+Status = Literal["ok", "warn", "fail", "skip"]
+MARKS: dict[Status, str] = {"ok": " ok ", "warn": "warn", "fail": "FAIL", "skip": "skip"}
+TDD_TRUE = frozenset({"true", "yes", "1", "on", "enabled"})
+# Connections idle in a transaction for longer than this are reported as probably leaked.
+STALE_TRANSACTION_SECONDS = 60
+LEAK_WAIT_SECONDS = 5.0
+
+
+@dataclass
+class Check:
+    """One line of the diagnosis."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        """``[FAIL] name: detail -> fix: ...`` on one line."""
+        text = f"[{MARKS[self.status]}] {self.name}: {_one_line(self.detail)}"
+        return f"{text} -> fix: {_one_line(self.fix)}" if self.fix else text
+
+
+@dataclass
+class Report:
+    """Every check of one run; ``ok`` is False when any check failed."""
+
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status != "fail" for check in self.checks)
+
+    def add(self, name: str, status: Status, detail: str, fix: str = "") -> Check:
+        check = Check(name, status, detail, fix)
+        self.checks.append(check)
+        return check
+
+    def to_json(self) -> str:
+        return json.dumps({"ok": self.ok, "checks": [asdict(c) for c in self.checks]}, indent=2)
+
+
+class Doctor:
+    """Runs the checks for one profile choice; secrets are masked in every line it writes."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        progress: Callable[[Check], None] | None = None,
+    ) -> None:
+        self.profile_choice = profile
+        self.environ = os.environ if environ is None else environ
+        self.progress = progress
+        self.report = Report()
+        self.secrets: list[str] = []
+        self.application_name = f"pgtdd-doctor-{os.getpid()}"
+
+    def add(self, name: str, status: Status, detail: str, fix: str = "") -> Check:
+        check = self.report.add(
+            name, status, redact(detail, *self.secrets), redact(fix, *self.secrets)
+        )
+        if self.progress is not None:
+            self.progress(check)
+        return check
+
+    def run(self) -> Report:
+        """Run every check and return the report (the server started here is stopped)."""
+        self._tdd_mode()
+        settings = self._profile()
+        if settings is None:
+            self._skip_rest("guard", "the profile did not load")
+            return self.report
+        if not self._guard(settings):
+            self._skip_rest("docker", "the guard refused the server: doctor does not connect")
+            return self.report
+        if not self._docker_and_image(settings):
+            self._skip_rest("server", "Docker is needed by this profile")
+            return self.report
+        with self._server(settings) as server:
+            if server is None:
+                self._skip_rest("connectivity", "no server")
+            else:
+                asyncio.run(self._database_checks(server, settings))
+        return self.report
+
+    # ----------------------------------------------------------------- configuration checks
+
+    def _tdd_mode(self) -> None:
+        value = self.environ.get("DATAFLOW_TDD_MODE")
+        if value is not None and value.strip().lower() in TDD_TRUE:
+            self.add("tdd-mode", "ok", f"DATAFLOW_TDD_MODE={value.strip()}: is_tdd_mode() is True")
+            return
+        shown = "not set" if value is None else f"{value!r}"
+        self.add(
+            "tdd-mode",
+            "warn",
+            f"DATAFLOW_TDD_MODE is {shown}: is_tdd_mode() is False (the pgtdd fixtures work "
+            "without it; code that checks it, like the guide's conftest, takes its slow path)",
+            "export DATAFLOW_TDD_MODE=true",
+        )
+
+    def _profile(self) -> Settings | None:
+        try:
+            settings = resolve_settings(cli_profile=self.profile_choice, environ=self.environ)
+        except ProfileError as exc:
+            self.add(
+                "profile",
+                "fail",
+                str(exc),
+                "fix the file and line named, or pick a built-in profile with --profile",
+            )
+            return None
+        profile = settings.profile
+        self.secrets.append(profile.password)
+        if profile.url:
+            from framework.guard import server_from_url
+
+            self.secrets.append(server_from_url(profile.url).password)
+        overrides = {
+            key: where
+            for key, where in profile.sources.items()
+            if not where.startswith(("profiles/", "/"))
+        }
+        extra = (
+            "; overrides: " + ", ".join(f"{k} from {v}" for k, v in overrides.items())
+            if overrides
+            else ""
+        )
+        self.add(
+            "profile",
+            "ok",
+            f"{profile.name} (chosen by {settings.profile_source}; file {profile.path}), "
+            f"provider {profile.provider}{extra}",
+        )
+        return settings
+
+    def _guard(self, settings: Settings) -> bool:
+        profile = settings.profile
+        if profile.provider != "external":
+            self.add("guard", "ok", f"the {profile.provider} server is provisioned by pgtdd")
+            return True
+        from containers.external import DEFAULT_URL, parse_url
+
+        try:
+            server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
+            verdict = check_test_database(server, settings, environ=self.environ)
+        except (ProfileError, RuntimeError) as exc:
+            self.add("guard", "fail", str(exc), "fix the URL or PGTDD_ALLOW_DATABASE")
+            return False
+        if verdict.allowed:
+            self.add("guard", "ok", f"{server.safe_url} allowed: {verdict.reason}")
+            return True
+        self.add("guard", "fail", verdict.reason, verdict.fix)
+        return False
+
+    def _docker_and_image(self, settings: Settings) -> bool:
+        profile = settings.profile
+        if profile.provider != "container":
+            reason = f"provider {profile.provider} needs no Docker"
+            self.add("docker", "skip", reason)
+            self.add("image", "skip", reason)
+            return True
+        from containers.docker_provider import DockerUnavailableError, docker_client
+
+        try:
+            client = docker_client()
+            version = client.version()
+        except DockerUnavailableError as exc:
+            text = str(exc)
+            detail, _, fix = text.partition(" Ways out: ")
+            self.add("docker", "fail", detail, fix or "start Docker")
+            self.add("image", "skip", "Docker is not reachable")
+            return False
+        self.add(
+            "docker",
+            "ok",
+            f"Docker {version.get('Version', '?')} (API {version.get('ApiVersion', '?')}) "
+            f"at {self.environ.get('DOCKER_HOST') or 'the default socket'}",
+        )
+        self._image(client, profile.image)
+        return True
+
+    def _image(self, client: Any, candidates: tuple[str, ...]) -> None:
+        from docker.errors import DockerException, ImageNotFound
+
+        for name in candidates:
+            try:
+                image = client.images.get(name)
+            except ImageNotFound:
+                continue
+            except DockerException as exc:
+                self.add("image", "fail", f"cannot list images: {exc}", "check the Docker engine")
+                return
+            self.add("image", "ok", f"{name} present ({image.short_id})")
+            return
+        self.add(
+            "image",
+            "warn",
+            f"none of {', '.join(candidates)} is present locally: the session will try to pull",
+            "on a host without a registry build it with `pgtdd image build --offline`",
+        )
+
+    # ----------------------------------------------------------------- the server
+
+    @contextmanager
+    def _server(self, settings: Settings) -> Iterator[ServerInfo | None]:
+        from containers.base import make_provider
+
+        provider = make_provider(settings.profile)
+        started = time.perf_counter()
+        try:
+            try:
+                server = provider.start()
+            except Exception as exc:  # noqa: BLE001 - every start failure is a diagnosis line
+                self.add("server", "fail", *server_failure(exc, settings))
+                yield None
+                return
+            seconds = time.perf_counter() - started
+            where = f"container {server.container_id[:12]}, " if server.container_id else ""
+            notes = "".join(f"; {note}" for note in server.notes)
+            self.add(
+                "server",
+                "ok",
+                f"PostgreSQL {server.version} at {server.safe_url} ({where}"
+                f"provider {server.provider}, ready in {seconds:.2f}s){notes}",
+            )
+            yield server
+        finally:
+            provider.stop()
+
+    async def _database_checks(self, server: ServerInfo, settings: Settings) -> None:
+        profile = settings.profile
+        try:
+            conn = await self._connect(server, profile.timeouts.connect)
+        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            self.add(
+                "connectivity",
+                "fail",
+                f"asyncpg could not connect to {server.safe_url}: {exc}",
+                "check that the server runs (pg_isready), the credentials and the network",
+            )
+            self._skip_rest("settings", "no connection")
+            return
+        try:
+            started = time.perf_counter()
+            await conn.fetchval("SELECT 1")
+            ms = (time.perf_counter() - started) * 1000
+            self.add("connectivity", "ok", f"asyncpg SELECT 1 round trip {ms:.2f} ms")
+            await self._settings(conn, dict(profile.server_settings))
+            await self._savepoint(conn)
+        finally:
+            await conn.close()
+        await self._pool(server, settings)
+        await self._leaks(server, profile.timeouts.connect)
+
+    async def _connect(self, server: ServerInfo, timeout: float) -> Any:
+        return await asyncpg.connect(
+            server.url,
+            timeout=timeout,
+            server_settings={"application_name": self.application_name},
+        )
+
+    async def _settings(self, conn: Any, expected: dict[str, str]) -> None:
+        from containers.readiness import normalise
+
+        names = list(expected) or ["jit", "fsync", "synchronous_commit"]
+        shown = {name: str(await conn.fetchval(f"SHOW {_quote_ident(name)}")) for name in names}
+        if not expected:
+            values = " ".join(f"{k}={v}" for k, v in shown.items())
+            self.add("settings", "ok", f"the profile tunes nothing; server has {values}")
+            return
+        wrong = {
+            name: f"{shown[name]!r} (profile says {want!r})"
+            for name, want in expected.items()
+            if normalise(shown[name]) != normalise(want)
+        }
+        if wrong:
+            self.add(
+                "settings",
+                "fail",
+                "SHOW disagrees with the profile: "
+                + "; ".join(f"{k} = {v}" for k, v in wrong.items()),
+                "for a container or native server fix server_settings (units as SHOW prints "
+                "them, e.g. 128MB); for an external server set them in its postgresql.conf",
+            )
+            return
+        self.add("settings", "ok", f"{len(shown)} tuned setting(s) verified with SHOW")
+
+    async def _savepoint(self, conn: Any) -> None:
+        steps = (
+            "BEGIN",
+            "CREATE TEMP TABLE pgtdd_doctor_probe (id int)",
+            "SAVEPOINT pgtdd_doctor",
+            "INSERT INTO pgtdd_doctor_probe VALUES (1)",
+            "ROLLBACK TO SAVEPOINT pgtdd_doctor",
+        )
+        started = time.perf_counter()
+        try:
+            for statement in steps:
+                await conn.execute(statement)
+            rows_after_rollback = await conn.fetchval("SELECT count(*) FROM pgtdd_doctor_probe")
+            await conn.execute("RELEASE SAVEPOINT pgtdd_doctor")
+            await conn.execute("ROLLBACK")
+            table_left = await conn.fetchval("SELECT to_regclass('pg_temp.pgtdd_doctor_probe')")
+        except asyncpg.PostgresError as exc:
+            self.add(
+                "savepoint",
+                "fail",
+                f"{type(exc).__name__}: {exc}",
+                "see the guide's 'Savepoint Failures' section; check the role may create "
+                "temporary tables",
+            )
+            return
+        ms = (time.perf_counter() - started) * 1000
+        if rows_after_rollback != 0 or table_left is not None:
+            self.add(
+                "savepoint",
+                "fail",
+                f"rollback did not undo the work (rows {rows_after_rollback}, "
+                f"table left: {table_left})",
+                "a pooler in statement mode breaks transactions: connect to PostgreSQL directly",
+            )
+            return
+        self.add(
+            "savepoint",
+            "ok",
+            f"BEGIN/SAVEPOINT/ROLLBACK TO/RELEASE/ROLLBACK undid it ({ms:.2f} ms)",
+        )
+
+    async def _pool(self, server: ServerInfo, settings: Settings) -> None:
+        sizes = settings.profile.pool
+        try:
+            pool = await asyncpg.create_pool(
+                server.url,
+                min_size=sizes.min_size,
+                max_size=sizes.max_size,
+                timeout=settings.profile.timeouts.connect,
+                server_settings={"application_name": self.application_name},
+            )
+        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            self.add(
+                "pool",
+                "fail",
+                f"could not open a pool of {sizes.min_size}..{sizes.max_size}: {exc}",
+                "lower pool.min_size/max_size or raise the server's max_connections",
+            )
+            return
+        try:
+            started = time.perf_counter()
+            async with pool.acquire(timeout=sizes.acquire_timeout) as conn:
+                await conn.fetchval("SELECT 1")
+                busy = pool.get_size() - pool.get_idle_size()
+            ms = (time.perf_counter() - started) * 1000
+            self.add(
+                "pool",
+                "ok",
+                f"size {pool.get_size()} (min {pool.get_min_size()}, max {pool.get_max_size()}), "
+                f"idle {pool.get_idle_size()}, in use while held {busy}, "
+                f"acquire+query+release {ms:.2f} ms",
+            )
+        finally:
+            await pool.close()
+
+    async def _leaks(self, server: ServerInfo, timeout: float) -> None:
+        conn = await self._connect(server, timeout)
+        try:
+            mine = await _wait_own_closed(conn, self.application_name)
+            stale = await conn.fetch(
+                "SELECT pid, usename, application_name,"
+                " extract(epoch FROM now() - state_change)::int AS seconds"
+                " FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'"
+                " AND now() - state_change > make_interval(secs => $1)"
+                " AND pid <> pg_backend_pid()",
+                STALE_TRANSACTION_SECONDS,
+            )
+            others = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                " AND pid <> pg_backend_pid() AND application_name <> $1",
+                self.application_name,
+            )
+        finally:
+            await conn.close()
+        if mine:
+            self.add(
+                "leaks",
+                "fail",
+                f"{mine} connection(s) opened by doctor still open after closing them",
+                "a driver or pooler keeps connections: report it with this output",
+            )
+        elif stale:
+            listed = ", ".join(
+                f"pid {r['pid']} ({r['usename']}, {r['application_name'] or 'no app name'}, "
+                f"{r['seconds']} s)"
+                for r in stale
+            )
+            self.add(
+                "leaks",
+                "warn",
+                f"{len(stale)} connection(s) idle in a transaction for more than "
+                f"{STALE_TRANSACTION_SECONDS} s, probably leaked by a stuck run: {listed}",
+                "stop the run that holds them, or SELECT pg_terminate_backend(pid)",
+            )
+        else:
+            self.add(
+                "leaks",
+                "ok",
+                f"doctor's connections all closed; {others} other client connection(s), none "
+                f"idle in a transaction for more than {STALE_TRANSACTION_SECONDS} s",
+            )
+
+    # ----------------------------------------------------------------- helpers
+
+    def _skip_rest(self, first: str, reason: str) -> None:
+        order = (
+            "guard",
+            "docker",
+            "image",
+            "server",
+            "connectivity",
+            "settings",
+            "savepoint",
+            "pool",
+            "leaks",
+        )
+        done = {check.name for check in self.report.checks}
+        for name in order[order.index(first) :]:
+            if name not in done:
+                self.add(name, "skip", reason)
+
+
+async def _wait_own_closed(conn: Any, application_name: str) -> int:
+    """Backends of ``application_name`` still present after a bounded wait for them to exit."""
+    deadline = time.monotonic() + LEAK_WAIT_SECONDS
+    while True:
+        count = int(
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
+                " AND pid <> pg_backend_pid()",
+                application_name,
+            )
+        )
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        await asyncio.sleep(0.05)
+
+
+def _quote_ident(name: str) -> str:
+    """A setting name as a quoted identifier for ``SHOW`` (names are validated by profiles)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _one_line(text: str) -> str:
+    return " | ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
+def server_failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
+    """(what happened, the fix) for an exception raised while starting the profile's server."""
+    from containers.docker_provider import DockerUnavailableError, ImageUnavailableError
+    from containers.native import BinariesNotFoundError
+
+    message = str(exc).strip()
+    what, _, log = message.partition("\n--- server log (last lines) ---\n")
+    log_note = f" | server log: {_one_line(log)}" if log.strip() else ""
+    first, _, rest = what.partition("\n")
+    profile = settings.profile
+    if isinstance(exc, DockerUnavailableError):
+        head, _, ways = message.partition(" Ways out: ")
+        return head, ways or "start Docker"
+    if isinstance(exc, ImageUnavailableError | BinariesNotFoundError):
+        head, _, fix = message.partition(". ")
+        return head, fix or message
+    for cause in ("password for user", "does not exist: check", "may not log in"):
+        if cause in rest:
+            return first + log_note, rest.strip()
+    if profile.provider == "external":
+        from containers.external import DEFAULT_URL, parse_url
+
+        target = parse_url(profile.url or DEFAULT_URL)
+        fix = (
+            f"check the server runs (pg_isready -h {target.host} -p {target.port}) and the host "
+            "and port in TEST_DATABASE_URL or the profile's url; raise retry.deadline if it is "
+            "only slow to start"
+        )
+    else:
+        fix = (
+            "read the server log above; raise timeouts.startup/retry.deadline if the host is "
+            "only slow; `pgtdd status` lists containers left by earlier runs"
+        )
+    return f"{first} {_one_line(rest)}".strip() + log_note, fix
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``doctor`` subcommand."""
+    doctor = Doctor(
+        profile=args.profile,
+        progress=None if args.json else (lambda check: print(check.line(), flush=True)),
+    )
+    report = doctor.run()
+    if args.json:
+        print(report.to_json())
+    else:
+        failed = sum(check.status == "fail" for check in report.checks)
+        print("doctor: all checks passed" if report.ok else f"doctor: {failed} check(s) failed")
+    return 0 if report.ok else 1
+
+
+def add_subcommands(subparsers: Any) -> None:
+    """Register ``pgtdd doctor`` (called by :func:`framework.cli.build_parser`)."""
+    parser = subparsers.add_parser(
+        "doctor", help="diagnose the test setup: one line per check, with the fix"
+    )
+    parser.add_argument("--profile", help="profile name or YAML path (default as for pytest)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m framework.doctor`` without the rest of the CLI."""
+    parser = argparse.ArgumentParser(prog="pgtdd")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["doctor", *(argv or [])])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
