@@ -13,7 +13,7 @@ from framework.redact import redact
 from framework.settings import resolve_settings
 
 # Modules contributing subcommands: each has ``add_subcommands(subparsers) -> None``.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("framework.doctor",)
+SUBCOMMAND_MODULES: tuple[str, ...] = ("framework.doctor", "framework.performance.cli")
 
 Handler = Callable[[argparse.Namespace], int]
 
