@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import pytest_asyncio
 
 from framework.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
 from framework.performance.monitor import (
@@ -27,6 +29,10 @@ from framework.performance.monitor import (
 )
 from framework.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
 from framework.performance.regression import RegressionDetector
+from framework.server import ServerInfo
+
+if TYPE_CHECKING:
+    from framework.performance.comprehensive import BenchmarkContext
 
 MonitoredTest = tuple[PerformanceMonitor, MetricsCollector, AlertHandler]
 
@@ -141,6 +147,27 @@ def memory_optimized_test(request: pytest.FixtureRequest) -> Iterator[MemoryOpti
     yield MemoryOptimizedTest(tracker.optimizer, tracker, cleanup, threshold)
     cleanup.force_cleanup()
     warn_if_leaking(tracker.since_start_mb(), threshold, request.node.nodeid)
+
+
+@pytest_asyncio.fixture
+async def comprehensive_tdd_benchmark(
+    pgtdd_server: ServerInfo,
+) -> AsyncIterator[BenchmarkContext]:
+    """A :class:`BenchmarkContext` on the session's TDD pool, optimisations already probed.
+
+    ``optimizations_enabled`` is filled from real operations (see
+    :mod:`framework.performance.comprehensive`); ``validate_performance_target(ms)`` and
+    ``get_comprehensive_report()`` use the individual tests it measures at setup.
+    """
+    from framework.performance.comprehensive import BenchmarkContext
+    from framework.tdd_support import get_database_manager
+
+    manager = get_database_manager()
+    await manager.initialize(manager.connection_string or pgtdd_server.url)
+    context = BenchmarkContext()
+    await context.observe()
+    await context.measure_individual_tests()
+    yield context
 
 
 @pytest.fixture
