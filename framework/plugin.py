@@ -20,7 +20,10 @@ from framework.session import ServerManager, server_from_wire, server_to_wire
 from framework.settings import Settings, resolve_settings
 
 # Modules whose fixtures and hooks the plugin registers (each a pytest plugin module).
-FIXTURE_MODULES: tuple[str, ...] = ("framework.performance.pytest_plugin",)
+FIXTURE_MODULES: tuple[str, ...] = (
+    "framework.performance.pytest_plugin",
+    "framework.tdd_fixtures",
+)
 pytest_plugins = list(FIXTURE_MODULES)
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
