@@ -22,6 +22,7 @@ from framework.settings import Settings, resolve_settings
 # Modules whose fixtures and hooks the plugin registers (each a pytest plugin module).
 FIXTURE_MODULES: tuple[str, ...] = (
     "framework.performance.pytest_plugin",
+    "framework.migrations.fixtures",
     "framework.tdd_fixtures",
 )
 pytest_plugins = list(FIXTURE_MODULES)

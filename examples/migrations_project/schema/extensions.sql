@@ -1,0 +1,2 @@
+-- Extensions the schema needs (trigram search on post titles).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;

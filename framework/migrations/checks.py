@@ -1,0 +1,192 @@
+"""The checks a mutation run evaluates each mutant with: a callable, or a pytest selection.
+
+A check gets a :class:`MutantContext` (the mutant's database, already migrated to head, and the
+folder holding the mutated migrations). It *passes* when the tests pass on the mutant (the
+mutant survived) and *fails* when they detect it (the mutant is killed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+import pytest
+
+from framework.server import ServerInfo
+
+if TYPE_CHECKING:
+    from framework.migrations.mutants import Mutant
+
+# Environment a pytest check sees (the fixtures in framework.migrations.fixtures read these).
+ENV_MIGRATIONS_DIR = "PGTDD_MIGRATIONS_DIR"
+ENV_MIGRATED_DATABASE = "PGTDD_MIGRATED_DATABASE"
+ENV_MUTANT = "PGTDD_MUTANT"
+PASS, FAIL, ERROR = "pass", "fail", "error"
+
+
+@dataclass
+class MutantContext:
+    """Where a check finds the mutant: ``server`` (its database), ``migrations_dir``."""
+
+    server: ServerInfo
+    migrations_dir: Path
+    mutant: Mutant | None = None
+
+    @property
+    def mutation(self) -> Any:
+        """The :class:`Mutation` applied (``None`` for the unmutated baseline run)."""
+        return self.mutant.mutation if self.mutant is not None else None
+
+    @property
+    def database_url(self) -> str:
+        """URL of the mutant's database (with the password, for connecting)."""
+        return self.server.url
+
+    def connect(self, **kwargs: Any) -> psycopg.Connection[Any]:
+        """A new psycopg connection to the mutant's database."""
+        return psycopg.connect(self.server.url, **kwargs)
+
+    def env(self) -> dict[str, str]:
+        """Variables pointing a pytest run at this mutant (profile ``local``, external server)."""
+        label = (
+            f"{self.mutant.mutation.id} {self.mutant.file_name}: {self.mutant.site}"
+            if self.mutant
+            else "baseline"
+        )
+        return {
+            "TEST_DATABASE_URL": self.server.url,
+            "PGTDD_PROFILE": "local",
+            ENV_MIGRATIONS_DIR: str(self.migrations_dir),
+            ENV_MIGRATED_DATABASE: self.server.database,
+            ENV_MUTANT: label,
+        }
+
+
+@dataclass
+class CheckOutcome:
+    """``status`` is pass, fail or error; ``detail`` says which test failed or what broke."""
+
+    status: str
+    detail: str = ""
+
+
+Check = Callable[[MutantContext], Any]
+
+
+def run_callable(check: Check, context: MutantContext) -> CheckOutcome:
+    """Call ``check``: returning normally (or ``True``/``None``) passes; returning ``False``,
+    an ``AssertionError`` or a database error fails it; any other exception is an error."""
+    try:
+        verdict = check(context)
+    except AssertionError as exc:
+        return CheckOutcome(FAIL, f"AssertionError: {exc}".strip())
+    except psycopg.Error as exc:
+        return CheckOutcome(FAIL, f"{type(exc).__name__}: {exc}".strip())
+    except Exception as exc:  # noqa: BLE001 - a crashing check is reported, not a kill
+        return CheckOutcome(ERROR, f"check raised {type(exc).__name__}: {exc}")
+    if isinstance(verdict, CheckOutcome):
+        return verdict
+    if verdict is False:
+        return CheckOutcome(FAIL, "check returned False")
+    return CheckOutcome(PASS)
+
+
+def detector(test_function: Callable[[MutantContext], bool]) -> Check:
+    """Adapt the spec's ``test_function(mutation) -> bool`` (True = mutation killed)."""
+
+    def check(context: MutantContext) -> None:
+        if test_function(context):
+            raise AssertionError("test_function reported the mutation killed")
+
+    return check
+
+
+@contextlib.contextmanager
+def patched_env(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then restore the previous values."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+class _Failures:
+    """A pytest plugin collecting the ids and messages of failed tests."""
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            message = report.longreprtext.strip().splitlines()
+            self.failed.append(f"{report.nodeid} ({message[-1][:160] if message else report.when})")
+
+
+@dataclass
+class PytestCheck:
+    """Run a pytest selection against each mutant.
+
+    ``mode="inprocess"`` (default) calls ``pytest.main`` in this process (about 50 ms of pytest
+    start-up per mutant); ``"subprocess"`` runs ``python -m pytest`` (isolated, ~0.5 s more per
+    mutant, killed on timeout). Exit code 0 passes, 1 (tests failed) fails, anything else
+    (usage error, no tests collected, internal error) is an error.
+    """
+
+    paths: Sequence[str | Path]
+    args: Sequence[str] = ()
+    mode: str = "inprocess"
+    exitfirst: bool = True
+    timeout_seconds: float | None = None
+    last_output: str = field(default="", repr=False)
+
+    def argv(self) -> list[str]:
+        """Arguments given to pytest."""
+        base = ["-q", "--no-header", "-p", "no:cacheprovider", "-o", "console_output_style=classic"]
+        return [*base, *(["-x"] if self.exitfirst else []), *self.args, *map(str, self.paths)]
+
+    def __call__(self, context: MutantContext) -> CheckOutcome:
+        if self.mode == "subprocess":
+            return self._subprocess(context)
+        if self.mode != "inprocess":
+            raise ValueError(f"PytestCheck mode {self.mode!r}: use 'inprocess' or 'subprocess'")
+        failures = _Failures()
+        buffer = io.StringIO()
+        with patched_env(context.env()), contextlib.redirect_stdout(buffer):
+            code = pytest.main(self.argv(), plugins=[failures])
+        self.last_output = buffer.getvalue()
+        return self._outcome(int(code), failures.failed)
+
+    def _subprocess(self, context: MutantContext) -> CheckOutcome:
+        env = {**os.environ, **context.env()}
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", *self.argv(), "-rf"],
+                env=env, capture_output=True, text=True, timeout=self.timeout_seconds, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return CheckOutcome(ERROR, f"pytest timed out after {self.timeout_seconds}s")
+        self.last_output = done.stdout + done.stderr
+        failed = [line[7:] for line in done.stdout.splitlines() if line.startswith("FAILED ")]
+        return self._outcome(done.returncode, failed)
+
+    def _outcome(self, code: int, failed: list[str]) -> CheckOutcome:
+        if code == 0:
+            return CheckOutcome(PASS)
+        if code == 1:
+            return CheckOutcome(FAIL, "; ".join(failed[:3]) or "tests failed")
+        tail = " | ".join(self.last_output.strip().splitlines()[-3:])
+        return CheckOutcome(ERROR, f"pytest exited with {code}: {tail[:300]}")

@@ -1,0 +1,203 @@
+"""pytest fixtures of the migration toolkit (spec 004), registered by the pgtdd plugin.
+
+- ``test_db_connection``: a psycopg connection to a database of its own, cloned per test from
+  an empty template, so the spec's examples that ``commit()`` stay isolated.
+- ``temp_project_dir``, ``sample_confiture_schema``, ``mutation_registry``,
+  ``performance_profiler``.
+
+Factories declare variants in a conftest::
+
+    from framework.migrations.fixtures import database_connection_fixture, migrated_database_fixture
+
+    blog_db = database_connection_fixture(schema_files=["schema/users.sql"])
+    migrated_db = migrated_database_fixture("migrations")   # a clone at head per test
+
+Under ``pgtdd mutate`` (or a :class:`~framework.migrations.mutation_runner.MutationRunner` with a
+pytest check) ``PGTDD_MIGRATIONS_DIR`` and ``PGTDD_MIGRATED_DATABASE`` point
+``migrated_database_fixture`` at the mutant: its folder, and its database as the template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from framework.janitor import DatabaseJanitor, JanitorError, unique_name
+from framework.migrations.catalogue import MutationRegistry
+from framework.migrations.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
+from framework.migrations.migration_runner import MigrationRunner, discover
+from framework.migrations.performance import MigrationPerformanceProfiler
+from framework.migrations.sample_schema import FILES
+from framework.migrations.schema_snapshotter import SchemaSnapshot, SchemaSnapshotter
+from framework.migrations.templates import ensure_chain
+from framework.server import ServerInfo
+
+EMPTY_TEMPLATE = "pgtdd_mig_empty_v1"
+FixtureFunction = Callable[..., Any]
+
+
+def _schema_template(server: ServerInfo, files: Sequence[Path]) -> str:
+    """A template with ``files`` applied in order (empty when none), built once per content."""
+    if not files:
+        name = EMPTY_TEMPLATE
+    else:
+        digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files))
+        name = f"pgtdd_mig_schema_{digest.hexdigest()[:12]}"
+
+    def build(target: ServerInfo) -> None:
+        with psycopg.connect(target.url) as conn:
+            for path in files:
+                conn.execute(path.read_text(encoding="utf-8").encode())
+            conn.commit()
+
+    DatabaseJanitor(server).ensure_template(name, build)
+    return name
+
+
+def database_connection_fixture(
+    *,
+    schema_files: Sequence[str | Path] = (),
+    autocommit: bool = False,
+    name: str | None = None,
+) -> FixtureFunction:
+    """A fixture yielding a psycopg connection to a fresh clone (per test) of a template with
+    ``schema_files`` applied. The database is dropped after the test."""
+    files = [Path(f) for f in schema_files]
+
+    @pytest.fixture(name=name)
+    def fixture(pgtdd_server: ServerInfo) -> Iterator[psycopg.Connection[Any]]:
+        template = _schema_template(pgtdd_server, files)
+        janitor = DatabaseJanitor(pgtdd_server)
+        with janitor.temporary_clone(template, prefix="pgtdd_tdb") as server:
+            conn = psycopg.connect(server.url, autocommit=autocommit)
+            try:
+                yield conn
+            finally:
+                conn.close()
+
+    return fixture
+
+
+test_db_connection = database_connection_fixture()
+
+
+@dataclass
+class MigratedDatabase:
+    """A database of its own at the head of a migration folder."""
+
+    server: ServerInfo
+    migrations_dir: Path
+    template: str
+
+    @property
+    def url(self) -> str:
+        """Connection URL (with the password)."""
+        return self.server.url
+
+    def connect(self, **kwargs: Any) -> psycopg.Connection[Any]:
+        """A new psycopg connection (close it, or use it in ``with``)."""
+        return psycopg.connect(self.server.url, **kwargs)
+
+    def runner(self, conn: psycopg.Connection[Any] | None = None) -> MigrationRunner:
+        """A :class:`MigrationRunner` for the folder on this database."""
+        return MigrationRunner(conn if conn is not None else self.server, self.migrations_dir)
+
+    def snapshot(self) -> SchemaSnapshot:
+        """The schema as it is now."""
+        with SchemaSnapshotter(self.server) as snapshotter:
+            return snapshotter.capture()
+
+
+def migrated_database_fixture(
+    migrations_dir: str | Path, *, name: str | None = None
+) -> FixtureFunction:
+    """A fixture yielding a :class:`MigratedDatabase`: a per-test clone of a template built by
+    applying every migration of ``migrations_dir`` (built once per content, then reused)."""
+    default_dir = Path(migrations_dir)
+    cache: dict[tuple[str, str], str] = {}
+
+    def head_template(server: ServerInfo, folder: Path, refresh: bool = False) -> str:
+        key = (server.safe_url, str(folder))
+        if refresh or key not in cache:
+            cache[key] = ensure_chain(server, str(folder), discover(folder)).head
+        return cache[key]
+
+    @pytest.fixture(name=name)
+    def fixture(pgtdd_server: ServerInfo) -> Iterator[MigratedDatabase]:
+        mutant_folder, template = _mutant_target(os.environ)
+        folder = mutant_folder or default_dir
+        if template is None:
+            template = head_template(pgtdd_server, folder)
+        janitor = DatabaseJanitor(pgtdd_server)
+        clone_name = unique_name(template[:50])
+        try:
+            server = janitor.clone(template, clone_name)
+        except JanitorError:
+            if _mutant_target(os.environ)[1] is not None:
+                raise
+            template = head_template(pgtdd_server, folder, refresh=True)  # dropped meanwhile
+            server = janitor.clone(template, clone_name)
+        try:
+            yield MigratedDatabase(server, folder, template)
+        finally:
+            janitor.drop(server.database)
+
+    return fixture
+
+
+def _mutant_target(env: Mapping[str, str]) -> tuple[Path | None, str | None]:
+    """The mutant's folder and database when a mutation run set them, else ``(None, None)``."""
+    template = env.get(ENV_MIGRATED_DATABASE)
+    folder = env.get(ENV_MIGRATIONS_DIR)
+    if template and folder:
+        return Path(folder), template
+    return None, None
+
+
+@pytest.fixture
+def temp_project_dir(tmp_path: Path) -> Path:
+    """An empty project directory for migration files, removed with ``tmp_path``."""
+    project = tmp_path / "project"
+    project.mkdir()
+    return project
+
+
+class SampleSchema(dict[str, Path]):
+    """``{"users.sql": Path, ...}``; ``schema["users"]`` works too (the spec uses both)."""
+
+    def __missing__(self, key: str) -> Path:
+        if f"{key}.sql" in self:
+            return self[f"{key}.sql"]
+        raise KeyError(f"{key!r}: the sample schema has {sorted(self)}")
+
+
+@pytest.fixture
+def sample_confiture_schema(tmp_path: Path) -> SampleSchema:
+    """The five sample schema files, written to a temporary folder (apply in this order)."""
+    folder = tmp_path / "schema"
+    folder.mkdir()
+    files = SampleSchema()
+    for file_name, text in FILES.items():
+        path = folder / file_name
+        path.write_text(text, encoding="utf-8")
+        files[file_name] = path
+    return files
+
+
+@pytest.fixture
+def mutation_registry() -> MutationRegistry:
+    """The mutation catalogue."""
+    return MutationRegistry()
+
+
+@pytest.fixture
+def performance_profiler() -> MigrationPerformanceProfiler:
+    """A profiler (thresholds from ``PERF_*_THRESHOLD``)."""
+    return MigrationPerformanceProfiler()

@@ -1,0 +1,354 @@
+"""Run every mutant of a migration project against its checks, each in its own database.
+
+For an up-file mutant of migration k the runner clones the template holding migrations 1..k-1,
+applies the mutated file and the migrations after it (a failure there makes the mutant
+*stillborn*), then runs the check against that database. A down-file mutant gets a clone of the
+head template: its down file is only ever run by the checks. Each mutant has a deadline: the
+migrations run with ``statement_timeout`` and, when the deadline passes, the sessions of the
+mutant's databases are terminated so the check stops.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import psycopg
+
+from framework.janitor import DatabaseJanitor, JanitorError
+from framework.migrations.catalogue import Mutation, MutationRegistry
+from framework.migrations.checks import (
+    FAIL,
+    PASS,
+    Check,
+    CheckOutcome,
+    MutantContext,
+    detector,
+    run_callable,
+)
+from framework.migrations.migration_runner import (
+    Migration,
+    MigrationError,
+    MigrationRunner,
+    discover,
+)
+from framework.migrations.mutants import Mutant, generate_mutants
+from framework.migrations.mutation_report import (
+    ERROR,
+    KILLED,
+    STILLBORN,
+    SURVIVED,
+    MutationReport,
+    MutationResult,
+)
+from framework.migrations.templates import TemplateChain, drop_templates, ensure_chain
+from framework.redact import redact
+from framework.server import ServerInfo
+
+DEFAULT_TIMEOUT = 300.0
+QUERY_CANCELED = "57014"
+
+
+class MutationSetupError(RuntimeError):
+    """The run cannot start: missing configuration, or the checks fail without any mutation."""
+
+
+def env_timeout() -> float:
+    """``MUTATION_TIMEOUT`` (seconds per mutant), default 300."""
+    raw = os.environ.get("MUTATION_TIMEOUT")
+    if raw is None:
+        return DEFAULT_TIMEOUT
+    try:
+        return float(raw)
+    except ValueError:
+        raise MutationSetupError(f"MUTATION_TIMEOUT={raw!r} is not a number of seconds") from None
+
+
+def env_verbose(default: bool = True) -> bool:
+    """``MUTATION_VERBOSE`` (true/false, 1/0, yes/no)."""
+    raw = os.environ.get("MUTATION_VERBOSE")
+    if raw is None:
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class MutationTestResult:
+    """Every mutant one mutation produced for the project (spec ``run_mutation``)."""
+
+    mutation: Mutation
+    results: list[MutationResult]
+
+    @property
+    def killed(self) -> bool:
+        """All judged mutants were killed (and there was at least one)."""
+        judged = [r for r in self.results if r.status != STILLBORN]
+        return bool(judged) and all(r.status == KILLED for r in judged)
+
+    @property
+    def survived(self) -> list[MutationResult]:
+        """The sites whose mutant survived."""
+        return [r for r in self.results if r.status == SURVIVED]
+
+
+class _Watchdog:
+    """At the deadline, terminate every session on databases whose name starts with ``prefix``."""
+
+    def __init__(self, server: ServerInfo, prefix: str, seconds: float) -> None:
+        self.server, self.prefix, self.fired = server, prefix, False
+        self.timer = threading.Timer(max(seconds, 0.001), self._fire)
+        self.timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        with psycopg.connect(self.server.url_for("postgres"), autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE starts_with(datname, %s) AND pid <> pg_backend_pid()",
+                (self.prefix,),
+            )
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+
+class MutationRunner:
+    """Runs the catalogue's mutants of ``migrations_dir`` against ``check`` on ``server``.
+
+    ``check`` is a callable taking a :class:`MutantContext` (see
+    :func:`framework.migrations.checks.run_callable` for how its outcome is read) or a
+    :class:`~framework.migrations.checks.PytestCheck`. ``verbose`` defaults to
+    ``MUTATION_VERBOSE`` (else True); ``timeout_seconds`` per mutant to ``MUTATION_TIMEOUT``
+    (else 300).
+    """
+
+    def __init__(
+        self,
+        registry: MutationRegistry | None = None,
+        verbose: bool | None = None,
+        *,
+        migrations_dir: Path | str | None = None,
+        server: ServerInfo | None = None,
+        check: Check | None = None,
+        timeout_seconds: float | None = None,
+        keep_templates: bool = False,
+        out: TextIO | None = None,
+    ) -> None:
+        self.registry = registry or MutationRegistry()
+        self.verbose = env_verbose() if verbose is None else verbose
+        self.migrations_dir = Path(migrations_dir) if migrations_dir is not None else None
+        self.server = server
+        self.check = check
+        self.timeout_seconds = timeout_seconds
+        self.keep_templates = keep_templates
+        self.out = out or sys.stderr
+
+    # --- public API ----------------------------------------------------------------------
+
+    def run_mutation_suite(
+        self,
+        registry: MutationRegistry | None = None,
+        timeout_seconds: float | None = None,
+        max_mutations: int | None = None,
+    ) -> MutationReport:
+        """Run every distinct mutant (at most ``max_mutations``), each within
+        ``timeout_seconds``; the checks must pass on the unmutated project first."""
+        registry = registry or self.registry
+        timeout = self._timeout(timeout_seconds)
+        check = self._require_check()
+        with self._session() as session:
+            mutants = generate_mutants(session.migrations, registry, max_mutations)
+            report = MutationReport(
+                project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
+            )
+            started = time.perf_counter()
+            report.baseline_seconds = session.baseline(check, timeout)
+            for mutant in mutants:
+                result = session.run(mutant, check, timeout)
+                report.results.append(result)
+                self._say(_progress(mutant, result, len(mutants)))
+            report.duration_seconds = time.perf_counter() - started
+        if self.verbose:
+            self._say(report.get_summary())
+        return report
+
+    def run_mutation(
+        self,
+        mutation: Mutation,
+        test_function: Callable[[MutantContext], bool] | None = None,
+        timeout_seconds: float | None = None,
+    ) -> MutationTestResult:
+        """Run one mutation's mutants. ``test_function(context) -> bool`` (True = killed, as in
+        the spec) replaces the runner's check when given."""
+        check = detector(test_function) if test_function is not None else self._require_check()
+        timeout = self._timeout(timeout_seconds)
+        with self._session() as session:
+            mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
+            session.baseline(check, timeout)
+            results = [session.run(m, check, timeout) for m in mutants]
+        return MutationTestResult(mutation, results)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _timeout(self, given: float | None) -> float:
+        if given is not None:
+            return given
+        return self.timeout_seconds if self.timeout_seconds is not None else env_timeout()
+
+    def _require_check(self) -> Check:
+        if self.check is None:
+            raise MutationSetupError(
+                "no check to judge mutants with: MutationRunner(check=callable or PytestCheck)"
+            )
+        return self.check
+
+    def _say(self, line: str) -> None:
+        if self.verbose:
+            print(line, file=self.out, flush=True)
+
+    @contextmanager
+    def _session(self) -> Iterator[_Session]:
+        if self.migrations_dir is None or self.server is None:
+            raise MutationSetupError(
+                "MutationRunner needs migrations_dir= (a folder of NNN_name.up.sql files) and "
+                "server= (a ServerInfo, e.g. the pgtdd_server fixture) to run mutants"
+            )
+        session = _Session(self.server, self.migrations_dir)
+        try:
+            yield session
+        finally:
+            session.close(keep_templates=self.keep_templates)
+
+
+class _Session:
+    """One run: a working copy of the folder, the template chain, a database name prefix."""
+
+    def __init__(self, server: ServerInfo, migrations_dir: Path) -> None:
+        self.server = server
+        self.janitor = DatabaseJanitor(server)
+        self.migrations = discover(migrations_dir)
+        if not self.migrations:
+            raise MutationSetupError(f"no migrations in {migrations_dir}")
+        self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=_fast_tmp()))
+        for path in Path(migrations_dir).glob("*.sql"):
+            shutil.copy2(path, self.workdir / path.name)
+        self.work_migrations = discover(self.workdir)
+        self.prefix = f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
+        self.chain: TemplateChain = ensure_chain(server, str(self.workdir), self.work_migrations)
+
+    def close(self, keep_templates: bool) -> None:
+        for name in self.janitor.list(self.prefix):
+            self.janitor.drop(name)
+        if not keep_templates:
+            drop_templates(self.server, self.chain.built)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def baseline(self, check: Check, timeout: float) -> float:
+        """Run the check on the unmutated head; it must pass."""
+        started = time.perf_counter()
+        database = self.janitor.clone(self.chain.head, f"{self.prefix}_base")
+        try:
+            outcome = self._judge(check, MutantContext(database, self.workdir), timeout)
+        finally:
+            self.janitor.drop(database.database)
+        if outcome.status != PASS:
+            raise MutationSetupError(
+                "the checks do not pass on the unmutated migrations, so no mutant can be judged: "
+                f"{outcome.status}: {redact(outcome.detail, self.server.password)}"
+            )
+        return time.perf_counter() - started
+
+    def run(self, mutant: Mutant, check: Check, timeout: float) -> MutationResult:
+        """Apply one mutant in its own database and judge it."""
+        started = time.perf_counter()
+        result = MutationResult(
+            mutant.mutation, mutant.file_name, mutant.direction, mutant.site, ERROR,
+            number=mutant.number, also_generated_by=list(mutant.also_generated_by),
+            diff=mutant.diff(),
+        )  # fmt: skip
+        if mutant.error is not None:
+            result.status, result.detail = STILLBORN, mutant.error
+        else:
+            path = self.workdir / mutant.file_name
+            path.write_text(mutant.sql, encoding="utf-8")
+            try:
+                result.status, result.detail = self._evaluate(mutant, check, timeout)
+            except (JanitorError, psycopg.Error) as exc:
+                result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
+            finally:
+                path.write_text(mutant.original, encoding="utf-8")
+        result.detail = redact(result.detail, self.server.password)
+        result.duration_seconds = time.perf_counter() - started
+        return result
+
+    def _evaluate(self, mutant: Mutant, check: Check, timeout: float) -> tuple[str, str]:
+        deadline = time.monotonic() + timeout
+        position = self._position(mutant.migration)
+        base = self.chain.before(position) if mutant.direction == "up" else self.chain.head
+        database = self.janitor.clone(base, f"{self.prefix}_{mutant.number:04d}")
+        try:
+            if mutant.direction == "up":
+                failure = self._apply(database, deadline)
+                if failure is not None:
+                    return failure
+            context = MutantContext(database, self.workdir, mutant)
+            outcome = self._judge(check, context, deadline - time.monotonic())
+        finally:
+            self.janitor.drop(database.database)
+        if outcome.status == PASS:
+            return SURVIVED, ""
+        if outcome.status == FAIL:
+            return KILLED, outcome.detail
+        return ERROR, outcome.detail
+
+    def _position(self, migration: Migration) -> int:
+        return [m.version for m in self.migrations].index(migration.version)
+
+    def _apply(self, database: ServerInfo, deadline: float) -> tuple[str, str] | None:
+        """Migrate the clone to head with the mutated file; a failure makes it stillborn."""
+        remaining_ms = max(int((deadline - time.monotonic()) * 1000), 1)
+        options = f"-c statement_timeout={remaining_ms}"
+        with psycopg.connect(database.url, autocommit=True, options=options) as conn:
+            try:
+                MigrationRunner(conn, self.workdir).up()
+            except MigrationError as exc:
+                if exc.sqlstate == QUERY_CANCELED:
+                    return ERROR, f"timed out applying the migrations: {exc}"
+                return STILLBORN, f"migrations do not apply: {exc}"
+        return None
+
+    def _judge(self, check: Check, context: MutantContext, seconds: float) -> CheckOutcome:
+        if seconds <= 0:
+            return CheckOutcome("error", "timed out before the check started")
+        with _Watchdog(self.server, context.server.database, seconds) as watchdog:
+            outcome = run_callable(check, context)
+        if watchdog.fired:
+            return CheckOutcome("error", f"timed out after {seconds:.1f}s (sessions terminated)")
+        return outcome
+
+
+def _progress(mutant: Mutant, result: MutationResult, total: int) -> str:
+    return (
+        f"[{mutant.number:3d}/{total}] {result.status:<9} {mutant.mutation.id} "
+        f"{mutant.file_name}: {mutant.site} ({result.duration_seconds * 1000:.0f} ms)"
+    )
+
+
+def _fast_tmp() -> str | None:
+    """``/dev/shm`` when writable (creating files there avoids the disk), else the default."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
