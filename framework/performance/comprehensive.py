@@ -7,8 +7,8 @@ configuration claims:
   a connection opened before it was asked for;
 * ``schema_caching``: the schema cache is enabled and answered a lookup with a hit during
   this context's own schema benchmark;
-* ``parallel_execution``: two contexts opened concurrently got two different server
-  backends (so tests can really run side by side).
+* ``parallel_execution``: two test contexts acquiring at the same time got two different
+  server backends from the manager (so tests can really run side by side).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from framework.performance.benchmark import TDDPerformanceBenchmark
 from framework.pool import get_pool_manager
 from framework.schema_cache import get_schema_cache
-from framework.tdd_support import get_database_manager, tdd_test_context
+from framework.tdd_support import TDDTestContext, get_database_manager
 
 PROBE_ITERATIONS = 10
 
@@ -92,17 +92,12 @@ async def _concurrent_backends() -> int:
     )
     if size < 2:
         return 1
-    both = asyncio.Event()
-    arrived = 0
-
-    async def hold() -> int:
-        nonlocal arrived
-        async with tdd_test_context(nested=False) as context:
-            arrived += 1
-            if arrived == 2:
-                both.set()
-            await asyncio.wait_for(both.wait(), timeout=5.0)
-            return int(context.connection.get_server_pid())
-
-    pids = await asyncio.gather(hold(), hold())
-    return len(set(pids))
+    first, second = TDDTestContext(), TDDTestContext()
+    try:
+        connections = await asyncio.gather(
+            manager.get_test_connection(first), manager.get_test_connection(second)
+        )
+        return len({int(c.get_server_pid()) for c in connections})
+    finally:
+        await manager.cleanup_test_connection(first)
+        await manager.cleanup_test_connection(second)

@@ -1,0 +1,123 @@
+"""TDDPerformanceBenchmark and the comprehensive benchmark fixture on a real server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from framework.performance.benchmark import TDDPerformanceBenchmark
+from framework.performance.comprehensive import BenchmarkContext
+from framework.server import ServerInfo
+from framework.tdd_support import get_database_manager
+
+
+@pytest_asyncio.fixture
+async def benchmark(pgtdd_server: ServerInfo) -> AsyncIterator[TDDPerformanceBenchmark]:
+    yield TDDPerformanceBenchmark(pgtdd_server.url)
+    await get_database_manager().close()
+
+
+@pytest.mark.asyncio
+async def test_every_operation_is_measured_as_often_as_asked(
+    benchmark: TDDPerformanceBenchmark,
+) -> None:
+    await benchmark.benchmark_individual_test(3)
+    await benchmark.benchmark_fixture_setup(4)
+    await benchmark.benchmark_connection_acquisition(5)
+    await benchmark.benchmark_schema_operations(6)
+    parallel = await benchmark.benchmark_parallel_execution(2)
+    report = benchmark.generate_performance_report()
+    counts = {op: stats["count"] for op, stats in report["measurements"].items()}
+    assert counts == {
+        "individual_test": 3,
+        "fixture_setup": 4,
+        "connection_acquire": 5,
+        "schema_operation": 6,
+        "parallel_execution": 2,
+    }
+    assert parallel["distinct_connections"] == 2
+    assert report["summary"]["operations_tested"] == 5
+    for stats in report["measurements"].values():
+        assert stats["min"] <= stats["median"] <= stats["p95"] <= stats["max"]
+
+
+def test_report_follows_the_numbers_recorded() -> None:
+    bench = TDDPerformanceBenchmark()
+    empty = bench.generate_performance_report()
+    assert empty["summary"]["targets_met"] == 0
+    assert empty["summary"]["recommendation"] == "No measurements: nothing was benchmarked"
+    for ms in (150.0, 160.0, 40.0):
+        bench.record_measurement("individual_test", ms)
+    slow = bench.generate_performance_report()["measurements"]["individual_test"]
+    assert slow["median"] == 150.0
+    assert slow["target_achieved"] is False
+    assert slow["success_rate"] == pytest.approx(100 / 3)
+    bench.record_measurement("individual_test", 30.0)
+    bench.record_measurement("individual_test", 20.0)
+    fast = bench.generate_performance_report()["measurements"]["individual_test"]
+    assert fast["median"] == 40.0
+    assert fast["target_achieved"] is True
+
+
+@pytest.mark.asyncio
+async def test_comprehensive_benchmark_observes_the_optimisations(
+    comprehensive_tdd_benchmark: BenchmarkContext,
+) -> None:
+    context = comprehensive_tdd_benchmark
+    assert context.optimizations_enabled == {
+        "connection_pooling": True,
+        "schema_caching": True,
+        "parallel_execution": True,
+    }
+    report = context.get_comprehensive_report()
+    assert report["measurements"]["individual_test"]["count"] == 10
+    assert report["optimizations_enabled"] == context.optimizations_enabled
+
+
+def test_nothing_measured_means_no_target_achieved() -> None:
+    context = BenchmarkContext()
+    assert context.validate_performance_target(100.0) is False
+    assert context.get_comprehensive_report()["target_achieved"] is False
+    assert context.optimizations_enabled["connection_pooling"] is False
+
+
+def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo) -> None:
+    env = {"TEST_DATABASE_URL": pgtdd_server.url, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "framework.cli",
+            "bench",
+            "--profile",
+            "local",
+            "--json",
+            "--scale",
+            "0.04",
+            "--suite-runs",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    counts = {op: s["count"] for op, s in report["measurements"].items()}
+    assert counts == {
+        "individual_test": 2,
+        "fixture_setup": 4,
+        "connection_acquire": 4,
+        "schema_operation": 2,
+        "parallel_execution": 2,
+    }
+    assert report["server"]["version"] == pgtdd_server.version
+    assert "bench: individual_test" in done.stderr
+    assert pgtdd_server.password not in done.stdout + done.stderr
