@@ -29,10 +29,10 @@ from framework.performance.monitor import (
 )
 from framework.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
 from framework.performance.regression import RegressionDetector
-from framework.server import ServerInfo
 
 if TYPE_CHECKING:
     from framework.performance.comprehensive import BenchmarkContext
+    from framework.tdd_support import TDDDatabaseManager
 
 MonitoredTest = tuple[PerformanceMonitor, MetricsCollector, AlertHandler]
 
@@ -149,9 +149,9 @@ def memory_optimized_test(request: pytest.FixtureRequest) -> Iterator[MemoryOpti
     warn_if_leaking(tracker.since_start_mb(), threshold, request.node.nodeid)
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def comprehensive_tdd_benchmark(
-    pgtdd_server: ServerInfo,
+    pgtdd_tdd_infrastructure: TDDDatabaseManager,
 ) -> AsyncIterator[BenchmarkContext]:
     """A :class:`BenchmarkContext` on the session's TDD pool, optimisations already probed.
 
@@ -159,12 +159,10 @@ async def comprehensive_tdd_benchmark(
     :mod:`framework.performance.comprehensive`); ``validate_performance_target(ms)`` and
     ``get_comprehensive_report()`` use the individual tests it measures at setup.
     """
+    from framework.performance.benchmark import TDDPerformanceBenchmark
     from framework.performance.comprehensive import BenchmarkContext
-    from framework.tdd_support import get_database_manager
 
-    manager = get_database_manager()
-    await manager.initialize(manager.connection_string or pgtdd_server.url)
-    context = BenchmarkContext()
+    context = BenchmarkContext(TDDPerformanceBenchmark(pgtdd_tdd_infrastructure.connection_string))
     await context.observe()
     await context.measure_individual_tests()
     yield context

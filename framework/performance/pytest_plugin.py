@@ -10,6 +10,7 @@ their reports; the controller collects them and writes the summary and files.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -103,6 +104,7 @@ class PerfRecorder:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
+        _attach_tdd_connections()
         with queries.phase("call"):
             return (yield)
 
@@ -205,6 +207,20 @@ class PerfRecorder:
 
 _PROCESS = psutil.Process()
 _COUNTER_KEY = pytest.StashKey[queries.QueryCounter]()
+
+
+def _attach_tdd_connections() -> None:
+    """Count statements on the TDD connections tests hold (when the TDD support is in use).
+
+    A connection stays counted once attached, so from its second test on its setup
+    statements are counted too. Counting from the very first statement needs the pool to
+    attach each connection when it opens (``attach_query_counter_async`` as its init hook).
+    """
+    module = sys.modules.get("framework.tdd_support")
+    if module is None:
+        return
+    for connection in list(module.get_database_manager().active_connections.values()):
+        queries.attach_query_counter(connection)
 
 
 def _nested_total(shared: dict[str, float]) -> dict[str, float]:

@@ -5,21 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from framework.performance.benchmark import TDDPerformanceBenchmark
 from framework.performance.comprehensive import BenchmarkContext
 from framework.server import ServerInfo
-from framework.tdd_support import get_database_manager
+from framework.tdd_support import TDDDatabaseManager
 
 
-@pytest_asyncio.fixture
-async def benchmark(pgtdd_server: ServerInfo) -> AsyncIterator[TDDPerformanceBenchmark]:
-    yield TDDPerformanceBenchmark(pgtdd_server.url)
-    await get_database_manager().close()
+@pytest.fixture
+def benchmark(pgtdd_tdd_infrastructure: TDDDatabaseManager) -> TDDPerformanceBenchmark:
+    return TDDPerformanceBenchmark(pgtdd_tdd_infrastructure.connection_string)
 
 
 @pytest.mark.asyncio
