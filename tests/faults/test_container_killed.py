@@ -1,0 +1,145 @@
+"""The session's container is killed in the middle of a test.
+
+That test fails with an error saying the server went away; the later tests fail (fast: each
+inner test is bounded by an alarm that would fail it as HUNG); the session ends without an
+internal error or a teardown traceback; no container of the run is left.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.faults.conftest import (
+    IMAGE,
+    inner_env,
+    inner_project,
+    remove_containers,
+    run_inner,
+    wait_no_containers,
+)
+
+CONFTEST = """
+import signal
+import pytest
+
+@pytest.fixture(autouse=True)
+def bounded():
+    def hung(signum, frame):
+        raise RuntimeError("HUNG: this test did not fail fast")
+    signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+"""
+
+TESTS = """
+import threading
+import time
+
+import asyncpg
+import docker
+import psycopg
+import pytest
+
+
+def kill_when_sleeping(server):
+    # Kill the container once the other connection is inside its statement.
+    with psycopg.connect(server.url, autocommit=True) as watcher:
+        for _ in range(500):
+            row = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'"
+                " AND state = 'active' AND pid <> pg_backend_pid()"
+            ).fetchone()
+            if row[0]:
+                break
+            time.sleep(0.02)
+    docker.from_env().containers.get(server.container_id).kill()
+
+
+def test_a_server_dies_mid_statement(pgtdd_server):
+    conn = psycopg.connect(pgtdd_server.url)
+    conn.execute("CREATE TABLE survived (v text)")
+    conn.execute("INSERT INTO survived VALUES ('uncommitted')")
+    threading.Thread(target=kill_when_sleeping, args=(pgtdd_server,), daemon=True).start()
+    conn.execute("SELECT pg_sleep(60)")
+
+
+def test_b_later_psycopg(pgtdd_server):
+    with psycopg.connect(pgtdd_server.url, connect_timeout=5) as conn:
+        conn.execute("SELECT 1")
+
+
+@pytest.mark.asyncio
+async def test_c_later_asyncpg(pgtdd_server):
+    conn = await asyncpg.connect(pgtdd_server.url, timeout=5)
+    await conn.close()
+"""
+
+# What PostgreSQL and the drivers say when the server goes away under a connection.
+WENT_AWAY = re.compile(
+    r"server closed the connection unexpectedly|terminating connection due to administrator"
+    r"|connection was closed in the middle of operation|the database system is shutting down"
+)
+REFUSED = re.compile(r"Connection refused|Connect call failed|server closed the connection")
+
+
+def failure_of(out: str, test: str) -> str:
+    """The text of one test's failure section in ``-rA`` output."""
+    match = re.search(rf"_{{3,}} {test} _{{3,}}\n(.*?)(?=\n_{{3,}} |\n={{3,}} )", out, re.S)
+    assert match, f"no failure section for {test} in:\n{out[-3000:]}"
+    return match.group(1)
+
+
+def check_killed_run(out: str, returncode: int) -> None:
+    assert returncode == 1, out[-3000:]  # tests failed; not an internal error, not interrupted
+    assert WENT_AWAY.search(failure_of(out, "test_a_server_dies_mid_statement"))
+    for later in ("test_b_later_psycopg", "test_c_later_asyncpg"):
+        text = failure_of(out, later)
+        assert "HUNG" not in text
+        assert REFUSED.search(text), text[-1500:]
+    assert "3 failed" in out
+    assert "INTERNALERROR" not in out
+    assert "Traceback (most recent call last)" not in out  # nothing raised in teardown
+
+
+def run_killed_session(
+    docker: Any, path: Path, extra: dict[str, str], ini: str = ""
+) -> tuple[int, str]:
+    inner_project(path, {"conftest.py": CONFTEST, "test_inner.py": TESTS, **extra}, ini)
+    env = inner_env(PGTDD_PROFILE="container", PGTDD_IMAGE=IMAGE, PGTDD_PORT="0")
+    run = None
+    try:
+        run = run_inner(path, env)
+        left = wait_no_containers(docker, pid=run.pid)
+        assert not left, f"containers left: {[c.short_id for c in left]}"
+        return run.returncode, run.out
+    finally:
+        if run is not None:
+            remove_containers(docker, pid=run.pid)
+
+
+def test_killed_container_fails_that_test_and_the_rest_fast(
+    docker_engine: Any, tmp_path: Path
+) -> None:
+    returncode, out = run_killed_session(docker_engine, tmp_path, {})
+    check_killed_run(out, returncode)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="framework/session.py ServerManager.stop: SessionDatabases.cleanup() raises on the "
+    "dead server (psycopg OperationalError from pytest_unconfigure) and provider.stop() is then "
+    "skipped; reported to the lead",
+)
+def test_killed_container_with_a_session_clone_ends_cleanly(
+    docker_engine: Any, tmp_path: Path
+) -> None:
+    schema = {"schema.sql": "CREATE TABLE from_schema (id int);\n"}
+    returncode, out = run_killed_session(
+        docker_engine, tmp_path, schema, ini="pgtdd_schema = schema.sql\n"
+    )
+    check_killed_run(out, returncode)
