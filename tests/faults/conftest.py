@@ -8,6 +8,7 @@ the process that started them, server backends found in ``pg_stat_activity`` by 
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -102,10 +103,8 @@ def remove_containers(docker: Any, *, pid: int | None = None, session: str | Non
 
 
 SLOW_LINE = "pgtdd-fault: slow start, sleeping before postgres"
-SLOW_DOCKERFILE = f"""
-FROM {IMAGE}
-ENTRYPOINT ["/bin/sh", "-c", "echo '{SLOW_LINE}'; sleep 600; exec pgtdd-entrypoint.sh \\"$@\\"", "slow"]
-"""
+SLOW_SCRIPT = f"echo '{SLOW_LINE}'; sleep 600; exec pgtdd-entrypoint.sh \"$@\""
+SLOW_DOCKERFILE = f"FROM {IMAGE}\nENTRYPOINT {json.dumps(['/bin/sh', '-c', SLOW_SCRIPT, 'slow'])}\n"
 
 
 @pytest.fixture(scope="session")
