@@ -94,7 +94,9 @@ pgtdd_prepare_dirs() {
 		chown postgres:postgres /var/run/postgresql
 		chmod 2777 /var/run/postgresql
 	fi
-	chmod 700 "$PGDATA"
+	# As another user (docker run --user), PGDATA must already belong to it (as in the
+	# official image); postgres then says so itself if it does not.
+	chmod 700 "$PGDATA" 2>/dev/null || :
 }
 
 # Fingerprints (never printed): what initdb's result depends on besides the credentials, and
