@@ -61,10 +61,17 @@ def write_pgtdd_suite(folder: Path, count: int) -> Path:
 
 
 def run_suite(
-    folder: Path, tests: int, env: Mapping[str, str] | None = None, args: tuple[str, ...] = ()
+    folder: Path,
+    tests: int,
+    env: Mapping[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    base_env: Mapping[str, str] | None = None,
 ) -> SuiteRun:
-    """Run ``pytest -q`` in ``folder`` as a new process and time it from spawn to exit."""
-    environment = {**os.environ, **(env or {})}
+    """Run ``pytest -q`` in ``folder`` as a new process and time it from spawn to exit.
+
+    The process gets ``base_env`` (default: this process's environment) updated with ``env``.
+    """
+    environment = {**(os.environ if base_env is None else base_env), **(env or {})}
     environment.pop("PYTEST_ADDOPTS", None)
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
     start = time.perf_counter()
