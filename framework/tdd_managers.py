@@ -203,7 +203,7 @@ class TDDDatabaseManager:
             await connection.close()
             return
         if discard or connection.is_closed():
-            connection.terminate()
+            await _close_quietly(connection)
             return
         try:
             if connection.is_in_transaction():
@@ -228,6 +228,17 @@ class TDDDatabaseManager:
             self.connection_pool = None
             await self.pool_manager.cleanup_pool(self.pool_id)
         self._loop = None
+
+
+async def _close_quietly(connection: Any, timeout: float = 2.0) -> None:
+    """Close ``connection`` (the server ends its session: locks and state are gone)."""
+    if connection.is_closed():
+        connection.terminate()
+        return
+    try:
+        await connection.close(timeout=timeout)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        connection.terminate()
 
 
 async def _keep_session(connection: Any) -> None:

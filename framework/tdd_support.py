@@ -307,28 +307,39 @@ def _retrying(attempts: int) -> AsyncRetrying:
 
 
 async def setup_tdd_infrastructure(
-    connection_string: str | None = None, attempts: int = 5
+    connection_string: str | None = None,
+    attempts: int = 5,
+    manager: TDDDatabaseManager | None = None,
 ) -> TDDDatabaseManager:
-    """Create the session pool, retrying transient faults; raise ``TDDInfrastructureError``."""
-    manager = _DATABASE_MANAGER
+    """Create the pool (the session's by default), retrying transient faults.
+
+    Connection refused, timeouts, "the database system is starting up" and "too many
+    connections" are retried (exponential backoff, ``attempts`` tries); anything else fails at
+    once. Raises :class:`TDDInfrastructureError` naming the cause and the attempts made.
+    """
+    manager = manager or _DATABASE_MANAGER
     url = resolve_database_url(connection_string or manager.connection_string)
+    retrying = _retrying(attempts)
     try:
-        async for attempt in _retrying(attempts):
+        async for attempt in retrying:
             with attempt:
                 await manager.initialize(url)
-    except (PoolError, TDDError, *_TRANSIENT) as exc:
+    except (PoolError, TDDError, ValueError, *_TRANSIENT) as exc:
         cause = exc.__cause__ or exc
+        tries = retrying.statistics.get("attempt_number", 1)
         raise TDDInfrastructureError(
-            f"TDD infrastructure could not start on {mask_url(url)}: "
+            f"TDD infrastructure could not start on {mask_url(url)} after {tries} attempt(s): "
             f"{type(cause).__name__}: {redact(str(cause))}. Check that the server is running "
             "and reachable, and that TEST_DATABASE_URL (or the pgtdd profile) names it"
         ) from exc
     return manager
 
 
-async def teardown_tdd_infrastructure(attempts: int = 3) -> None:
+async def teardown_tdd_infrastructure(
+    attempts: int = 3, manager: TDDDatabaseManager | None = None
+) -> None:
     """Release every test connection and close the pool; raise ``TDDInfrastructureError``."""
-    manager = _DATABASE_MANAGER
+    manager = manager or _DATABASE_MANAGER
     try:
         async for attempt in _retrying(attempts):
             with attempt:
