@@ -76,7 +76,11 @@ class TDDPerformanceBenchmark:
         await get_database_manager().initialize(self.database_url)
 
     async def benchmark_individual_test(self, iterations: int = 50) -> list[float]:
-        """A typical test: context, temp table, insert, count, rollback."""
+        """A typical test: context, temp table, insert, count, rollback.
+
+        Also records ``test_cleanup``: the context's own measurement of its end (rollback,
+        after-test check, release).
+        """
         await self._ready()
         samples = []
         for i in range(iterations):
@@ -94,6 +98,9 @@ class TDDPerformanceBenchmark:
                 if count != 1:
                     raise AssertionError(f"benchmark test saw {count} rows, expected 1")
             samples.append(self._done("individual_test", start, i, iterations))
+            if context.metrics.teardown_time_ms is not None:
+                # rollback, after-test check and release, as the context measured them
+                self.record_measurement("test_cleanup", context.metrics.teardown_time_ms)
         return samples
 
     async def benchmark_fixture_setup(self, iterations: int = 100) -> list[float]:

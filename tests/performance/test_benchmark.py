@@ -32,13 +32,14 @@ async def test_every_operation_is_measured_as_often_as_asked(
     counts = {op: stats["count"] for op, stats in report["measurements"].items()}
     assert counts == {
         "individual_test": 3,
+        "test_cleanup": 3,
         "fixture_setup": 4,
         "connection_acquire": 5,
         "schema_operation": 6,
         "parallel_execution": 2,
     }
     assert parallel["distinct_connections"] == 2
-    assert report["summary"]["operations_tested"] == 5
+    assert report["summary"]["operations_tested"] == 6
     for stats in report["measurements"].values():
         assert stats["min"] <= stats["median"] <= stats["p95"] <= stats["max"]
 
@@ -110,6 +111,7 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
     counts = {op: s["count"] for op, s in report["measurements"].items()}
     assert counts == {
         "individual_test": 2,
+        "test_cleanup": 2,
         "fixture_setup": 4,
         "connection_acquire": 4,
         "schema_operation": 2,
