@@ -98,7 +98,7 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
             "--scale",
             "0.04",
             "--suite-runs",
-            "0",
+            "1",
         ],
         capture_output=True,
         text=True,
@@ -116,7 +116,9 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
         "connection_acquire": 4,
         "schema_operation": 2,
         "parallel_execution": 2,
+        "test_suite_20": 1,
     }
+    assert report["suite_runs"][0]["tests"] == 20
     assert report["server"]["version"] == pgtdd_server.version
     assert "bench: individual_test" in done.stderr
     assert pgtdd_server.password not in done.stdout + done.stderr
