@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -42,6 +43,20 @@ PGTDD_ENV = (
     "PYTEST_XDIST_TESTRUNUID",
     "PYTEST_ADDOPTS",
 )
+# An inner conftest that turns a test running for more than 20 s into a failure saying HUNG.
+BOUNDED_CONFTEST = """
+import signal
+import pytest
+
+@pytest.fixture(autouse=True)
+def bounded():
+    def hung(signum, frame):
+        raise RuntimeError("HUNG: this test did not fail fast")
+    signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+"""
 INNER_INI = """\
 [pytest]
 asyncio_mode = strict
@@ -125,6 +140,21 @@ class InnerRun:
     pid: int
     returncode: int
     out: str
+
+    def outcomes(self) -> dict[str, int]:
+        """Counts from pytest's last summary line (``failed``, ``passed``, ``errors``...)."""
+        line = self.out.strip().splitlines()[-1] if self.out.strip() else ""
+        found = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", line)}
+        if "error" in found:
+            found["errors"] = found.pop("error")
+        return found
+
+    def section(self, title: str) -> str:
+        """The text of one report section of ``-rA`` output (``test_a``, ``ERROR at ...``)."""
+        pattern = rf"_{{3,}} {re.escape(title)} _{{3,}}\n(.*?)(?=\n_{{3,}} |\n={{3,}} )"
+        match = re.search(pattern, self.out, re.S)
+        assert match, f"no section {title!r} in:\n{self.out[-3000:]}"
+        return match.group(1)
 
 
 def inner_project(path: Path, files: dict[str, str], ini: str = "") -> Path:

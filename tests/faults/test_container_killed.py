@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.faults.conftest import (
+    BOUNDED_CONFTEST,
     IMAGE,
     inner_env,
     inner_project,
@@ -21,20 +22,6 @@ from tests.faults.conftest import (
     run_inner,
     wait_no_containers,
 )
-
-CONFTEST = """
-import signal
-import pytest
-
-@pytest.fixture(autouse=True)
-def bounded():
-    def hung(signum, frame):
-        raise RuntimeError("HUNG: this test did not fail fast")
-    signal.signal(signal.SIGALRM, hung)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-"""
 
 TESTS = """
 import threading
@@ -109,7 +96,7 @@ def check_killed_run(out: str, returncode: int) -> None:
 def run_killed_session(
     docker: Any, path: Path, extra: dict[str, str], ini: str = ""
 ) -> tuple[int, str]:
-    inner_project(path, {"conftest.py": CONFTEST, "test_inner.py": TESTS, **extra}, ini)
+    inner_project(path, {"conftest.py": BOUNDED_CONFTEST, "test_inner.py": TESTS, **extra}, ini)
     env = inner_env(PGTDD_PROFILE="container", PGTDD_IMAGE=IMAGE, PGTDD_PORT="0")
     run = None
     try:
@@ -143,3 +130,77 @@ def test_killed_container_with_a_session_clone_ends_cleanly(
         docker_engine, tmp_path, schema, ini="pgtdd_schema = schema.sql\n"
     )
     check_killed_run(out, returncode)
+
+
+TDD_TESTS = """
+import asyncio
+
+import docker
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_a_server_dies_mid_statement(tdd_test_context, pgtdd_server):
+    conn = tdd_test_context.connection
+    await conn.execute("CREATE TABLE survived (v int)")
+
+    async def kill_when_sleeping():
+        while not await asyncio.to_thread(sleeping, pgtdd_server):
+            await asyncio.sleep(0.02)
+        await asyncio.to_thread(
+            lambda: docker.from_env().containers.get(pgtdd_server.container_id).kill()
+        )
+
+    killer = asyncio.create_task(kill_when_sleeping())
+    try:
+        await conn.execute("SELECT pg_sleep(60)")
+    finally:
+        await killer
+
+
+def sleeping(server):
+    import psycopg
+
+    with psycopg.connect(server.url, autocommit=True) as watcher:
+        row = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
+            " AND state = 'active'"
+        ).fetchone()
+    return bool(row[0])
+
+
+@pytest.mark.asyncio
+async def test_b_later(tdd_test_context):
+    await tdd_test_context.connection.execute("SELECT 1")
+
+
+@pytest.mark.asyncio
+async def test_c_later(tdd_test_context):
+    await tdd_test_context.connection.execute("SELECT 1")
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="framework/tdd_support.py run_test_context: remove_query_logger() on the dead "
+    "connection's released proxy raises InterfaceError at teardown (an extra, misleading "
+    "error); reported to the owner of issue 3",
+)
+def test_killed_container_under_the_tdd_fixtures(docker_engine: Any, tmp_path: Path) -> None:
+    inner_project(tmp_path, {"conftest.py": BOUNDED_CONFTEST, "test_inner.py": TDD_TESTS})
+    env = inner_env(PGTDD_PROFILE="container", PGTDD_IMAGE=IMAGE, PGTDD_PORT="0")
+    run = None
+    try:
+        run = run_inner(tmp_path, env)
+        left = wait_no_containers(docker_engine, pid=run.pid)
+        assert not left, f"containers left: {[c.short_id for c in left]}"
+        assert run.returncode == 1, run.out[-3000:]
+        assert WENT_AWAY.search(run.section("test_a_server_dies_mid_statement"))
+        for later in ("test_b_later", "test_c_later"):
+            text = run.section(f"ERROR at setup of {later}")
+            assert "HUNG" not in text and REFUSED.search(text), text[-1500:]
+        assert "INTERNALERROR" not in run.out
+        assert "released back to the pool" not in run.out
+    finally:
+        if run is not None:
+            remove_containers(docker_engine, pid=run.pid)
