@@ -8,17 +8,19 @@ mutant survived) and *fails* when they detect it (the mutant is killed).
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
+from _pytest.runner import runtestprotocol
 
 from framework.server import ServerInfo
 
@@ -30,6 +32,12 @@ ENV_MIGRATIONS_DIR = "PGTDD_MIGRATIONS_DIR"
 ENV_MIGRATED_DATABASE = "PGTDD_MIGRATED_DATABASE"
 ENV_MUTANT = "PGTDD_MUTANT"
 PASS, FAIL, ERROR = "pass", "fail", "error"
+QUIET_PLUGINS = (
+    "cacheprovider",
+    "unraisableexception",
+    "xdist.plugin",
+    "framework.performance.pytest_plugin",
+)
 
 
 @dataclass
@@ -136,14 +144,69 @@ class _Failures:
             self.failed.append(f"{report.nodeid} ({message[-1][:160] if message else report.when})")
 
 
+class _MutantLoop:
+    """A pytest plugin replacing the test loop: the collected tests run once per mutant.
+
+    ``driver`` yields a :class:`MutantContext` and receives the outcome. Tests run in order and
+    stop at the first failure (then every fixture is torn down, so the next mutant starts
+    clean); after each mutant all fixtures, session-scoped ones included, are torn down.
+    """
+
+    def __init__(self, driver: Generator[MutantContext, CheckOutcome, None]) -> None:
+        self.driver = driver
+        self.error: BaseException | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        broken = session.testsfailed and not session.config.option.continue_on_collection_errors
+        try:
+            context = next(self.driver)
+            while True:
+                if broken:
+                    outcome = CheckOutcome(ERROR, f"{session.testsfailed} collection error(s)")
+                else:
+                    outcome = self._judge(session.items, context)
+                context = self.driver.send(outcome)
+        except StopIteration:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - re-raised by run_session after pytest
+            self.error = exc
+        return True
+
+    def _judge(self, items: list[pytest.Item], context: MutantContext) -> CheckOutcome:
+        if not items:
+            return CheckOutcome(ERROR, "no tests collected")
+        with patched_env(context.env()):
+            for number, item in enumerate(items):
+                following = items[number + 1] if number + 1 < len(items) else None
+                reports = runtestprotocol(item, log=False, nextitem=following)
+                failed = [r for r in reports if r.failed]
+                if failed:
+                    if following is not None:  # stop here: tear down every fixture still set up
+                        item.session._setupstate.teardown_exact(None)
+                    lines = failed[0].longreprtext.strip().splitlines()
+                    return CheckOutcome(FAIL, f"{item.nodeid} ({lines[-1][:160] if lines else ''})")
+        return CheckOutcome(PASS)
+
+
 @dataclass
 class PytestCheck:
     """Run a pytest selection against each mutant.
 
-    ``mode="inprocess"`` (default) calls ``pytest.main`` in this process (about 50 ms of pytest
-    start-up per mutant); ``"subprocess"`` runs ``python -m pytest`` (isolated, ~0.5 s more per
-    mutant, killed on timeout). Exit code 0 passes, 1 (tests failed) fails, anything else
-    (usage error, no tests collected, internal error) is an error.
+    ``mode``:
+
+    - ``"inprocess"`` (default): ``pytest.main`` per mutant in this process (~50-100 ms of
+      pytest start-up each); every fixture, ``pgtdd_server`` included, sees the mutant's
+      database through ``TEST_DATABASE_URL``.
+    - ``"session"``: one pytest session for the whole run; the collected tests run once per
+      mutant (fastest). Session fixtures are set up again per mutant, but ``pgtdd_server`` stays
+      the run's server: tests must reach the mutant through ``migrated_database_fixture`` (or
+      ``PGTDD_MIGRATED_DATABASE`` / ``PGTDD_MIGRATIONS_DIR``).
+    - ``"subprocess"``: ``python -m pytest`` per mutant (isolated, ~0.5 s more per mutant,
+      killed on timeout).
+
+    Per run: exit code 0 passes, 1 (tests failed) fails, anything else (usage error, no tests
+    collected, internal error) is an error.
     """
 
     paths: Sequence[str | Path]
@@ -154,17 +217,43 @@ class PytestCheck:
     last_output: str = field(default="", repr=False)
 
     def argv(self) -> list[str]:
-        """Arguments given to pytest."""
-        base = ["-q", "--no-header", "-p", "no:cacheprovider", "-o", "console_output_style=classic"]
+        """Arguments given to pytest: quiet, stop at the first failure, and without the plugins
+        a verdict does not need (cache, xdist, the timing report, unraisable-exception checks
+        whose forced garbage collections cost ~50 ms a run)."""
+        base = ["-q", "--no-header", "-o", "console_output_style=classic"]
+        for plugin in QUIET_PLUGINS:
+            base += ["-p", f"no:{plugin}"]
         return [*base, *(["-x"] if self.exitfirst else []), *self.args, *map(str, self.paths)]
+
+    def run_session(
+        self, driver: Generator[MutantContext, CheckOutcome, None], server: ServerInfo
+    ) -> None:
+        """Session mode: one ``pytest.main`` judging every context ``driver`` yields."""
+        loop = _MutantLoop(driver)
+        argv = [a for a in self.argv() if a != "-x"]
+        buffer = io.StringIO()
+        gc.freeze()
+        env = {"TEST_DATABASE_URL": server.url, "PGTDD_PROFILE": "local"}
+        with patched_env(env), contextlib.redirect_stdout(buffer):
+            code = pytest.main(argv, plugins=[loop])
+        self.last_output = buffer.getvalue()
+        if loop.error is not None:
+            raise loop.error
+        if int(code) not in (0, 1):
+            tail = " | ".join(self.last_output.strip().splitlines()[-3:])
+            raise RuntimeError(f"pytest exited with {code}: {tail[:300]}")
 
     def __call__(self, context: MutantContext) -> CheckOutcome:
         if self.mode == "subprocess":
             return self._subprocess(context)
         if self.mode != "inprocess":
-            raise ValueError(f"PytestCheck mode {self.mode!r}: use 'inprocess' or 'subprocess'")
+            raise ValueError(
+                f"PytestCheck mode {self.mode!r} runs through MutationRunner only; "
+                "call it with 'inprocess' or 'subprocess'"
+            )
         failures = _Failures()
         buffer = io.StringIO()
+        gc.freeze()  # objects alive now are not rescanned by each run's collections
         with patched_env(context.env()), contextlib.redirect_stdout(buffer):
             code = pytest.main(self.argv(), plugins=[failures])
         self.last_output = buffer.getvalue()

@@ -36,14 +36,21 @@ from framework.migrations.migration_runner import MigrationRunner, discover
 from framework.migrations.performance import MigrationPerformanceProfiler
 from framework.migrations.sample_schema import FILES
 from framework.migrations.schema_snapshotter import SchemaSnapshot, SchemaSnapshotter
-from framework.migrations.templates import ensure_chain
+from framework.migrations.templates import QuickJanitor, ensure_chain
 from framework.server import ServerInfo
 
 EMPTY_TEMPLATE = "pgtdd_mig_empty_v1"
 FixtureFunction = Callable[..., Any]
 
 
-def _schema_template(server: ServerInfo, files: Sequence[Path]) -> str:
+@pytest.fixture(scope="session")
+def pgtdd_migrations_janitor(pgtdd_server: ServerInfo) -> Iterator[DatabaseJanitor]:
+    """One janitor (one maintenance connection) for the toolkit's fixtures in a session."""
+    with QuickJanitor(pgtdd_server) as janitor:
+        yield janitor
+
+
+def _schema_template(janitor: DatabaseJanitor, files: Sequence[Path]) -> str:
     """A template with ``files`` applied in order (empty when none), built once per content."""
     if not files:
         name = EMPTY_TEMPLATE
@@ -57,7 +64,7 @@ def _schema_template(server: ServerInfo, files: Sequence[Path]) -> str:
                 conn.execute(path.read_text(encoding="utf-8").encode())
             conn.commit()
 
-    DatabaseJanitor(server).ensure_template(name, build)
+    janitor.ensure_template(name, build)
     return name
 
 
@@ -72,9 +79,9 @@ def database_connection_fixture(
     files = [Path(f) for f in schema_files]
 
     @pytest.fixture(name=name)
-    def fixture(pgtdd_server: ServerInfo) -> Iterator[psycopg.Connection[Any]]:
-        template = _schema_template(pgtdd_server, files)
-        janitor = DatabaseJanitor(pgtdd_server)
+    def fixture(pgtdd_migrations_janitor: DatabaseJanitor) -> Iterator[psycopg.Connection[Any]]:
+        janitor = pgtdd_migrations_janitor
+        template = _schema_template(janitor, files)
         with janitor.temporary_clone(template, prefix="pgtdd_tdb") as server:
             conn = psycopg.connect(server.url, autocommit=autocommit)
             try:
@@ -123,26 +130,26 @@ def migrated_database_fixture(
     default_dir = Path(migrations_dir)
     cache: dict[tuple[str, str], str] = {}
 
-    def head_template(server: ServerInfo, folder: Path, refresh: bool = False) -> str:
-        key = (server.safe_url, str(folder))
+    def head_template(janitor: DatabaseJanitor, folder: Path, refresh: bool = False) -> str:
+        key = (janitor.server.safe_url, str(folder))
         if refresh or key not in cache:
-            cache[key] = ensure_chain(server, str(folder), discover(folder)).head
+            cache[key] = ensure_chain(janitor, str(folder), discover(folder)).head
         return cache[key]
 
     @pytest.fixture(name=name)
-    def fixture(pgtdd_server: ServerInfo) -> Iterator[MigratedDatabase]:
+    def fixture(pgtdd_migrations_janitor: DatabaseJanitor) -> Iterator[MigratedDatabase]:
+        janitor = pgtdd_migrations_janitor
         mutant_folder, template = _mutant_target(os.environ)
         folder = mutant_folder or default_dir
         if template is None:
-            template = head_template(pgtdd_server, folder)
-        janitor = DatabaseJanitor(pgtdd_server)
+            template = head_template(janitor, folder)
         clone_name = unique_name(template[:50])
         try:
             server = janitor.clone(template, clone_name)
         except JanitorError:
             if _mutant_target(os.environ)[1] is not None:
                 raise
-            template = head_template(pgtdd_server, folder, refresh=True)  # dropped meanwhile
+            template = head_template(janitor, folder, refresh=True)  # dropped meanwhile
             server = janitor.clone(template, clone_name)
         try:
             yield MigratedDatabase(server, folder, template)
@@ -150,6 +157,37 @@ def migrated_database_fixture(
             janitor.drop(server.database)
 
     return fixture
+
+
+_DECLARED: dict[tuple[str, int, str], SchemaSnapshot] = {}
+
+
+def declared_schema_fixture(
+    schema_files: Sequence[str | Path], *, name: str | None = None
+) -> FixtureFunction:
+    """A fixture giving the :class:`SchemaSnapshot` of a database built from ``schema_files``
+    (applied in order): what a migration folder must build. The template is built once per
+    content and its snapshot kept for the process (also across in-process mutation runs)."""
+    files = [Path(f) for f in schema_files]
+
+    @pytest.fixture(name=name)
+    def fixture(pgtdd_migrations_janitor: DatabaseJanitor) -> SchemaSnapshot:
+        janitor = pgtdd_migrations_janitor
+        template = _schema_template(janitor, files)
+        key = (janitor.server.host, janitor.server.port, template)
+        if key not in _DECLARED:
+            # Read the template itself: nothing clones it concurrently, and a clone costs more.
+            with SchemaSnapshotter(janitor.server.with_database(template)) as snapshotter:
+                _DECLARED[key] = snapshotter.capture()
+        return _DECLARED[key]
+
+    return fixture
+
+
+def current_migrations_dir(default: str | Path) -> Path:
+    """``default``, or the mutated copy of the folder while a mutation run judges a mutant."""
+    folder, _ = _mutant_target(os.environ)
+    return folder or Path(default)
 
 
 def _mutant_target(env: Mapping[str, str]) -> tuple[Path | None, str | None]:

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import TextIO
 
 import psycopg
 
-from framework.janitor import DatabaseJanitor, JanitorError
+from framework.janitor import JanitorError
 from framework.migrations.catalogue import Mutation, MutationRegistry
 from framework.migrations.checks import (
     FAIL,
@@ -33,11 +33,11 @@ from framework.migrations.checks import (
     Check,
     CheckOutcome,
     MutantContext,
+    PytestCheck,
     detector,
     run_callable,
 )
 from framework.migrations.migration_runner import (
-    Migration,
     MigrationError,
     MigrationRunner,
     discover,
@@ -51,7 +51,12 @@ from framework.migrations.mutation_report import (
     MutationReport,
     MutationResult,
 )
-from framework.migrations.templates import TemplateChain, drop_templates, ensure_chain
+from framework.migrations.templates import (
+    QuickJanitor,
+    TemplateChain,
+    drop_templates,
+    ensure_chain,
+)
 from framework.redact import redact
 from framework.server import ServerInfo
 
@@ -170,18 +175,15 @@ class MutationRunner:
         registry = registry or self.registry
         timeout = self._timeout(timeout_seconds)
         check = self._require_check()
+        report = MutationReport(
+            project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
+        )
+        started = time.perf_counter()
         with self._session() as session:
             mutants = generate_mutants(session.migrations, registry, max_mutations)
-            report = MutationReport(
-                project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
-            )
-            started = time.perf_counter()
-            report.baseline_seconds = session.baseline(check, timeout)
-            for mutant in mutants:
-                result = session.run(mutant, check, timeout)
-                report.results.append(result)
-                self._say(_progress(mutant, result, len(mutants)))
-            report.duration_seconds = time.perf_counter() - started
+            report.results = self._drive(session, mutants, check, timeout)
+            report.baseline_seconds = session.baseline_seconds
+        report.duration_seconds = time.perf_counter() - started
         if self.verbose:
             self._say(report.get_summary())
         return report
@@ -195,14 +197,28 @@ class MutationRunner:
         """Run one mutation's mutants. ``test_function(context) -> bool`` (True = killed, as in
         the spec) replaces the runner's check when given."""
         check = detector(test_function) if test_function is not None else self._require_check()
-        timeout = self._timeout(timeout_seconds)
         with self._session() as session:
             mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
-            session.baseline(check, timeout)
-            results = [session.run(m, check, timeout) for m in mutants]
+            results = self._drive(session, mutants, check, self._timeout(timeout_seconds))
         return MutationTestResult(mutation, results)
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _drive(
+        self, session: _Session, mutants: list[Mutant], check: Check, timeout: float
+    ) -> list[MutationResult]:
+        results: list[MutationResult] = []
+        driver = session.drive(mutants, timeout, results, self._say)
+        if isinstance(check, PytestCheck) and check.mode == "session":
+            check.run_session(driver, session.server)
+            return results
+        try:
+            context = next(driver)
+            while True:
+                context = driver.send(run_callable(check, context))
+        except StopIteration:
+            pass
+        return results
 
     def _timeout(self, given: float | None) -> float:
         if given is not None:
@@ -239,41 +255,67 @@ class _Session:
 
     def __init__(self, server: ServerInfo, migrations_dir: Path) -> None:
         self.server = server
-        self.janitor = DatabaseJanitor(server)
+        self.janitor = QuickJanitor(server)
+        self.baseline_seconds = 0.0
         self.migrations = discover(migrations_dir)
         if not self.migrations:
             raise MutationSetupError(f"no migrations in {migrations_dir}")
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=_fast_tmp()))
         for path in Path(migrations_dir).glob("*.sql"):
             shutil.copy2(path, self.workdir / path.name)
-        self.work_migrations = discover(self.workdir)
         self.prefix = f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
-        self.chain: TemplateChain = ensure_chain(server, str(self.workdir), self.work_migrations)
+        try:
+            self.chain: TemplateChain = ensure_chain(
+                self.janitor, str(self.workdir), discover(self.workdir)
+            )
+        except BaseException:
+            self.janitor.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
 
     def close(self, keep_templates: bool) -> None:
-        for name in self.janitor.list(self.prefix):
-            self.janitor.drop(name)
-        if not keep_templates:
-            drop_templates(self.server, self.chain.built)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        try:
+            for name in self.janitor.list(self.prefix):
+                self.janitor.drop(name)
+            if not keep_templates:
+                drop_templates(self.janitor, self.chain.built)
+        finally:
+            self.janitor.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def baseline(self, check: Check, timeout: float) -> float:
-        """Run the check on the unmutated head; it must pass."""
+    def drive(
+        self,
+        mutants: list[Mutant],
+        timeout: float,
+        results: list[MutationResult],
+        say: Callable[[str], None],
+    ) -> Generator[MutantContext, CheckOutcome, None]:
+        """Yield a context per mutant (the baseline first) and receive the check's outcome.
+
+        The unmutated head must pass, or :class:`MutationSetupError` is raised.
+        """
         started = time.perf_counter()
         database = self.janitor.clone(self.chain.head, f"{self.prefix}_base")
         try:
-            outcome = self._judge(check, MutantContext(database, self.workdir), timeout)
+            with _Watchdog(self.server, database.database, timeout) as watchdog:
+                outcome = yield MutantContext(database, self.workdir)
         finally:
             self.janitor.drop(database.database)
-        if outcome.status != PASS:
+        if watchdog.fired or outcome.status != PASS:
+            detail = "timed out" if watchdog.fired else f"{outcome.status}: {outcome.detail}"
             raise MutationSetupError(
                 "the checks do not pass on the unmutated migrations, so no mutant can be judged: "
-                f"{outcome.status}: {redact(outcome.detail, self.server.password)}"
+                + redact(detail, self.server.password)
             )
-        return time.perf_counter() - started
+        self.baseline_seconds = time.perf_counter() - started
+        for mutant in mutants:
+            result = yield from self._one(mutant, timeout)
+            results.append(result)
+            say(_progress(mutant, result, len(mutants)))
 
-    def run(self, mutant: Mutant, check: Check, timeout: float) -> MutationResult:
-        """Apply one mutant in its own database and judge it."""
+    def _one(
+        self, mutant: Mutant, timeout: float
+    ) -> Generator[MutantContext, CheckOutcome, MutationResult]:
         started = time.perf_counter()
         result = MutationResult(
             mutant.mutation, mutant.file_name, mutant.direction, mutant.site, ERROR,
@@ -286,7 +328,7 @@ class _Session:
             path = self.workdir / mutant.file_name
             path.write_text(mutant.sql, encoding="utf-8")
             try:
-                result.status, result.detail = self._evaluate(mutant, check, timeout)
+                result.status, result.detail = yield from self._evaluate(mutant, timeout)
             except (JanitorError, psycopg.Error) as exc:
                 result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
             finally:
@@ -295,9 +337,11 @@ class _Session:
         result.duration_seconds = time.perf_counter() - started
         return result
 
-    def _evaluate(self, mutant: Mutant, check: Check, timeout: float) -> tuple[str, str]:
+    def _evaluate(
+        self, mutant: Mutant, timeout: float
+    ) -> Generator[MutantContext, CheckOutcome, tuple[str, str]]:
         deadline = time.monotonic() + timeout
-        position = self._position(mutant.migration)
+        position = [m.version for m in self.migrations].index(mutant.migration.version)
         base = self.chain.before(position) if mutant.direction == "up" else self.chain.head
         database = self.janitor.clone(base, f"{self.prefix}_{mutant.number:04d}")
         try:
@@ -305,18 +349,20 @@ class _Session:
                 failure = self._apply(database, deadline)
                 if failure is not None:
                     return failure
-            context = MutantContext(database, self.workdir, mutant)
-            outcome = self._judge(check, context, deadline - time.monotonic())
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return ERROR, "timed out before the check started"
+            with _Watchdog(self.server, database.database, remaining) as watchdog:
+                outcome = yield MutantContext(database, self.workdir, mutant)
         finally:
             self.janitor.drop(database.database)
+        if watchdog.fired:
+            return ERROR, f"timed out after {timeout:g}s (sessions terminated)"
         if outcome.status == PASS:
             return SURVIVED, ""
         if outcome.status == FAIL:
             return KILLED, outcome.detail
         return ERROR, outcome.detail
-
-    def _position(self, migration: Migration) -> int:
-        return [m.version for m in self.migrations].index(migration.version)
 
     def _apply(self, database: ServerInfo, deadline: float) -> tuple[str, str] | None:
         """Migrate the clone to head with the mutated file; a failure makes it stillborn."""
@@ -330,15 +376,6 @@ class _Session:
                     return ERROR, f"timed out applying the migrations: {exc}"
                 return STILLBORN, f"migrations do not apply: {exc}"
         return None
-
-    def _judge(self, check: Check, context: MutantContext, seconds: float) -> CheckOutcome:
-        if seconds <= 0:
-            return CheckOutcome("error", "timed out before the check started")
-        with _Watchdog(self.server, context.server.database, seconds) as watchdog:
-            outcome = run_callable(check, context)
-        if watchdog.fired:
-            return CheckOutcome("error", f"timed out after {seconds:.1f}s (sessions terminated)")
-        return outcome
 
 
 def _progress(mutant: Mutant, result: MutationResult, total: int) -> str:

@@ -8,6 +8,7 @@ per content, under an advisory lock, and reused by later runs and by test fixtur
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,39 @@ from framework.migrations.migration_runner import Migration, MigrationRunner
 from framework.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_mt_"
+SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+
+
+class QuickJanitor(DatabaseJanitor):
+    """A janitor that waits for just-closed sessions to end before CREATE/DROP DATABASE.
+
+    A client's ``close()`` returns before its server process has exited; PostgreSQL's own wait
+    for such sessions sleeps in 100 ms steps, which would dominate a 15 ms clone. Polling
+    ``pg_stat_activity`` every millisecond first avoids that sleep.
+    """
+
+    def wait_unused(self, name: str, timeout: float = 1.0) -> bool:
+        """Poll until no session uses ``name`` (True) or ``timeout`` passes (False)."""
+        deadline = time.monotonic() + timeout
+        with self._connect() as conn:
+            while True:
+                row = conn.execute(SESSIONS, (name,)).fetchone()
+                if not row or not row[0]:
+                    return True
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.001)
+
+    def create(self, name: str, template: str | None = None) -> ServerInfo:
+        """Create ``name``, first letting the template's closing sessions end."""
+        if template is not None:
+            self.wait_unused(template)
+        return super().create(name, template)
+
+    def drop(self, name: str) -> None:
+        """Drop ``name`` (sessions still open after a short wait are terminated: FORCE)."""
+        self.wait_unused(name, timeout=0.2)
+        super().drop(name)
 
 
 def chain_names(migrations: Sequence[Migration]) -> list[str]:
@@ -46,10 +80,10 @@ class TemplateChain:
 
 
 def ensure_chain(
-    server: ServerInfo, migrations_dir: str, migrations: Sequence[Migration]
+    janitor: DatabaseJanitor, migrations_dir: str, migrations: Sequence[Migration]
 ) -> TemplateChain:
     """Build the missing templates of the chain (each from the previous one) and name them."""
-    janitor = DatabaseJanitor(server)
+    server = janitor.server
     names = chain_names(migrations)
     built = []
     previous: str | None = None
@@ -85,8 +119,7 @@ def _build(
         raise
 
 
-def drop_templates(server: ServerInfo, names: Sequence[str]) -> None:
+def drop_templates(janitor: DatabaseJanitor, names: Sequence[str]) -> None:
     """Drop the given templates (those a run built, when it does not keep them)."""
-    janitor = DatabaseJanitor(server)
     for name in names:
         janitor.drop(name)

@@ -1,0 +1,13 @@
+"""The migrations build exactly the schema that schema/*.sql declares."""
+
+from __future__ import annotations
+
+from framework.migrations.fixtures import MigratedDatabase
+from framework.migrations.schema_snapshotter import SchemaSnapshot
+
+
+def test_migrations_build_the_declared_schema(
+    migrated_db: MigratedDatabase, declared_schema: SchemaSnapshot
+) -> None:
+    diff = declared_schema.diff(migrated_db.snapshot())
+    assert diff.is_empty, f"migrations and schema/*.sql differ:\n{diff}"
