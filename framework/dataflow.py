@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Generator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import asyncpg
@@ -82,7 +82,7 @@ class DataFlowConfig:
     ``echo``: log every statement. ``monitoring``: keep per-operation counts and timings.
     """
 
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)
     existing_schema_mode: bool = True
     auto_migrate: bool = False
     cache_enabled: bool = False
@@ -299,15 +299,14 @@ class DataFlow:
             pool, self._pool = self._pool, None
             await pool.close()
 
-    async def _run(self, operation: str, write: bool, fn: Any) -> Any:
+    async def _run(self, operation: str, fn: Any) -> Any:
+        """Run ``fn(conn)``; inside a transaction in a savepoint, so a failure leaves it
+        usable."""
         if self._pending:
             await self._apply_pending()
         started = time.perf_counter()
         try:
-            async with self._acquire() as conn:
-                if write:
-                    async with _savepoint(conn):
-                        return await fn(conn)
+            async with self._acquire() as conn, _savepoint(conn):
                 return await fn(conn)
         finally:
             if self.config.monitoring:
@@ -354,7 +353,13 @@ class ModelAPI:
 
     @property
     def model(self) -> type:
+        """The decorated class."""
         return self.spec.cls
+
+    @property
+    def dataflow(self) -> DataFlow:
+        """The DataFlow (and so the connection) this model runs on."""
+        return self._df
 
     @property
     def table(self) -> str:
@@ -491,7 +496,7 @@ class ModelAPI:
             return [row for row in out if row is not None]
 
         try:
-            created = await self._df._run("bulk_create", True, insert)
+            created = await self._df._run("bulk_create", insert)
         except (asyncpg.PostgresError, asyncpg.DataError, ValueError, TypeError) as exc:
             return _error(exc)
         self._cache.clear()
@@ -566,7 +571,7 @@ class ModelAPI:
             args.append(int(offset))
             query += f" OFFSET ${len(args)}"
         try:
-            records = await self._df._run("list", False, lambda c: c.fetch(query, *args))
+            records = await self._df._run("list", lambda c: c.fetch(query, *args))
         except (asyncpg.PostgresError, asyncpg.DataError, TypeError) as exc:
             return _error(exc)
         rows = [self._row(r) for r in records]
@@ -580,7 +585,7 @@ class ModelAPI:
         except ValueError as exc:
             return _error(exc)
         try:
-            number = await self._df._run("count", False, lambda c: c.fetchval(query, *args))
+            number = await self._df._run("count", lambda c: c.fetchval(query, *args))
         except (asyncpg.PostgresError, asyncpg.DataError, TypeError) as exc:
             return _error(exc)
         return {"success": True, "data": int(number), "count": int(number)}
@@ -588,7 +593,7 @@ class ModelAPI:
     async def _fetch_one(self, operation: str, query: str, args: _Args) -> dict[str, Any]:
         self._df._echo(query)
         try:
-            record = await self._df._run(operation, False, lambda c: c.fetchrow(query, *args))
+            record = await self._df._run(operation, lambda c: c.fetchrow(query, *args))
         except (asyncpg.PostgresError, asyncpg.DataError, TypeError) as exc:
             return _error(exc)
         if record is None:
@@ -600,7 +605,7 @@ class ModelAPI:
     ) -> dict[str, Any]:
         self._df._echo(query)
         try:
-            record = await self._df._run(operation, True, lambda c: c.fetchrow(query, *args))
+            record = await self._df._run(operation, lambda c: c.fetchrow(query, *args))
         except (asyncpg.PostgresError, asyncpg.DataError, TypeError) as exc:
             return _error(exc)
         self._cache.clear()
