@@ -123,10 +123,14 @@ class MigratedDatabase:
 
 
 def migrated_database_fixture(
-    migrations_dir: str | Path, *, name: str | None = None
+    migrations_dir: str | Path, *, name: str | None = None, read_only: bool = False
 ) -> FixtureFunction:
     """A fixture yielding a :class:`MigratedDatabase`: a per-test clone of a template built by
-    applying every migration of ``migrations_dir`` (built once per content, then reused)."""
+    applying every migration of ``migrations_dir`` (built once per content, then reused).
+
+    ``read_only=True`` hands out the template itself, saving the clone (~15-30 ms): for tests
+    that only read. Writing to it would leak into every later test; and a template cannot be
+    cloned while such a test holds a connection to it, so avoid it under ``pytest -n``."""
     default_dir = Path(migrations_dir)
     cache: dict[tuple[str, str], str] = {}
 
@@ -143,6 +147,9 @@ def migrated_database_fixture(
         folder = mutant_folder or default_dir
         if template is None:
             template = head_template(janitor, folder)
+        if read_only:
+            yield MigratedDatabase(janitor.server.with_database(template), folder, template)
+            return
         clone_name = unique_name(template[:50])
         try:
             server = janitor.clone(template, clone_name)

@@ -9,6 +9,7 @@ statement in autocommit instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -154,6 +155,7 @@ def discover(directory: Path | str) -> list[Migration]:
 NON_TRANSACTIONAL = (ast.VacuumStmt, ast.CreatedbStmt, ast.DropdbStmt, ast.AlterSystemStmt)
 
 
+@functools.lru_cache(maxsize=512)
 def needs_autocommit(text: str) -> bool:
     """Whether the SQL must run outside a transaction block (or is marked so)."""
     if NO_TRANSACTION.search(text):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pglast
 from pglast import ast
-from pglast.stream import RawStream
+from pglast.stream import IndentedStream, RawStream
 
 PROBE_TAG = "$pgtdd_body$"
 
@@ -34,6 +34,11 @@ def parse(sql: str) -> tuple[Any, ...]:
 def to_sql(node: Any) -> str:
     """Print one statement (or expression) back to SQL."""
     return str(RawStream()(node))
+
+
+def to_pretty_sql(node: Any) -> str:
+    """Print one statement back to SQL over several indented lines (for readable mutants)."""
+    return str(IndentedStream(comma_at_eoln=True)(node))
 
 
 def same_statements(a: Sequence[ast.RawStmt], b: Sequence[ast.RawStmt]) -> bool:
@@ -192,11 +197,11 @@ def rewrite(index: int, stmt: ast.RawStmt) -> Edit:
     The printed text must parse back to the same tree, so a printer quirk can never turn a
     mutation into a different one; otherwise :class:`SqlParseError` is raised.
     """
-    text = to_sql(stmt.stmt)
-    reparsed = parse(text)
-    if len(reparsed) != 1 or reparsed[0].stmt != stmt.stmt:
-        raise SqlParseError(f"printed statement does not parse back to the same tree: {text}")
-    return Edit({index: text})
+    for text in (to_pretty_sql(stmt.stmt), to_sql(stmt.stmt)):
+        reparsed = parse(text)
+        if len(reparsed) == 1 and reparsed[0].stmt == stmt.stmt:
+            return Edit({index: text})
+    raise SqlParseError(f"printed statement does not parse back to the same tree: {text}")
 
 
 def remove(index: int) -> Edit:

@@ -1,0 +1,152 @@
+"""``pgtdd migrate up|down|redo|status DIR`` and ``pgtdd mutate DIR --tests PATH``.
+
+The server comes from ``--url`` (default: ``TEST_DATABASE_URL``). ``migrate`` acts on that URL's
+database; ``mutate`` only uses the server (it clones a database per mutant).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from containers.external import parse_url
+from framework.migrations.catalogue import MutationRegistry
+from framework.migrations.checks import PytestCheck
+from framework.migrations.migration_runner import Migration, MigrationError, MigrationRunner
+from framework.migrations.mutation_report import MutationReport
+from framework.migrations.mutation_runner import MutationRunner, MutationSetupError
+from framework.profiles import ProfileError
+from framework.redact import redact
+from framework.server import ServerInfo
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+def add_subcommands(subparsers: Subparsers) -> None:
+    """Add ``migrate`` and ``mutate`` to the ``pgtdd`` command."""
+    migrate = subparsers.add_parser("migrate", help="apply, revert or list a folder's migrations")
+    migrate.add_argument("action", choices=("up", "down", "redo", "status"))
+    migrate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
+    migrate.add_argument("--target", type=int, help="up: stop at this version; down: revert above")
+    migrate.add_argument("--steps", type=int, default=1, help="down/redo: how many (default 1)")
+    _url_option(migrate)
+    migrate.set_defaults(func=run_migrate)
+
+    mutate = subparsers.add_parser(
+        "mutate", help="mutation-test a migration folder against its tests"
+    )
+    mutate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
+    mutate.add_argument("--tests", required=True, action="append", help="pytest path(s) to run")
+    mutate.add_argument("--json", action="store_true", help="print the report as JSON")
+    mutate.add_argument("--timeout", type=float, help="seconds per mutant [env MUTATION_TIMEOUT]")
+    mutate.add_argument("--max-mutations", type=int, help="judge at most this many mutants")
+    mutate.add_argument("--mutations", help="comma-separated ids to run (e.g. SCH_001,DAT_002)")
+    mutate.add_argument(
+        "--mode",
+        choices=("session", "inprocess", "subprocess"),
+        default="session",
+        help="how pytest runs per mutant (default session: one pytest session for all)",
+    )
+    mutate.add_argument("--min-kill-rate", type=float, help="exit 1 below this percentage")
+    mutate.add_argument("--keep-templates", action="store_true", help="keep template databases")
+    mutate.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
+    _url_option(mutate)
+    mutate.set_defaults(func=run_mutate)
+
+
+def _url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--url",
+        default=None,
+        help="postgresql://user:password@host:port/database [env TEST_DATABASE_URL]",
+    )
+
+
+def _server(args: argparse.Namespace) -> ServerInfo:
+    url = args.url or os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        raise ProfileError(
+            "no server: pass --url with a postgresql:// URL or set TEST_DATABASE_URL "
+            "(`pgtdd up` starts a server and prints its URL)"
+        )
+    return parse_url(url, profile="cli")
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    """``pgtdd migrate``."""
+    try:
+        server = _server(args)
+        with MigrationRunner(server, args.dir) as runner:
+            if args.action != "status":
+                done = _act(runner, args)
+                print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
+            status = runner.status()
+            print("\n".join(status.lines()) or "no migrations")
+            if not status.is_clean:
+                print("warning: applied migrations were edited or removed", file=sys.stderr)
+                return 1
+    except (MigrationError, ProfileError) as exc:
+        print(f"pgtdd migrate: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
+    if args.action == "up":
+        return runner.up(args.target)
+    if args.action == "redo":
+        return runner.redo(args.steps)
+    if args.target is not None:
+        return runner.down(target=args.target)
+    return runner.down(args.steps)
+
+
+def run_mutate(args: argparse.Namespace) -> int:
+    """``pgtdd mutate``."""
+    try:
+        server = _server(args)
+        registry = MutationRegistry()
+        if args.mutations:
+            registry = registry.select([m.strip() for m in args.mutations.split(",")])
+        runner = MutationRunner(
+            registry,
+            verbose=args.verbose,
+            migrations_dir=args.dir,
+            server=server,
+            check=PytestCheck(args.tests, mode=args.mode),
+            keep_templates=args.keep_templates,
+        )
+        report = runner.run_mutation_suite(
+            timeout_seconds=args.timeout, max_mutations=args.max_mutations
+        )
+    except (MutationSetupError, MigrationError, ProfileError, ValueError) as exc:
+        print(f"pgtdd mutate: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    print(report.to_json() if args.json else render(report))
+    if args.min_kill_rate is not None and report.kill_rate < args.min_kill_rate:
+        print(
+            f"kill rate {report.kill_rate:.1f}% is below --min-kill-rate {args.min_kill_rate:g}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def render(report: MutationReport) -> str:
+    """The text report: kill rate, survivors with their descriptions and diffs, stillborn."""
+    lines = [report.get_summary()]
+    survivors = report.get_survived_results()
+    if survivors:
+        lines.append("\nSurviving mutants (the tests did not notice these changes):")
+        for result in survivors:
+            mutation = result.mutation
+            lines.append(
+                f"\n{mutation.id} [{mutation.severity}] {mutation.description}\n"
+                f"  {result.file}: {result.site}"
+            )
+            lines += ["    " + line for line in result.diff.splitlines()[2:]]
+    lines.append("\n" + json.dumps({"kill_rate": report.kill_rate}))
+    return "\n".join(lines)
