@@ -141,15 +141,18 @@ class TransactionOutcome:
     savepoint_missing: bool = False
     failed_transaction: bool = False
     end_error: BaseException | None = None
+    discard: bool = False
 
     @property
     def clean(self) -> bool:
-        """Nothing unusual: the savepoint existed and the transaction was healthy."""
+        """Nothing unusual: the savepoint existed, the transaction was healthy, and the
+        connection carries no session state a rollback cannot undo."""
         return not (
             self.ended_by_test
             or self.savepoint_missing
             or self.failed_transaction
             or self.end_error is not None
+            or self.discard
         )
 
 

@@ -40,6 +40,7 @@ from framework.tdd_support import (
     TDDDatabaseManager,
     TDDTestContext,
     current_tdd_context,
+    explain_statement_timeout,
     get_database_manager,
     is_tdd_mode,
     normalize_isolation_level,
@@ -74,7 +75,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Remember whether the test body failed, for the after-test check."""
+    """Remember whether the test body failed (for the after-test check); explain a statement
+    timeout of the test's context."""
+    if call.when == "call" and call.excinfo is not None:
+        for context in get_database_manager().contexts():
+            if context.metadata.get("nodeid") == item.nodeid:
+                explain_statement_timeout(call.excinfo.value, context)
     report = yield
     if report.when == "call":
         item.stash[CALL_FAILED] = bool(report.failed)

@@ -6,6 +6,7 @@ Public names are re-exported by :mod:`framework.tdd_support`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -176,6 +177,10 @@ class TDDDatabaseManager:
             return 0
         return int(pool.get_size() - pool.get_idle_size())
 
+    def contexts(self) -> list[TDDTestContext]:
+        """The contexts holding a connection now."""
+        return list(self._contexts.values())
+
     def contexts_within(self, context: TDDTestContext) -> list[TDDTestContext]:
         """Contexts holding a connection that were opened while ``context`` was active."""
         return [other for other in self._contexts.values() if other.is_within(context)]
@@ -200,9 +205,9 @@ class TDDDatabaseManager:
         direct = context.test_id in self._direct
         self._direct.discard(context.test_id)
         if direct:
-            await connection.close()
+            await _close_quietly(connection)
             return
-        if discard or connection.is_closed():
+        if discard or connection_gone(connection):
             await _close_quietly(connection)
             return
         try:
@@ -210,7 +215,8 @@ class TDDDatabaseManager:
                 await connection.execute("ROLLBACK")
             await self.connection_pool.release(connection)  # type: ignore[union-attr]
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            connection.terminate()
+            with contextlib.suppress(asyncpg.InterfaceError):
+                connection.terminate()
 
     async def cleanup_all_test_connections(self) -> None:
         """Release every connection still held by a context."""
@@ -230,10 +236,19 @@ class TDDDatabaseManager:
         self._loop = None
 
 
+def connection_gone(connection: Any) -> bool:
+    """Whether ``connection`` is closed, or was handed back to its pool after dying."""
+    try:
+        return bool(connection.is_closed())
+    except asyncpg.InterfaceError:  # a pool proxy released when its connection died
+        return True
+
+
 async def _close_quietly(connection: Any, timeout: float = 2.0) -> None:
     """Close ``connection`` (the server ends its session: locks and state are gone)."""
-    if connection.is_closed():
-        connection.terminate()
+    if connection_gone(connection):
+        with contextlib.suppress(asyncpg.InterfaceError):
+            connection.terminate()
         return
     try:
         await connection.close(timeout=timeout)

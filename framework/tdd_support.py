@@ -48,6 +48,7 @@ from framework.tdd_managers import (
     _TRANSACTION_MANAGER,
     TDDDatabaseManager,
     TDDTransactionManager,
+    connection_gone,
     get_database_manager,
     get_transaction_manager,
 )
@@ -68,7 +69,9 @@ __all__ = [
     "TransactionOutcome",
     "configured_pool_size",
     "configured_timeout",
+    "connection_gone",
     "current_tdd_context",
+    "explain_statement_timeout",
     "get_database_manager",
     "get_transaction_manager",
     "is_tdd_mode",
@@ -120,11 +123,18 @@ async def run_test_context(
     finally:
         ending = time.perf_counter()
         _reset_current(token)
-        connection.remove_query_logger(log)
-        failed = body_error is not None or (test_failed is not None and test_failed())
-        result = await _finish(manager, context, connection, log, failed)
-        result.warnings += await _release_leaks(manager, context, raw_before)
-        await manager.cleanup_test_connection(context, discard=result.discard_connection)
+        if body_error is not None:
+            explain_statement_timeout(body_error, context)
+        discard = True
+        try:
+            if not connection_gone(connection):
+                connection.remove_query_logger(log)
+            failed = body_error is not None or (test_failed is not None and test_failed())
+            result = await _finish(context, connection, log, failed)
+            discard = result.discard_connection
+            result.warnings += await _release_leaks(manager, context, raw_before)
+        finally:
+            await manager.cleanup_test_connection(context, discard=discard)
         context.metrics.queries = log.count
         context.metrics.teardown_time_ms = (time.perf_counter() - ending) * 1000
         _report(result, body_error)
@@ -138,21 +148,45 @@ def _reset_current(token: Any) -> None:
 
 
 async def _finish(
-    manager: TDDDatabaseManager,
-    context: TDDTestContext,
-    connection: Any,
-    log: QueryLog,
-    failed: bool,
+    context: TDDTestContext, connection: Any, log: QueryLog, failed: bool
 ) -> CheckResult:
-    if connection.is_closed():
-        return CheckResult(
-            failures=[f"test {context.test_id} closed its connection; the pool opens a new one"],
-            discard_connection=True,
-        )
-    outcome = await _TRANSACTION_MANAGER.end_test_transaction(connection, context)
+    closed = CheckResult(
+        failures=[
+            f"test {context.test_id} closed its connection (or the server ended it); its "
+            "transaction is gone and the pool opens a new connection for the next test"
+        ],
+        discard_connection=True,
+    )
+    if connection_gone(connection):
+        return closed
+    try:
+        outcome = await _TRANSACTION_MANAGER.end_test_transaction(connection, context)
+    except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
+        if connection_gone(connection):
+            return closed
+        raise
     if not outcome.clean:
         await asyncio.sleep(0)  # let asyncpg deliver the last query-log records
-    return check_transaction(context.test_id, context.savepoint_name, outcome, log, failed)
+    result = check_transaction(context.test_id, context.savepoint_name, outcome, log, failed)
+    if result.discard_connection:
+        outcome.discard = True
+    return result
+
+
+_TIMEOUT_NOTE = "pgtdd: the test transaction's statement_timeout"
+
+
+def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> None:
+    """Add the limit and how to raise it to asyncpg's "statement timeout" error (once)."""
+    if not isinstance(error, asyncpg.QueryCanceledError) or "statement timeout" not in str(error):
+        return
+    if any(note.startswith(_TIMEOUT_NOTE) for note in getattr(error, "__notes__", ())):
+        return
+    error.add_note(
+        f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
+        "is meant to run that long, raise it: DATAFLOW_TDD_TIMEOUT=<seconds> for every test, "
+        "or timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
+    )
 
 
 async def _release_leaks(

@@ -229,3 +229,69 @@ def test_failing_test_data_does_not_reach_the_next(run_pytest: RunPytest) -> Non
     result = run_pytest(source)
     assert "1 failed, 1 passed" in result.outcomes(), result.output
     assert "on purpose" in result.output
+
+
+KILLED_CONNECTION = """
+import pytest
+
+@pytest.mark.asyncio
+async def test_terminates_itself(tdd_test_context):
+    conn = tdd_test_context.connection
+    await conn.execute("CREATE TABLE public.child_killed (x int)")
+    await conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+@pytest.mark.asyncio
+async def test_closes_its_connection(tdd_test_context):
+    await tdd_test_context.connection.execute("CREATE TABLE public.child_closed (x int)")
+    await tdd_test_context.connection.close()
+
+@pytest.mark.asyncio
+async def test_next_starts_clean(tdd_test_context):
+    conn = tdd_test_context.connection
+    assert await conn.fetchval("SELECT to_regclass('public.child_killed')") is None
+    assert await conn.fetchval("SELECT to_regclass('public.child_closed')") is None
+    from framework.tdd_support import get_database_manager
+    assert list(get_database_manager().active_connections) == [tdd_test_context.test_id]
+"""
+
+
+def test_killed_or_closed_connection_is_named_and_the_next_test_runs(
+    run_pytest: RunPytest,
+) -> None:
+    result = run_pytest(KILLED_CONNECTION)
+    assert "ERROR at teardown of test_closes_its_connection" in result.output, result.output
+    assert "closed its connection (or the server ended it)" in result.output
+    assert "released back to the pool" not in result.output
+    assert "PASSED test_x.py::test_next_starts_clean" in result.output
+    assert "1 failed, 2 passed, 2 errors" in result.outcomes(), result.output
+
+
+TIMEOUT_TESTS = """
+import pytest
+from framework.tdd_fixtures import tdd_context_fixture
+
+short_context = tdd_context_fixture(timeout=1)
+
+@pytest.mark.asyncio
+async def test_fixture_timeout(short_context):
+    await short_context.connection.execute("SELECT pg_sleep(5)")
+"""
+
+
+def test_statement_timeout_names_the_limit_and_the_setting(run_pytest: RunPytest) -> None:
+    result = run_pytest(TIMEOUT_TESTS)
+    assert "canceling statement due to statement timeout" in result.output, result.output
+    assert "statement_timeout is 1 s (test test_fixture_timeout#" in result.output
+    assert "DATAFLOW_TDD_TIMEOUT=<seconds>" in result.output
+    assert "1 failed" in result.outcomes()
+
+
+@pytest.mark.asyncio
+async def test_statement_timeout_note_in_a_manual_context(pgtdd_tdd_infrastructure: Any) -> None:
+    with pytest.raises(asyncpg.QueryCanceledError) as caught:
+        async with tdd_test_context(timeout=1, test_id="slow_one"):
+            await (
+                get_database_manager().active_connections["slow_one"].execute("SELECT pg_sleep(5)")
+            )
+    notes = getattr(caught.value, "__notes__", [])
+    assert len(notes) == 1 and "statement_timeout is 1 s (test slow_one)" in notes[0]
