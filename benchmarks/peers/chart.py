@@ -9,7 +9,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
+_PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 COLORS = {"pgtdd": "#2a9d8f", "pytest-postgresql": "#e76f51", "testcontainers": "#457b9d"}
 
 
@@ -28,6 +30,8 @@ def draw(result: dict[str, Any], out: Path) -> None:
     walls.set_xticks([j + width * (len(approaches) - 1) / 2 for j in range(len(sizes))])
     walls.set_xticklabels([f"{n} tests" for n in sizes])
     walls.set_yscale("log")
+    walls.set_ylim(bottom=0.5)
+    walls.yaxis.set_major_formatter(_PLAIN)
     walls.set_ylabel("whole pytest process, seconds (median, log scale)")
     walls.set_title("Suite wall time, cold start included")
     walls.legend(fontsize=8)
@@ -35,6 +39,8 @@ def draw(result: dict[str, Any], out: Path) -> None:
     bars = overhead.bar(approaches, per_test, color=[COLORS.get(a) for a in approaches])
     overhead.bar_label(bars, labels=[f"{v:.1f}" for v in per_test], fontsize=8)
     overhead.set_yscale("log")
+    overhead.set_ylim(bottom=0.5)
+    overhead.yaxis.set_major_formatter(_PLAIN)
     overhead.set_ylabel("ms per additional test (log scale)")
     overhead.set_title("Per-test overhead")
     overhead.tick_params(axis="x", labelsize=8)
@@ -48,3 +54,19 @@ def draw(result: dict[str, Any], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out)
     plt.close(fig)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    source = Path(
+        sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "results/latest.json"
+    )
+    target = Path(
+        sys.argv[2]
+        if len(sys.argv) > 2
+        else Path(__file__).parents[2] / "docs/performance_peers.png"
+    )
+    draw(json.loads(source.read_text()), target)
+    print(f"chart: {target}")
