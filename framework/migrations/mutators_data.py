@@ -123,6 +123,8 @@ def values_row_removed(stmts: Sequence[Any]) -> list[Site]:
 
 def _drop_row(index: int, raw: Any, select: Any, row: object) -> Edit:
     select.valuesLists = tuple(r for r in select.valuesLists if r is not row)
+    if not select.valuesLists:  # every row gone (all sites applied at once)
+        return remove(index)
     return rewrite(index, raw)
 
 
