@@ -175,7 +175,10 @@ def image_labels(tag: str, client: Any = None) -> dict[str, str] | None:
 
 
 def image_present(tag: str) -> bool:
-    """True when the image ``tag`` exists in the local engine."""
+    """True when the image ``tag`` exists in the local engine.
+
+    Raises :class:`ImageBuildError` (cause and fix) when no Docker engine answers.
+    """
     return image_labels(tag) is not None
 
 
