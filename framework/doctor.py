@@ -89,6 +89,7 @@ class Doctor:
         self.report = Report()
         self.secrets: list[str] = []
         self.application_name = f"pgtdd-doctor-{os.getpid()}"
+        self.backend_pids: set[int] = set()
 
     def add(self, name: str, status: Status, detail: str, fix: str = "") -> Check:
         check = self.report.add(
@@ -122,17 +123,23 @@ class Doctor:
 
     def _tdd_mode(self) -> None:
         value = self.environ.get("DATAFLOW_TDD_MODE")
-        if value is not None and value.strip().lower() in TDD_TRUE:
+        if value is None:
+            self.add(
+                "tdd-mode",
+                "ok",
+                "DATAFLOW_TDD_MODE is not set: the pgtdd plugin turns TDD mode on for each "
+                "pytest session",
+            )
+        elif value.strip().lower() in TDD_TRUE:
             self.add("tdd-mode", "ok", f"DATAFLOW_TDD_MODE={value.strip()}: is_tdd_mode() is True")
-            return
-        shown = "not set" if value is None else f"{value!r}"
-        self.add(
-            "tdd-mode",
-            "warn",
-            f"DATAFLOW_TDD_MODE is {shown}: is_tdd_mode() is False (the pgtdd fixtures work "
-            "without it; code that checks it, like the guide's conftest, takes its slow path)",
-            "export DATAFLOW_TDD_MODE=true",
-        )
+        else:
+            self.add(
+                "tdd-mode",
+                "fail",
+                f"DATAFLOW_TDD_MODE={value!r}: TDD mode is off, every test using the TDD "
+                "fixtures is skipped",
+                "export DATAFLOW_TDD_MODE=true (or unset it: the plugin turns it on)",
+            )
 
     def _profile(self) -> Settings | None:
         try:
@@ -267,7 +274,7 @@ class Doctor:
         profile = settings.profile
         try:
             conn = await self._connect(server, profile.timeouts.connect)
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+        except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
             self.add(
                 "connectivity",
                 "fail",
@@ -282,18 +289,19 @@ class Doctor:
             ms = (time.perf_counter() - started) * 1000
             self.add("connectivity", "ok", f"asyncpg SELECT 1 round trip {ms:.2f} ms")
             await self._settings(conn, dict(profile.server_settings))
-            await self._savepoint(conn)
         finally:
             await conn.close()
-        await self._pool(server, settings)
+        await self._tdd_stack(server, settings)
         await self._leaks(server, profile.timeouts.connect)
 
     async def _connect(self, server: ServerInfo, timeout: float) -> Any:
-        return await asyncpg.connect(
+        conn = await asyncpg.connect(
             server.url,
             timeout=timeout,
             server_settings={"application_name": self.application_name},
         )
+        self.backend_pids.add(conn.get_server_pid())
+        return conn
 
     async def _settings(self, conn: Any, expected: dict[str, str]) -> None:
         from containers.readiness import normalise
@@ -321,85 +329,102 @@ class Doctor:
             return
         self.add("settings", "ok", f"{len(shown)} tuned setting(s) verified with SHOW")
 
-    async def _savepoint(self, conn: Any) -> None:
-        steps = (
-            "BEGIN",
-            "CREATE TEMP TABLE pgtdd_doctor_probe (id int)",
-            "SAVEPOINT pgtdd_doctor",
-            "INSERT INTO pgtdd_doctor_probe VALUES (1)",
-            "ROLLBACK TO SAVEPOINT pgtdd_doctor",
+    async def _tdd_stack(self, server: ServerInfo, settings: Settings) -> None:
+        """The savepoint round trip and the pool, through the TDD infrastructure tests use."""
+        from framework.pool import PoolError, PoolManager
+        from framework.tdd_support import TDDDatabaseManager, TDDError
+
+        pools = PoolManager()
+        pool_id = f"pgtdd_doctor_{os.getpid()}"
+        manager = TDDDatabaseManager(
+            pool_size=settings.profile.pool.max_size,
+            acquire_timeout=settings.profile.pool.acquire_timeout,
+            pool_id=pool_id,
+            pool_manager=pools,
         )
-        started = time.perf_counter()
+        failures = (TDDError, PoolError, OSError, TimeoutError, asyncpg.PostgresError)
         try:
-            for statement in steps:
-                await conn.execute(statement)
-            rows_after_rollback = await conn.fetchval("SELECT count(*) FROM pgtdd_doctor_probe")
-            await conn.execute("RELEASE SAVEPOINT pgtdd_doctor")
-            await conn.execute("ROLLBACK")
-            table_left = await conn.fetchval("SELECT to_regclass('pg_temp.pgtdd_doctor_probe')")
-        except asyncpg.PostgresError as exc:
-            self.add(
-                "savepoint",
-                "fail",
-                f"{type(exc).__name__}: {exc}",
-                "see the guide's 'Savepoint Failures' section; check the role may create "
-                "temporary tables",
-            )
+            await manager.initialize(server.url)
+        except failures as exc:
+            fix = "lower pool.max_size or raise the server's max_connections"
+            self.add("savepoint", "skip", "the TDD pool did not open")
+            self.add("pool", "fail", f"{type(exc).__name__}: {exc}", fix)
             return
+        try:
+            self.backend_pids.update(pools.managed(pool_id).opened_at)
+            try:
+                await self._savepoint(manager, server, settings)
+            except failures as exc:
+                self.add(
+                    "savepoint",
+                    "fail",
+                    f"{type(exc).__name__}: {exc}",
+                    "see the guide's 'Savepoint Failures'; a pooler in statement mode breaks "
+                    "transactions: connect to PostgreSQL directly",
+                )
+            self.backend_pids.update(pools.managed(pool_id).opened_at)
+            self._pool(pools.get_pool_statistics(pool_id), len(manager.active_connections))
+        finally:
+            await manager.close()
+
+    async def _savepoint(self, manager: Any, server: ServerInfo, settings: Settings) -> None:
+        from framework.tdd_support import TDDTestContext, run_test_context, tdd_test_context
+
+        table = _quote_ident(f"pgtdd_doctor_probe_{os.getpid()}")
+        started = time.perf_counter()
+        context = TDDTestContext(test_id="pgtdd_doctor", timeout=10)
+        async with run_test_context(context, manager=manager) as ctx:
+            conn: Any = ctx.connection
+            await conn.execute(f"CREATE TABLE {table} (id int)")
+            await conn.execute(f"INSERT INTO {table} VALUES (1)")
+            async with tdd_test_context(nested=True):  # same connection, its own savepoint
+                await conn.execute(f"INSERT INTO {table} VALUES (2)")
+            rows_after_nested = await conn.fetchval(f"SELECT count(*) FROM {table}")
         ms = (time.perf_counter() - started) * 1000
-        if rows_after_rollback != 0 or table_left is not None:
+        check = await self._connect(server, settings.profile.timeouts.connect)
+        try:
+            table_left = await check.fetchval("SELECT to_regclass($1)", table)
+        finally:
+            await check.close()
+        if rows_after_nested != 1 or table_left is not None:
             self.add(
                 "savepoint",
                 "fail",
-                f"rollback did not undo the work (rows {rows_after_rollback}, "
-                f"table left: {table_left})",
+                f"rollback did not undo the work (rows after the nested savepoint "
+                f"{rows_after_nested}, expected 1; table left after the test: {table_left})",
                 "a pooler in statement mode breaks transactions: connect to PostgreSQL directly",
             )
             return
         self.add(
             "savepoint",
             "ok",
-            f"BEGIN/SAVEPOINT/ROLLBACK TO/RELEASE/ROLLBACK undid it ({ms:.2f} ms)",
+            "test transaction + savepoint, nested savepoint rolled back, test rolled back: "
+            f"nothing left ({ms:.2f} ms)",
         )
 
-    async def _pool(self, server: ServerInfo, settings: Settings) -> None:
-        sizes = settings.profile.pool
-        try:
-            pool = await asyncpg.create_pool(
-                server.url,
-                min_size=sizes.min_size,
-                max_size=sizes.max_size,
-                timeout=settings.profile.timeouts.connect,
-                server_settings={"application_name": self.application_name},
-            )
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+    def _pool(self, stats: Mapping[str, Any], held: int) -> None:
+        median = stats.get("median_acquisition_ms")
+        shown = f"{median:.2f} ms" if isinstance(median, float) else "-"
+        detail = (
+            f"TDD pool size {stats['size']} (min {stats['min_size']}, max {stats['max_size']}), "
+            f"idle {stats['idle_connections']}, in use {stats['active_connections']}, "
+            f"opened {stats['connections_opened']}, acquisitions {stats['acquisitions']} "
+            f"(median {shown}), preheated {stats['preheated']}"
+        )
+        if held or stats["active_connections"]:
             self.add(
                 "pool",
                 "fail",
-                f"could not open a pool of {sizes.min_size}..{sizes.max_size}: {exc}",
-                "lower pool.min_size/max_size or raise the server's max_connections",
+                f"{detail}; {held} connection(s) still held by contexts after the check",
+                "a context did not release its connection: report it with this output",
             )
             return
-        try:
-            started = time.perf_counter()
-            async with pool.acquire(timeout=sizes.acquire_timeout) as conn:
-                await conn.fetchval("SELECT 1")
-                busy = pool.get_size() - pool.get_idle_size()
-            ms = (time.perf_counter() - started) * 1000
-            self.add(
-                "pool",
-                "ok",
-                f"size {pool.get_size()} (min {pool.get_min_size()}, max {pool.get_max_size()}), "
-                f"idle {pool.get_idle_size()}, in use while held {busy}, "
-                f"acquire+query+release {ms:.2f} ms",
-            )
-        finally:
-            await pool.close()
+        self.add("pool", "ok", detail)
 
     async def _leaks(self, server: ServerInfo, timeout: float) -> None:
-        conn = await self._connect(server, timeout)
+        conn = await asyncpg.connect(server.url, timeout=timeout)
         try:
-            mine = await _wait_own_closed(conn, self.application_name)
+            mine = await _wait_gone(conn, self.backend_pids)
             stale = await conn.fetch(
                 "SELECT pid, usename, application_name,"
                 " extract(epoch FROM now() - state_change)::int AS seconds"
@@ -410,8 +435,7 @@ class Doctor:
             )
             others = await conn.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-                " AND pid <> pg_backend_pid() AND application_name <> $1",
-                self.application_name,
+                " AND pid <> pg_backend_pid()"
             )
         finally:
             await conn.close()
@@ -419,7 +443,8 @@ class Doctor:
             self.add(
                 "leaks",
                 "fail",
-                f"{mine} connection(s) opened by doctor still open after closing them",
+                f"{len(mine)} of the {len(self.backend_pids)} connection(s) doctor opened are "
+                f"still open after closing them (backend pids {sorted(mine)})",
                 "a driver or pooler keeps connections: report it with this output",
             )
         elif stale:
@@ -439,8 +464,9 @@ class Doctor:
             self.add(
                 "leaks",
                 "ok",
-                f"doctor's connections all closed; {others} other client connection(s), none "
-                f"idle in a transaction for more than {STALE_TRANSACTION_SECONDS} s",
+                f"all {len(self.backend_pids)} connection(s) doctor opened are closed; "
+                f"{others} other client connection(s), none idle in a transaction for more "
+                f"than {STALE_TRANSACTION_SECONDS} s",
             )
 
     # ----------------------------------------------------------------- helpers
@@ -463,19 +489,16 @@ class Doctor:
                 self.add(name, "skip", reason)
 
 
-async def _wait_own_closed(conn: Any, application_name: str) -> int:
-    """Backends of ``application_name`` still present after a bounded wait for them to exit."""
+async def _wait_gone(conn: Any, pids: set[int]) -> set[int]:
+    """Which of ``pids`` still have a backend after a bounded wait for them to exit."""
     deadline = time.monotonic() + LEAK_WAIT_SECONDS
     while True:
-        count = int(
-            await conn.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
-                " AND pid <> pg_backend_pid()",
-                application_name,
-            )
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])", sorted(pids)
         )
-        if count == 0 or time.monotonic() > deadline:
-            return count
+        left = {int(row["pid"]) for row in rows}
+        if not left or time.monotonic() > deadline:
+            return left
         await asyncio.sleep(0.05)
 
 
