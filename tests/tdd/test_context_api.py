@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from framework.server import ServerInfo
@@ -165,3 +167,34 @@ def test_fixtures_say_how_to_turn_tdd_mode_on(run_pytest: RunPytest) -> None:
 def test_fixtures_run_when_tdd_mode_is_unset(run_pytest: RunPytest) -> None:
     result = run_pytest(TDD_OFF_TEST, env={"DATAFLOW_TDD_MODE": None})
     assert "1 passed" in result.outcomes(), result.output
+
+
+POOL_SIZE_TEST = """
+import pytest
+from framework.tdd_support import get_database_manager
+
+@pytest.mark.asyncio
+async def test_pool_size(tdd_test_context):
+    pool = get_database_manager().connection_pool
+    print(f"POOL {pool.get_min_size()} {pool.get_max_size()} {pool.get_size()}")
+"""
+
+PROFILE_WITH_POOL_3 = """\
+provider: external
+url: ${TEST_DATABASE_URL}
+test_database: true
+pool:
+  min_size: 1
+  max_size: 3
+"""
+
+
+def test_pool_size_from_the_environment_variable(run_pytest: RunPytest) -> None:
+    result = run_pytest(POOL_SIZE_TEST, "-s", env={"DATAFLOW_TDD_POOL_SIZE": "2"})
+    assert "POOL 2 2 2" in result.output, result.output
+
+
+def test_pool_size_defaults_to_the_profile_pool(run_pytest: RunPytest, tmp_path: Path) -> None:
+    (tmp_path / "small.yaml").write_text(PROFILE_WITH_POOL_3)
+    result = run_pytest(POOL_SIZE_TEST, "-s", env={"PGTDD_PROFILE": str(tmp_path / "small.yaml")})
+    assert "POOL 3 3 3" in result.output, result.output
