@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,10 +22,14 @@ GOOD = str(PROJECT / "tests" / "good")
 WEAK = str(PROJECT / "tests" / "weak")
 
 
-def _runner(server: ServerInfo, check: object, **kwargs: object) -> MutationRunner:
+def _runner(server: ServerInfo, check: Any, timeout_seconds: float | None = None) -> MutationRunner:
     return MutationRunner(
-        verbose=False, migrations_dir=MIGRATIONS, server=server, check=check, **kwargs
-    )  # type: ignore[arg-type]
+        verbose=False,
+        migrations_dir=MIGRATIONS,
+        server=server,
+        check=check,
+        timeout_seconds=timeout_seconds,
+    )
 
 
 @pytest.fixture(scope="module")
