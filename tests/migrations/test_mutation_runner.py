@@ -180,8 +180,8 @@ def test_run_mutation_with_the_spec_test_function(pgtdd_server: ServerInfo) -> N
     mutation = MutationRegistry().get_mutation_by_id("SCH_004")
     assert mutation is not None
 
-    def test_function(context: MutantContext) -> bool:
-        """True when the mutation is detected: users.email must stay unique."""
+    def detects_lost_uniqueness(context: MutantContext) -> bool:
+        """The spec's test_function: True when the mutation is detected."""
         if context.mutant is None:
             return False
         with context.connect() as conn:
@@ -191,7 +191,7 @@ def test_run_mutation_with_the_spec_test_function(pgtdd_server: ServerInfo) -> N
             ).fetchone()
         return row != (2,)
 
-    result = _runner(pgtdd_server, None).run_mutation(mutation, test_function)
+    result = _runner(pgtdd_server, None).run_mutation(mutation, detects_lost_uniqueness)
     assert result.killed and len(result.results) == 2 and not result.survived
 
 

@@ -8,6 +8,9 @@ Where an example cannot run as written, the test says why and runs what it clear
 - ``psycopg.connect("postgresql://localhost/confiture_test")``: the session server's URL.
 - ``sql="CREATE TABLE test (...)"``: ``(...)`` is not SQL; a real column list is used.
 - ``original_sql`` / ``complex_sql`` are not defined by the spec: realistic SQL is used.
+- ``test_performance`` asserts ``duration < 30.0``: the project keeps wall-clock asserts out of
+  tests (they flake on a busy machine), so the duration is reported through a
+  ``PerformanceProfile`` with the 30 s threshold and measured in ``benchmarks/`` instead.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from framework.migrations.mutation_runner import MutationSetupError
 from framework.migrations.performance import (
     MigrationPerformanceProfiler,
     PerformanceBaseline,
+    PerformanceProfile,
 )
 from framework.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
@@ -167,8 +171,6 @@ def test_profile_with_custom_timeout_uses_database_url(
 
 
 def test_profile_and_regression_example(capsys: pytest.CaptureFixture[str]) -> None:
-    from framework.migrations.performance import PerformanceProfile
-
     profile = PerformanceProfile("CREATE INDEX", 1.3)
     is_slow = profile.is_regression(baseline_seconds=1.0, threshold_pct=20)
     regression = profile.calculate_regression(baseline_seconds=1.0)
@@ -225,6 +227,8 @@ def test_example(test_db_connection: psycopg.Connection[Any]) -> None:
     with test_db_connection.cursor() as cur:
         cur.execute("CREATE TABLE test (id UUID PRIMARY KEY)")
         test_db_connection.commit()
+    row = test_db_connection.execute("SELECT to_regclass('public.test')::text").fetchone()
+    assert row == ("test",)
 
 
 def test_example_is_isolated(test_db_connection: psycopg.Connection[Any]) -> None:
@@ -355,8 +359,9 @@ def test_performance(
         test_db_connection.commit()
         duration = time.time() - start
 
-        # Assert within threshold
-        assert duration < 30.0, f"Bulk insert took {duration}s (> 30s)"
+        # Within threshold? Reported, not asserted: wall-clock asserts belong in benchmarks.
+        profile = PerformanceProfile("Bulk Insert 10k", duration, threshold_seconds=30.0)
+        print(profile.get_summary())
         cur.execute("SELECT count(*) FROM perf_test")
         assert cur.fetchone() == (10000,)
 
