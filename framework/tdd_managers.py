@@ -62,6 +62,7 @@ class TDDDatabaseManager:
 
     @property
     def safe_url(self) -> str:
+        """The database URL with its password masked."""
         return mask_url(self.connection_string or resolve_database_url())
 
     @property
@@ -157,7 +158,8 @@ class TDDDatabaseManager:
         return connection
 
     def _exhausted_message(self) -> str:
-        size = self.pool_size or configured_pool_size()
+        pool = self.connection_pool
+        size = int(pool.get_max_size()) if pool is not None else configured_pool_size()
         holders = [tid for tid in self.active_connections if tid not in self._direct]
         outside = self.in_use() - len(holders)
         shown = ", ".join(holders[:10]) + (" ..." if len(holders) > 10 else "")
