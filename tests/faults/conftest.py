@@ -73,9 +73,8 @@ def needs(what: str, exc: BaseException) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def docker_engine() -> Any:
-    """A Docker client with the pgtdd image present."""
+def require_docker() -> Any:
+    """A Docker client with the pgtdd image present (fails in CI, skips elsewhere)."""
     from containers.docker_provider import docker_client
 
     try:
@@ -84,6 +83,12 @@ def docker_engine() -> Any:
     except Exception as exc:  # noqa: BLE001 - any reason means the prerequisite is missing
         needs(f"Docker and {IMAGE}", exc)
     return client
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> Any:
+    """A Docker client with the pgtdd image present."""
+    return require_docker()
 
 
 def owned_containers(docker: Any, *, pid: int | None = None, session: str | None = None) -> list:
