@@ -221,6 +221,9 @@ class PytestCheck:
         a verdict does not need (cache, xdist, the timing report, unraisable-exception checks
         whose forced garbage collections cost ~50 ms a run)."""
         base = ["-q", "--no-header", "-o", "console_output_style=classic"]
+        # In this process the project's modules are imported already; pytest's notice that it
+        # cannot rewrite their asserts is expected (it would be an error under -W error).
+        base += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
         for plugin in QUIET_PLUGINS:
             base += ["-p", f"no:{plugin}"]
         return [*base, *(["-x"] if self.exitfirst else []), *self.args, *map(str, self.paths)]

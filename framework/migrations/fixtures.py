@@ -50,6 +50,9 @@ def pgtdd_migrations_janitor(pgtdd_server: ServerInfo) -> Iterator[DatabaseJanit
         yield janitor
 
 
+_KNOWN_TEMPLATES: set[tuple[str, int, str]] = set()
+
+
 def _schema_template(janitor: DatabaseJanitor, files: Sequence[Path]) -> str:
     """A template with ``files`` applied in order (empty when none), built once per content."""
     if not files:
@@ -64,7 +67,10 @@ def _schema_template(janitor: DatabaseJanitor, files: Sequence[Path]) -> str:
                 conn.execute(path.read_text(encoding="utf-8").encode())
             conn.commit()
 
-    janitor.ensure_template(name, build)
+    key = (janitor.server.host, janitor.server.port, name)
+    if key not in _KNOWN_TEMPLATES:  # content-addressed: once built, it stays valid
+        janitor.ensure_template(name, build)
+        _KNOWN_TEMPLATES.add(key)
     return name
 
 

@@ -25,6 +25,8 @@ SCHEMA_FILES = [
 ]
 
 migrated_db = migrated_database_fixture(MIGRATIONS)
+# The template itself, for tests that only read (no clone to pay for).
+migrated_schema = migrated_database_fixture(MIGRATIONS, read_only=True)
 declared_schema = declared_schema_fixture(SCHEMA_FILES)
 
 

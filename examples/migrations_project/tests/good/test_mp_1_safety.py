@@ -7,6 +7,7 @@ are added NOT VALID and validated afterwards, and a lock_timeout bounds every lo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,17 @@ AT = enums.AlterTableType
 CT = enums.ConstrType
 
 
+@functools.lru_cache(maxsize=256)
+def _statements(text: str) -> list[Any]:
+    """Parsed statements of a file's text (cached: the rules below only read them)."""
+    return [s.stmt for s in parse(text)]
+
+
 def _migrations(folder: Path) -> Iterator[tuple[str, list[Any], set[str]]]:
     """(file name, statements, tables created by earlier migrations) for each up file."""
     existing: set[str] = set()
     for migration in discover(folder):
-        stmts = [s.stmt for s in parse(migration.read("up"))]
+        stmts = _statements(migration.read("up"))
         yield migration.up_path.name, stmts, set(existing)
         existing |= {relname(s.relation) for s in stmts if isinstance(s, ast.CreateStmt)}
 

@@ -7,7 +7,7 @@ from framework.migrations.schema_snapshotter import SchemaSnapshot
 
 
 def test_migrations_build_the_declared_schema(
-    migrated_db: MigratedDatabase, declared_schema: SchemaSnapshot
+    migrated_schema: MigratedDatabase, declared_schema: SchemaSnapshot
 ) -> None:
-    diff = declared_schema.diff(migrated_db.snapshot())
+    diff = declared_schema.diff(migrated_schema.snapshot())
     assert diff.is_empty, f"migrations and schema/*.sql differ:\n{diff}"

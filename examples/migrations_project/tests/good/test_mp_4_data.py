@@ -29,8 +29,8 @@ def _rows(conn: psycopg.Connection[Any], query: str) -> list[tuple[Any, ...]]:
     return conn.execute(query).fetchall()
 
 
-def test_roles_are_seeded(migrated_db: MigratedDatabase) -> None:
-    with migrated_db.connect() as conn:
+def test_roles_are_seeded(migrated_schema: MigratedDatabase) -> None:
+    with migrated_schema.connect() as conn:
         roles = {name for (name,) in _rows(conn, "SELECT name FROM roles")}
     assert roles == {"reader", "author", "admin"}
 
