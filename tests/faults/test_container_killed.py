@@ -180,12 +180,6 @@ async def test_c_later(tdd_test_context):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework/tdd_support.py run_test_context: remove_query_logger() on the dead "
-    "connection's released proxy raises InterfaceError at teardown (an extra, misleading "
-    "error); reported to the owner of issue 3",
-)
 def test_killed_container_under_the_tdd_fixtures(docker_engine: Any, tmp_path: Path) -> None:
     inner_project(tmp_path, {"conftest.py": BOUNDED_CONFTEST, "test_inner.py": TDD_TESTS})
     env = inner_env(PGTDD_PROFILE="container", PGTDD_IMAGE=IMAGE, PGTDD_PORT="0")

@@ -132,12 +132,6 @@ def test_statement_over_the_timeout_fails_that_test_only(
     check_next_test_passed(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework/tdd_support.py: a statement timeout surfaces as asyncpg's "
-    "'canceling statement due to statement timeout' without the limit (DATAFLOW_TDD_TIMEOUT "
-    "seconds) or how to raise it; reported to the owner of issue 3",
-)
 def test_statement_timeout_error_names_the_limit_and_the_setting(
     fault_db: ServerInfo, tmp_path: Path
 ) -> None:
@@ -157,13 +151,6 @@ def test_commit_in_a_test_is_flagged_and_the_next_test_starts_clean(
     check_next_test_passed(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework/tdd_support.py run_test_context: connection.remove_query_logger() raises "
-    "InterfaceError on the released proxy of a dead connection, so cleanup_test_connection() "
-    "is skipped; the stale active_connections entry then fails every later test in "
-    "framework/performance/pytest_plugin.py _attach_tdd_connections; reported to both owners",
-)
 @pytest.mark.parametrize("how", sorted(KILLS_CONNECTION))
 def test_test_that_kills_its_connection_is_flagged_and_the_next_test_starts_clean(
     fault_db: ServerInfo, tmp_path: Path, how: str
