@@ -176,6 +176,14 @@ def test_inprocess_pytest_points_every_fixture_at_the_mutant(pgtdd_server: Serve
     assert report.total_mutations == 4
 
 
+def test_subprocess_pytest_judges_a_mutant(pgtdd_server: ServerInfo) -> None:
+    registry = MutationRegistry().select(["DAT_005"])
+    check = PytestCheck([GOOD], mode="subprocess", timeout_seconds=120)
+    report = _runner(pgtdd_server, check).run_mutation_suite(registry, max_mutations=1)
+    [result] = report.results
+    assert result.status == "killed" and "tests/good/test_mp_" in result.detail
+
+
 def test_run_mutation_with_the_spec_test_function(pgtdd_server: ServerInfo) -> None:
     mutation = MutationRegistry().get_mutation_by_id("SCH_004")
     assert mutation is not None
