@@ -46,7 +46,7 @@ def test_mutate_prints_kill_rate_survivors_and_stillborn(
     weak = str(PROJECT / "tests" / "weak")
     code = _run(
         "mutate", str(MIGRATIONS), "--tests", weak, "--url", pgtdd_server.url,
-        "--mutations", "SCH_001,DAT_005", "--min-kill-rate", "90",
+        "--mutations", "SCH_001,DAT_005", "--min-kill-rate", "90", "--keep-templates",
     )  # fmt: skip
     out = capsys.readouterr()
     assert code == 1 and "below --min-kill-rate 90" in out.err
@@ -61,7 +61,7 @@ def test_mutate_json(pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str
     good = str(PROJECT / "tests" / "good")
     code = _run(
         "mutate", str(MIGRATIONS), "--tests", good, "--url", pgtdd_server.url,
-        "--mutations", "RBK_002,PRF_004", "--json",
+        "--mutations", "RBK_002,PRF_004", "--json", "--keep-templates",
     )  # fmt: skip
     report = json.loads(capsys.readouterr().out)
     assert code == 0

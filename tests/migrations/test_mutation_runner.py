@@ -29,6 +29,7 @@ def _runner(server: ServerInfo, check: Any, timeout_seconds: float | None = None
         server=server,
         check=check,
         timeout_seconds=timeout_seconds,
+        keep_templates=True,  # content-addressed and shared with other tests (and workers)
     )
 
 
@@ -158,7 +159,9 @@ def test_environment_variables_are_read(
     assert MutationRunner().verbose is False
     monkeypatch.setenv("MUTATION_VERBOSE", "true")
     out = io.StringIO()
-    runner = MutationRunner(migrations_dir=MIGRATIONS, server=pgtdd_server, check=lambda c: None)
+    runner = MutationRunner(
+        migrations_dir=MIGRATIONS, server=pgtdd_server, check=lambda c: None, keep_templates=True
+    )
     runner.out = out
     runner.run_mutation_suite(MutationRegistry().select(["PRF_001"]), max_mutations=1)
     assert "[  1/1] survived  PRF_001" in out.getvalue() and "Kill rate" in out.getvalue()

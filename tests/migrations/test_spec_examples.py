@@ -101,6 +101,7 @@ def test_mutation_runner_and_report_examples(
         migrations_dir=MIGRATIONS,
         server=pgtdd_server,
         check=PytestCheck([str(PROJECT / "tests" / "weak")], mode="session"),
+        keep_templates=True,
     )
 
     # Run with custom settings
