@@ -165,3 +165,12 @@ def test_tracking_table_name_is_configurable(empty_db: ServerInfo, tmp_path: Pat
         runner.up(target=1)
         rows = runner.conn.execute("SELECT version, checksum FROM my_versions").fetchall()
     assert rows == [(1, discover(folder)[0].checksum)]
+
+
+def test_non_autocommit_connection_commits_each_migration(empty_db: ServerInfo) -> None:
+    with psycopg.connect(empty_db.url) as conn:  # psycopg's default: not autocommit
+        MigrationRunner(conn, MIGRATIONS).up(target=2)
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    with psycopg.connect(empty_db.url) as other:  # visible from another session: committed
+        rows = other.execute("SELECT version FROM pgtdd_schema_migrations ORDER BY 1").fetchall()
+    assert rows == [(1,), (2,)]
