@@ -148,14 +148,17 @@ class _Failures:
 class _MutantLoop:
     """A pytest plugin replacing the test loop: the collected tests run once per mutant.
 
-    ``driver`` yields a :class:`MutantContext` and receives the outcome. Tests run in order and
-    stop at the first failure (then every fixture is torn down, so the next mutant starts
-    clean); after each mutant all fixtures, session-scoped ones included, are torn down.
+    ``driver`` yields a :class:`MutantContext` and receives the outcome. Tests stop at the first
+    failure (then every fixture is torn down, so the next mutant starts clean); after each
+    mutant all fixtures, session-scoped ones included, are torn down. Tests that killed earlier
+    mutants of the same mutation, then of the same category, run first (the verdict, "some test
+    fails", does not depend on the order of independent tests; the time to reach it does).
     """
 
     def __init__(self, driver: Generator[MutantContext, CheckOutcome, None]) -> None:
         self.driver = driver
         self.error: BaseException | None = None
+        self.killers: dict[str, list[str]] = {}
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -177,17 +180,35 @@ class _MutantLoop:
     def _judge(self, items: list[pytest.Item], context: MutantContext) -> CheckOutcome:
         if not items:
             return CheckOutcome(ERROR, "no tests collected")
+        keys = self._keys(context)
+        ordered = self._order(items, keys)
         with patched_env(context.env()):
-            for number, item in enumerate(items):
-                following = items[number + 1] if number + 1 < len(items) else None
+            for number, item in enumerate(ordered):
+                following = ordered[number + 1] if number + 1 < len(ordered) else None
                 reports = runtestprotocol(item, log=False, nextitem=following)
                 failed = [r for r in reports if r.failed]
                 if failed:
                     if following is not None:  # stop here: tear down every fixture still set up
                         item.session._setupstate.teardown_exact(None)
+                    for key in keys:
+                        self.killers[key] = [item.nodeid] + [
+                            n for n in self.killers.get(key, []) if n != item.nodeid
+                        ]
                     lines = failed[0].longreprtext.strip().splitlines()
                     return CheckOutcome(FAIL, f"{item.nodeid} ({lines[-1][:160] if lines else ''})")
         return CheckOutcome(PASS)
+
+    @staticmethod
+    def _keys(context: MutantContext) -> list[str]:
+        mutation = context.mutation
+        return [mutation.id, mutation.category] if mutation is not None else []
+
+    def _order(self, items: list[pytest.Item], keys: list[str]) -> list[pytest.Item]:
+        rank: dict[str, int] = {}
+        for key in keys:
+            for nodeid in self.killers.get(key, []):
+                rank.setdefault(nodeid, len(rank))
+        return sorted(items, key=lambda item: rank.get(item.nodeid, len(rank)))
 
 
 @dataclass
