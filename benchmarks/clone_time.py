@@ -61,8 +61,10 @@ def main() -> int:
     finally:
         provider.stop()
     print(f"server: {server.provider} {server.image} PostgreSQL {server.version}")
-    print(f"clone (CREATE DATABASE ... TEMPLATE): median {statistics.median(clones):.1f} ms, "
-          f"min {min(clones):.1f}, max {max(clones):.1f} over {args.runs} (goal: under 30 ms)")
+    print(
+        f"clone (CREATE DATABASE ... TEMPLATE): median {statistics.median(clones):.1f} ms, "
+        f"min {min(clones):.1f}, max {max(clones):.1f} over {args.runs} (goal: under 30 ms)"
+    )
     print(f"drop (DROP DATABASE ... WITH (FORCE)): median {statistics.median(drops):.1f} ms")
     return 0
 

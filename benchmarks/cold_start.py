@@ -57,7 +57,11 @@ def run(project: Path, args: list[str], env: dict[str, str]) -> float:
     started = time.time()
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", *args],
-        cwd=project, env={**os.environ, **env}, capture_output=True, text=True, check=False,
+        cwd=project,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     for line in out.stdout.splitlines():
         if line.startswith("BODY"):
@@ -71,8 +75,10 @@ def main() -> int:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgtdd-cold-"))
     ours, plain = root / "pgtdd", root / "plain"
-    for path, files in ((ours, {"test_a.py": PGTDD_TEST}),
-                        (plain, {"conftest.py": PLAIN_CONFTEST, "test_a.py": PLAIN_TEST})):
+    for path, files in (
+        (ours, {"test_a.py": PGTDD_TEST}),
+        (plain, {"conftest.py": PLAIN_CONFTEST, "test_a.py": PLAIN_TEST}),
+    ):
         path.mkdir()
         for name, text in files.items():
             (path / name).write_text(textwrap.dedent(text))
@@ -85,18 +91,22 @@ def main() -> int:
             results["pgtdd"].append(run(ours, [], env))
             results["plain"].append(run(plain, ["-p", "no:pgtdd"], env))
             results["pgtdd-reuse"].append(run(ours, ["--db-reuse"], env))
-            print(f"run {i + 1}: " + "  ".join(f"{k} {v[-1]:.3f}s" for k, v in results.items()),
-                  flush=True)
+            print(
+                f"run {i + 1}: " + "  ".join(f"{k} {v[-1]:.3f}s" for k, v in results.items()),
+                flush=True,
+            )
     finally:
-        subprocess.run([sys.executable, "-m", "framework.cli", "down"], check=False,
-                       capture_output=True)
-    medians = {k: statistics.median(v[1:] if k == "pgtdd-reuse" else v)
-               for k, v in results.items()}
+        subprocess.run(
+            [sys.executable, "-m", "framework.cli", "down"], check=False, capture_output=True
+        )
+    medians = {k: statistics.median(v[1:] if k == "pgtdd-reuse" else v) for k, v in results.items()}
     print("\nmedian seconds from launching pytest to the first test body:")
     for name, value in medians.items():
         print(f"  {name:<12} {value:.3f}")
-    print(f"pgtdd / plain testcontainers: {medians['pgtdd'] / medians['plain']:.2f}x "
-          "(goal <= 0.40x, and pgtdd under 1.0 s; reuse under 0.3 s)")
+    print(
+        f"pgtdd / plain testcontainers: {medians['pgtdd'] / medians['plain']:.2f}x "
+        "(goal <= 0.40x, and pgtdd under 1.0 s; reuse under 0.3 s)"
+    )
     return 0
 
 

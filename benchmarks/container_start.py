@@ -49,8 +49,9 @@ class Result:
 def _try_select_1(host: str, port: int, creds: tuple[str, str, str]) -> bool:
     user, password, db = creds
     try:
-        with psycopg.connect(host=host, port=port, user=user, password=password, dbname=db,
-                             connect_timeout=2) as conn:
+        with psycopg.connect(
+            host=host, port=port, user=user, password=password, dbname=db, connect_timeout=2
+        ) as conn:
             return conn.execute("SELECT 1").fetchone() == (1,)
     except psycopg.OperationalError:
         return False
@@ -74,14 +75,22 @@ def _start_path(container: Any) -> str:
     return "?"
 
 
-def run_polled(client: Any, image: str, creds: tuple[str, str, str], via: str,
-               poll_s: float, timeout_s: float = 60.0) -> tuple[float, str]:
+def run_polled(
+    client: Any,
+    image: str,
+    creds: tuple[str, str, str],
+    via: str,
+    poll_s: float,
+    timeout_s: float = 60.0,
+) -> tuple[float, str]:
     """Start a container and poll until SELECT 1 succeeds; returns (seconds, start path)."""
     user, password, db = creds
     name = f"pgtdd-bench-{uuid.uuid4().hex[:8]}"
     t0 = time.perf_counter()
     container = client.containers.run(
-        image, detach=True, name=name,
+        image,
+        detach=True,
+        name=name,
         environment={"POSTGRES_USER": user, "POSTGRES_PASSWORD": password, "POSTGRES_DB": db},
         tmpfs={PGDATA: "rw"},
         ports={"5432/tcp": ("127.0.0.1", None)} if via == "port" else {},
@@ -90,8 +99,10 @@ def run_polled(client: Any, image: str, creds: tuple[str, str, str], via: str,
         host, port = _address(container, via)
         while not _try_select_1(host, port, creds):
             if time.perf_counter() - t0 > timeout_s:
-                raise TimeoutError(f"{image} not ready after {timeout_s}s: "
-                                   + container.logs().decode(errors="replace")[-2000:])
+                raise TimeoutError(
+                    f"{image} not ready after {timeout_s}s: "
+                    + container.logs().decode(errors="replace")[-2000:]
+                )
             time.sleep(poll_s)
         elapsed = time.perf_counter() - t0
         return elapsed, _start_path(container)
@@ -123,14 +134,14 @@ def measure(name: str, runs: int, once: Callable[[], tuple[float, str]]) -> list
     for i in range(runs):
         seconds, path = once()
         results.append(Result(name, seconds, path))
-        print(f"{name:15s} run {i + 1}: {seconds * 1000:7.0f} ms  (start path: {path})",
-              flush=True)
+        print(f"{name:15s} run {i + 1}: {seconds * 1000:7.0f} ms  (start path: {path})", flush=True)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--poll-ms", type=float, default=25.0)
     parser.add_argument("--via", choices=("bridge", "port"), default="bridge")
@@ -152,9 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in wanted:
         results = measure(name, args.runs, variants[name])
         secs = [r.seconds for r in results]
-        summary.append(f"{name:15s} median {statistics.median(secs) * 1000:7.0f} ms  "
-                       f"min {min(secs) * 1000:6.0f}  max {max(secs) * 1000:6.0f}  "
-                       f"(n={len(secs)}, poll {args.poll_ms:g} ms, via {args.via})")
+        summary.append(
+            f"{name:15s} median {statistics.median(secs) * 1000:7.0f} ms  "
+            f"min {min(secs) * 1000:6.0f}  max {max(secs) * 1000:6.0f}  "
+            f"(n={len(secs)}, poll {args.poll_ms:g} ms, via {args.via})"
+        )
     print("\n".join(["", "start-to-ready, container requested -> SELECT 1 succeeds:", *summary]))
     return 0
 

@@ -34,8 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from containers.base import make_provider
 from framework.server import ServerInfo
+from framework.session import start_server
 from framework.settings import resolve_settings
 
 WARMUP = 10
@@ -178,8 +178,7 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    provider = make_provider(resolve_settings(cli_profile=args.profile, cli_port=0).profile)
-    server = provider.start()
+    provider, server = start_server(resolve_settings(cli_profile=args.profile, cli_port=0))
     try:
         print(f"server: PostgreSQL {server.version} at {server.safe_url} ({args.profile})")
         results: dict[str, Any] = {}

@@ -78,8 +78,19 @@ BASE_CHANGES = (
     'CMD ["postgres"]',
 )
 DEBIAN_CODENAMES = frozenset(
-    {"buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
-     "oldstable", "stable", "testing", "unstable"}
+    {
+        "buster",
+        "bullseye",
+        "bookworm",
+        "trixie",
+        "forky",
+        "duke",
+        "sid",
+        "oldstable",
+        "stable",
+        "testing",
+        "unstable",
+    }
 )
 
 Progress = Callable[[str], None]
@@ -231,7 +242,10 @@ def base_source_hash() -> str:
     docker_dir = _require_docker_dir()
     return _hash_files(
         [docker_dir / "pgtdd-entrypoint.sh"],
-        DEBIAN_SUITE, *BASE_PACKAGES, *DPKG_EXCLUDES, *BASE_CHANGES,
+        DEBIAN_SUITE,
+        *BASE_PACKAGES,
+        *DPKG_EXCLUDES,
+        *BASE_CHANGES,
     )
 
 
@@ -375,26 +389,33 @@ def build_base_image(*, tag: str = BASE_TAG, progress: Progress = print) -> str:
     _require_tool("mmdebstrap", "mmdebstrap")
     docker_cli = _require_tool("docker", "docker.io")
     mirrors = host_debian_mirrors()
-    clock(f"offline base {tag}: mmdebstrap {DEBIAN_SUITE} + postgresql-{PG_MAJOR} "
-          f"from {mirrors.archive} (security: {mirrors.security})")
+    clock(
+        f"offline base {tag}: mmdebstrap {DEBIAN_SUITE} + postgresql-{PG_MAJOR} "
+        f"from {mirrors.archive} (security: {mirrors.security})"
+    )
     staging = f"{tag.rsplit(':', 1)[0]}:staging-{os.getpid()}"
-    changes = [*BASE_CHANGES,
-               f"LABEL org.pgtdd.pg_major={PG_MAJOR} org.pgtdd.preinitialized=false "
-               f"{SOURCE_HASH_LABEL}={base_source_hash()}"]
+    changes = [
+        *BASE_CHANGES,
+        f"LABEL org.pgtdd.pg_major={PG_MAJOR} org.pgtdd.preinitialized=false "
+        f"{SOURCE_HASH_LABEL}={base_source_hash()}",
+    ]
     strap = subprocess.Popen(
         mmdebstrap_command(mirrors, docker_dir / "pgtdd-entrypoint.sh"),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert strap.stdout is not None and strap.stderr is not None
     change_args = [arg for change in changes for arg in ("--change", change)]
     import_cmd = [docker_cli, "import", *change_args, "-", staging]
-    importer = subprocess.Popen(import_cmd, stdin=strap.stdout, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+    importer = subprocess.Popen(
+        import_cmd, stdin=strap.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     strap.stdout.close()  # the importer holds the read end now
     strap_log: list[str] = []
     import_log: list[str] = []
-    reader = threading.Thread(target=_relay_lines, daemon=True,
-                              args=(importer.stderr, lambda _line: None, import_log))
+    reader = threading.Thread(
+        target=_relay_lines, daemon=True, args=(importer.stderr, lambda _line: None, import_log)
+    )
     reader.start()
     _relay_lines(strap.stderr, lambda line: clock(f"  mmdebstrap: {line}"), strap_log)
     strap_rc = strap.wait()
@@ -471,9 +492,14 @@ def dockerfile_build(*, tag: str, base_image: str, progress: Progress = print) -
     tail: list[str] = []
     with _engine(timeout=600) as engine:
         stream = engine.api.build(
-            path=str(docker_dir), tag=tag, buildargs={"BASE_IMAGE": base_image},
+            path=str(docker_dir),
+            tag=tag,
+            buildargs={"BASE_IMAGE": base_image},
             labels={SOURCE_HASH_LABEL: tuned_source_hash()},
-            rm=True, forcerm=True, pull=False, decode=True,
+            rm=True,
+            forcerm=True,
+            pull=False,
+            decode=True,
         )
         for chunk in stream:
             if "error" in chunk:
@@ -549,8 +575,9 @@ def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
         return tag
     progress(f"{tag} is {'missing' if not image_present(tag) else 'stale'}: building it")
     base_labels = image_labels(BASE_TAG)
-    base_current = base_labels is not None and \
-        base_labels.get(SOURCE_HASH_LABEL) == base_source_hash()
+    base_current = (
+        base_labels is not None and base_labels.get(SOURCE_HASH_LABEL) == base_source_hash()
+    )
     if base_current and not image_present(OFFICIAL_BASE):
         clock = _Clock(progress)
         clock(f"reusing the current offline base {BASE_TAG}")
@@ -562,8 +589,11 @@ def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m containers.image", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m containers.image",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build the tuned image")
     mode = build.add_mutually_exclusive_group()

@@ -13,14 +13,18 @@ from framework.redact import redact
 from framework.settings import resolve_settings
 
 # Modules contributing subcommands: each has ``add_subcommands(subparsers) -> None``.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("framework.doctor", "framework.performance.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "framework.doctor",
+    "framework.performance.cli",
+    "framework.migrations.cli",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _up(args: argparse.Namespace) -> int:
-    from containers.base import make_provider
     from framework.plugin import server_lines
+    from framework.session import start_server
 
     settings = resolve_settings(cli_profile=args.profile, cli_port=args.port)
     profile = settings.profile
@@ -32,7 +36,7 @@ def _up(args: argparse.Namespace) -> int:
             "pgtdd up: the native provider lives only as long as a pytest session", file=sys.stderr
         )
         return 2
-    server = make_provider(profile).start()
+    _, server = start_server(dataclasses.replace(settings, profile=profile))
     for line in server_lines(server, 0.0):
         print(line.replace(" ready in 0.00s", ""))
     print(f"URL: {server.url if args.show_password else server.safe_url}")
@@ -81,9 +85,13 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _image_build(args: argparse.Namespace) -> int:
-    from containers.image import build_image
+    from containers.image import ImageBuildError, build_image
 
-    tag = build_image(offline=True if args.offline else None, tag=args.tag, progress=print)
+    try:
+        tag = build_image(offline=True if args.offline else None, tag=args.tag, progress=print)
+    except ImageBuildError as exc:
+        print(f"pgtdd image build: {exc}", file=sys.stderr)
+        return 1
     print(f"built {tag}")
     return 0
 

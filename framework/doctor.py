@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import asyncpg
 
-from framework.guard import check_test_database
+from framework.guard import check_test_database, ensure_test_database
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
@@ -258,6 +258,9 @@ class Doctor:
                 yield None
                 return
             seconds = time.perf_counter() - started
+            # Registers the provisioned server with the guard, as a pytest session does, so
+            # the TDD pool below may open on it.
+            ensure_test_database(server, settings, environ=self.environ)
             where = f"container {server.container_id[:12]}, " if server.container_id else ""
             notes = "".join(f"; {note}" for note in server.notes)
             self.add(

@@ -34,6 +34,12 @@ _ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^
 
 # host:port of servers provisioned by this process (registered by ensure_test_database).
 _session_servers: set[tuple[str, int]] = set()
+# host, port, database already allowed in this process by a profile (registered likewise), so a
+# later check of the same database by URL alone (a pool opened on it) needs no profile again.
+_approved: set[tuple[str, int, str]] = set()
+# The settings of the pytest sessions configured in this process (pytester nests them): a
+# check given no settings of its own uses the innermost, so the user's profile applies.
+_session_settings: list[Settings] = []
 
 
 class UnsafeDatabaseError(RuntimeError):
@@ -118,10 +124,14 @@ def check_test_database(
         return Verdict(True, f"provisioned by this session ({server.provider})")
     if (_canonical_host(host), port) in _session_servers:
         return Verdict(True, "a server provisioned by this session")
+    if (_canonical_host(host), port, database) in _approved:
+        return Verdict(True, "a database already allowed in this session")
     for entry in parse_allow_list(env.get(ALLOW_ENV, "")):
         if entry.matches(host, port, database):
             shown = database_key(entry.host, entry.port, entry.database)
             return Verdict(True, f"listed in {ALLOW_ENV} ({shown})")
+    if settings is None and _session_settings:
+        settings = _session_settings[-1]
     profile = settings.profile if isinstance(settings, Settings) else settings
     word = looks_like_production(host, database)
     if profile is not None and profile.test_database and word is None:
@@ -146,6 +156,8 @@ def ensure_test_database(
         raise UnsafeDatabaseError(verdict.message)
     if _provisioned(server):
         _session_servers.add((_canonical_host(server.host), server.port))
+    else:
+        _approved.add((_canonical_host(server.host), server.port, server.database))
 
 
 def ensure_test_url(
@@ -189,9 +201,40 @@ def server_from_url(url: str, *, profile: str = "external") -> ServerInfo:
     )
 
 
-def forget_session_servers() -> None:
-    """Forget the servers registered as provisioned (for tests of the guard itself)."""
+@dataclass(frozen=True)
+class GuardMemory:
+    """What the guard remembers of this process's servers (see :func:`forget_session_servers`)."""
+
+    servers: frozenset[tuple[str, int]]
+    databases: frozenset[tuple[str, int, str]]
+
+
+def forget_session_servers() -> GuardMemory:
+    """Forget the servers registered as provisioned or allowed (for tests of the guard itself).
+
+    Returns what was forgotten, for :func:`restore_session_servers`.
+    """
+    memory = GuardMemory(frozenset(_session_servers), frozenset(_approved))
     _session_servers.clear()
+    _approved.clear()
+    return memory
+
+
+def push_session_settings(settings: Settings) -> None:
+    """The pgtdd plugin's settings for checks made without any (pop them at the session end)."""
+    _session_settings.append(settings)
+
+
+def pop_session_settings(settings: Settings) -> None:
+    """Undo :func:`push_session_settings`."""
+    if settings in _session_settings:
+        _session_settings.remove(settings)
+
+
+def restore_session_servers(memory: GuardMemory) -> None:
+    """Remember again what :func:`forget_session_servers` returned."""
+    _session_servers.update(memory.servers)
+    _approved.update(memory.databases)
 
 
 def _provisioned(server: ServerInfo) -> bool:
@@ -221,11 +264,14 @@ def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> t
             "server not known to be for tests."
         )
         return head + why, f"If it really is a test database, export {ALLOW_ENV}={key}"
-    named = f"profile {profile.name} ({profile.path})" if profile is not None else "no profile"
+    named = (
+        f"profile {profile.name} ({profile.path}) does not set test_database: true"
+        if profile is not None
+        else "no profile applies"
+    )
     why = (
         "this session did not provision it and nothing marks it as a test database "
-        f"({named} does not set test_database: true); destructive fixtures never run on a "
-        "server not known to be for tests."
+        f"({named}); destructive fixtures never run on a server not known to be for tests."
     )
     how = (
         "If it is a test database, either set `test_database: true` in the profile, or "

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from framework.guard import pop_session_settings, push_session_settings
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
@@ -24,6 +25,7 @@ FIXTURE_MODULES: tuple[str, ...] = (
     "framework.performance.pytest_plugin",
     "framework.migrations.fixtures",
     "framework.tdd_fixtures",
+    "framework.secrets_plugin",
 )
 pytest_plugins = list(FIXTURE_MODULES)
 
@@ -85,6 +87,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as exc:
         raise pytest.UsageError(f"pgtdd: {exc}") from None
     config.stash[SETTINGS_KEY] = settings
+    push_session_settings(settings)
     config.stash[MANAGER_KEY] = _make_manager(config, settings)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "pgtdd-xdist")
@@ -197,8 +200,13 @@ def server_lines(server: ServerInfo, seconds: float) -> list[str]:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     manager = config.stash.get(MANAGER_KEY, None)
-    if manager is not None:
-        manager.stop()
+    try:
+        if manager is not None:
+            manager.stop()
+    finally:
+        settings = config.stash.get(SETTINGS_KEY, None)
+        if settings is not None:
+            pop_session_settings(settings)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ database prepared, its connection budget checked, everything released once at th
 from __future__ import annotations
 
 import dataclasses
+import sys
 import time
 import uuid
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ import psycopg
 from containers.base import Provider, make_provider
 from framework.guard import ensure_profile_target, ensure_test_database
 from framework.profiles import PROFILE_DIR
+from framework.redact import redact
 from framework.server import ServerInfo
 from framework.session_db import RunIdentity, SessionDatabases, schema_files
 from framework.settings import Settings
@@ -59,6 +61,23 @@ def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> 
     return available
 
 
+def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
+    """Start the profile's server behind the test-database guard; the caller stops the provider.
+
+    An external profile's target is checked before anything connects; the started server is
+    registered with the guard, so pools opened on it later by URL are allowed.
+    """
+    ensure_profile_target(settings)
+    provider = make_provider(settings.profile)
+    server = provider.start()
+    try:
+        ensure_test_database(server, settings)
+    except BaseException:
+        provider.stop()
+        raise
+    return provider, server
+
+
 class ServerManager:
     """Starts the session's server on first need and stops it once at the end.
 
@@ -100,16 +119,14 @@ class ServerManager:
             raise self.error
         started = time.perf_counter()
         try:
-            if self.attached is not None:
-                self.server = self.attached
-            else:
-                ensure_profile_target(self.settings)  # before connecting to an external server
-                self.provider = make_provider(self.settings.profile)
-                self.server = self.provider.start()
+            if self.attached is None:
+                self.provider, self.server = start_server(self.settings)
                 check_connection_budget(
                     self.server, self.settings.profile.pool.max_size, self.workers
                 )
-            ensure_test_database(self.server, self.settings)
+            else:
+                self.server = self.attached
+                ensure_test_database(self.server, self.settings)
         except BaseException as exc:
             self.error = exc
             self.stop()
@@ -145,11 +162,23 @@ class ServerManager:
 
     def stop(self) -> None:
         """Drop the session's clone and release the server (idempotent)."""
-        if self.databases is not None:
-            try:
-                self.databases.cleanup()
-            finally:
-                self.databases = None
-        if self.provider is not None:
-            self.provider.stop()
-            self.provider = None
+        try:
+            self._drop_databases()
+        finally:
+            if self.provider is not None:
+                self.provider.stop()
+                self.provider = None
+
+    def _drop_databases(self) -> None:
+        # A server that died mid-run takes the clone with it: say so, do not raise from teardown
+        # (the container is still removed, and the next run's sweep drops a clone left behind).
+        databases, self.databases = self.databases, None
+        if databases is None:
+            return
+        try:
+            databases.cleanup()
+        except psycopg.OperationalError as exc:
+            sys.stderr.write(
+                f"pgtdd: could not drop this run's database (the server is gone?): "
+                f"{redact(str(exc)).strip()}\n"
+            )

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from framework.profiles import Profile
 from framework.tdd_checks import TransactionOutcome
 
 DEFAULT_DATABASE_URL = (
@@ -77,17 +78,28 @@ def _env_int(name: str, default: int, minimum: int) -> int:
 
 
 _session_url: str | None = None
-_session_pool_size: int | None = None
+_session_profile: Profile | None = None
 
 
-def set_session_database_url(url: str | None, pool_size: int | None = None) -> None:
+def set_session_database_url(url: str | None, profile: Profile | None = None) -> None:
     """Set (or clear) the session server URL that ``initialize()`` uses by default.
 
-    The pgtdd plugin calls this with the ``pgtdd_server`` URL; ``pool_size`` is the profile's
-    ``pool.max_size``, used when ``DATAFLOW_TDD_POOL_SIZE`` is not set.
+    The pgtdd plugin calls this with the ``pgtdd_server`` URL and the session's profile, whose
+    ``pool.max_size`` applies when ``DATAFLOW_TDD_POOL_SIZE`` is not set and whose
+    ``pool.acquire_timeout`` bounds each wait for a connection.
     """
-    global _session_url, _session_pool_size
-    _session_url, _session_pool_size = url, pool_size
+    global _session_url, _session_profile
+    _session_url, _session_profile = url, profile
+
+
+def session_database_url() -> str | None:
+    """The session server's URL while a pgtdd session runs, else ``None``."""
+    return _session_url
+
+
+def session_profile() -> Profile | None:
+    """The session's profile while a pgtdd session runs, else ``None``."""
+    return _session_profile
 
 
 def resolve_database_url(explicit: str | None = None) -> str:
@@ -97,7 +109,15 @@ def resolve_database_url(explicit: str | None = None) -> str:
 
 def configured_pool_size() -> int:
     """``DATAFLOW_TDD_POOL_SIZE``, else the profile's pool size, else 5."""
-    return _env_int("DATAFLOW_TDD_POOL_SIZE", _session_pool_size or DEFAULT_POOL_SIZE, 1)
+    size = _session_profile.pool.max_size if _session_profile else DEFAULT_POOL_SIZE
+    return _env_int("DATAFLOW_TDD_POOL_SIZE", size, 1)
+
+
+def configured_acquire_timeout() -> float:
+    """The session profile's ``pool.acquire_timeout``, else 5 s."""
+    if _session_profile is None:
+        return DEFAULT_ACQUIRE_TIMEOUT
+    return float(_session_profile.pool.acquire_timeout)
 
 
 def configured_timeout() -> int:

@@ -26,6 +26,7 @@ import pytest_asyncio
 
 from framework.dataflow import TDD_CONFIG, DataFlow, ModelAPI
 from framework.memory import get_memory_optimizer
+from framework.profiles import Profile
 from framework.server import ServerInfo
 from framework.tdd_context import ContextMetrics
 from framework.tdd_models import (
@@ -100,13 +101,11 @@ def require_tdd_mode() -> None:
 # --------------------------------------------------------------------------- session fixtures
 
 
-def _profile_pool_size(config: pytest.Config) -> int | None:
-    try:
-        from framework.plugin import SETTINGS_KEY
+def _session_profile(config: pytest.Config) -> Profile | None:
+    from framework.plugin import SETTINGS_KEY
 
-        return int(config.stash[SETTINGS_KEY].profile.pool.max_size)
-    except (ImportError, KeyError, AttributeError):
-        return None
+    settings = config.stash.get(SETTINGS_KEY, None)
+    return settings.profile if settings is not None else None
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -115,7 +114,7 @@ async def pgtdd_tdd_infrastructure(
 ) -> AsyncIterator[TDDDatabaseManager]:
     """The session's TDD pool on the session server (created once, closed at the end)."""
     require_tdd_mode()
-    set_session_database_url(pgtdd_server.url, _profile_pool_size(request.config))
+    set_session_database_url(pgtdd_server.url, _session_profile(request.config))
     manager = await setup_tdd_infrastructure(pgtdd_server.url)
     yield manager
     try:

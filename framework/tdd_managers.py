@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from framework.guard import ensure_test_url
 from framework.pool import PoolManager, get_pool_manager
 from framework.redact import mask_url, redact
 from framework.tdd_checks import (
@@ -26,13 +27,15 @@ from framework.tdd_checks import (
 from framework.tdd_connection import TDDConnection
 from framework.tdd_context import (
     _CURRENT,
-    DEFAULT_ACQUIRE_TIMEOUT,
     ConnectionPoolExhaustedError,
     SavepointError,
     TDDInfrastructureError,
     TDDTestContext,
+    configured_acquire_timeout,
     configured_pool_size,
     resolve_database_url,
+    session_database_url,
+    session_profile,
     validate_savepoint_name,
 )
 
@@ -45,12 +48,12 @@ class TDDDatabaseManager:
     def __init__(
         self,
         pool_size: int | None = None,
-        acquire_timeout: float = DEFAULT_ACQUIRE_TIMEOUT,
+        acquire_timeout: float | None = None,
         pool_id: str = "pgtdd_tdd",
         pool_manager: PoolManager | None = None,
     ) -> None:
         self.pool_size = pool_size
-        self.acquire_timeout = acquire_timeout
+        self._acquire_timeout = acquire_timeout
         self.pool_id = pool_id
         self.pool_manager = pool_manager or get_pool_manager()
         self.connection_string: str | None = None
@@ -59,6 +62,17 @@ class TDDDatabaseManager:
         self._contexts: dict[str, TDDTestContext] = {}
         self._direct: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def acquire_timeout(self) -> float:
+        """Seconds to wait for a free connection: as given, else the session profile's."""
+        if self._acquire_timeout is not None:
+            return self._acquire_timeout
+        return configured_acquire_timeout()
+
+    @acquire_timeout.setter
+    def acquire_timeout(self, seconds: float) -> None:
+        self._acquire_timeout = seconds
 
     @property
     def safe_url(self) -> str:
@@ -77,6 +91,10 @@ class TDDDatabaseManager:
         the spec's default URL.
         """
         url = resolve_database_url(connection_string or self.connection_string)
+        if url != session_database_url():
+            # The session's own database was checked at session start; any other URL is
+            # checked here, before a pool (and the fixtures' DDL) can reach it.
+            ensure_test_url(url, session_profile())
         loop = asyncio.get_running_loop()
         if self.connection_pool is not None:
             if url == self.connection_string and loop is self._loop:

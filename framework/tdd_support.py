@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from framework.guard import UnsafeDatabaseError
 from framework.pool import PoolError
 from framework.redact import mask_url, redact
 from framework.tdd_checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
@@ -358,6 +359,10 @@ async def setup_tdd_infrastructure(
         async for attempt in retrying:
             with attempt:
                 await manager.initialize(url)
+    except UnsafeDatabaseError as exc:
+        raise TDDInfrastructureError(
+            f"TDD infrastructure could not start on {mask_url(url)}: {exc}"
+        ) from exc
     except (PoolError, TDDError, ValueError, *_TRANSIENT) as exc:
         cause = exc.__cause__ or exc
         tries = retrying.statistics.get("attempt_number", 1)

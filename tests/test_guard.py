@@ -19,6 +19,7 @@ from framework.guard import (
     forget_session_servers,
     looks_like_production,
     parse_allow_list,
+    restore_session_servers,
 )
 from framework.profiles import load_profile
 from framework.server import ServerInfo
@@ -39,9 +40,10 @@ def external(host: str = "db.example.net", port: int = 5432, database: str = "ap
 @pytest.fixture(autouse=True)
 def clean_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(ALLOW_ENV, raising=False)
-    forget_session_servers()
+    memory = forget_session_servers()
     yield
     forget_session_servers()
+    restore_session_servers(memory)  # the session's own server stays allowed for later tests
 
 
 class Listener:
@@ -205,3 +207,42 @@ def test_allowed_by_variable_the_session_runs(
     monkeypatch.setenv(ALLOW_ENV, key)
     allowed = pytester.runpytest_subprocess("--db-profile", str(path), "-p", "no:cacheprovider")
     allowed.assert_outcomes(passed=1)
+
+
+@pytest.mark.asyncio
+async def test_tdd_pool_on_an_unmarked_url_is_refused_before_connecting(
+    listener: Listener,
+) -> None:
+    from framework.tdd_support import (
+        TDDDatabaseManager,
+        TDDInfrastructureError,
+        setup_tdd_infrastructure,
+    )
+
+    url = f"postgresql://app:{SECRET}@127.0.0.1:{listener.port}/app"
+    manager = TDDDatabaseManager(pool_id="guard_refused")
+    with pytest.raises(TDDInfrastructureError, match="pgtdd refuses") as info:
+        await setup_tdd_infrastructure(url, manager=manager)
+    assert f"{ALLOW_ENV}=127.0.0.1:{listener.port}/app" in str(info.value)
+    assert SECRET not in str(info.value)
+    assert manager.connection_pool is None
+    assert listener.accepted == 0
+
+
+def test_mutate_and_migrate_down_refuse_an_unmarked_url(
+    listener: Listener, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from framework.cli import main
+
+    url = f"postgresql://app:{SECRET}@127.0.0.1:{listener.port}/app"
+    (tmp_path / "001_a.up.sql").write_text("CREATE TABLE a (id int);\n")
+    (tmp_path / "001_a.down.sql").write_text("DROP TABLE a;\n")
+    for argv in (
+        ["mutate", str(tmp_path), "--tests", str(tmp_path), "--url", url],
+        ["migrate", "down", str(tmp_path), "--url", url],
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "pgtdd refuses" in err and f"{ALLOW_ENV}=127.0.0.1:{listener.port}/app" in err
+        assert SECRET not in err
+    assert listener.accepted == 0

@@ -67,19 +67,34 @@ class Started:
         return raw.decode(errors="replace")
 
     def connect(self, *, user: str, password: str, dbname: str) -> psycopg.Connection[Any]:
-        return psycopg.connect(host=self.host, port=self.port, connect_timeout=5,
-                               autocommit=True, user=user, password=password, dbname=dbname)
+        return psycopg.connect(
+            host=self.host,
+            port=self.port,
+            connect_timeout=5,
+            autocommit=True,
+            user=user,
+            password=password,
+            dbname=dbname,
+        )
 
 
 @contextmanager
-def started(client: Any, creds: dict[str, str], command: list[str] | None = None,
-            **env: str) -> Iterator[Started]:
+def started(
+    client: Any, creds: dict[str, str], command: list[str] | None = None, **env: str
+) -> Iterator[Started]:
     """Run the image with the credentials, wait until SELECT 1 works, always remove it."""
     container = client.containers.run(
-        DEFAULT_TAG, command, detach=True, tmpfs={PGDATA: "rw"},
+        DEFAULT_TAG,
+        command,
+        detach=True,
+        tmpfs={PGDATA: "rw"},
         ports={"5432/tcp": ("127.0.0.1", None)},
-        environment={"POSTGRES_USER": creds["user"], "POSTGRES_PASSWORD": creds["password"],
-                     "POSTGRES_DB": creds["dbname"], **env},
+        environment={
+            "POSTGRES_USER": creds["user"],
+            "POSTGRES_PASSWORD": creds["password"],
+            "POSTGRES_DB": creds["dbname"],
+            **env,
+        },
     )
     try:
         container.reload()
@@ -129,11 +144,15 @@ def test_labels_mark_a_preinitialised_pg15_image(engine: Any) -> None:
 def test_seed_credentials_take_the_fast_path_with_tuned_settings(engine: Any) -> None:
     with started(engine, SEED) as pg, pg.connect(**SEED) as conn:
         assert _start_path(pg.logs()) == "fast"
-        row = conn.execute("SELECT current_user, current_database(), "
-                           "current_setting('server_version_num')::int / 10000").fetchone()
+        row = conn.execute(
+            "SELECT current_user, current_database(), "
+            "current_setting('server_version_num')::int / 10000"
+        ).fetchone()
         assert row == ("dataflow_test", "dataflow_test", 15)
-        settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
-                    for name in ("fsync", "synchronous_commit", "full_page_writes", "jit")}
+        settings = {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+            for name in ("fsync", "synchronous_commit", "full_page_writes", "jit")
+        }
         assert settings == dict.fromkeys(settings, "off")
         assert _rejected(pg, **{**SEED, "password": "not-the-password"})
 
@@ -143,7 +162,9 @@ def test_other_credentials_are_honoured_and_the_seed_password_is_not(engine: Any
     with started(engine, creds) as pg, pg.connect(**creds) as conn:
         assert _start_path(pg.logs()) == "adapted"
         assert conn.execute("SELECT current_user, current_database()").fetchone() == (
-            "app owner", "app-db")
+            "app owner",
+            "app-db",
+        )
         is_bootstrap_superuser = conn.execute(
             "SELECT oid = 10 AND rolsuper FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
@@ -174,15 +195,15 @@ def test_another_locale_runs_initdb_at_start(engine: Any) -> None:
 
 
 def test_other_commands_run_as_given(engine: Any) -> None:
-    out: bytes = engine.containers.run(
-        DEFAULT_TAG, ["postgres", "--version"], remove=True)
+    out: bytes = engine.containers.run(DEFAULT_TAG, ["postgres", "--version"], remove=True)
     assert out.decode().startswith("postgres (PostgreSQL) 15.")
     out = engine.containers.run(DEFAULT_TAG, ["id", "-un"], remove=True)
     assert out.decode().strip() == "root"
 
 
-def test_host_apt_sources_give_the_debian_mirrors(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_host_apt_sources_give_the_debian_mirrors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PGTDD_DEBIAN_MIRROR", raising=False)
     monkeypatch.delenv("PGTDD_DEBIAN_SECURITY_MIRROR", raising=False)
     parts = tmp_path / "sources.list.d"
@@ -196,6 +217,7 @@ def test_host_apt_sources_give_the_debian_mirrors(tmp_path: Path,
     (parts / "vendor.list").write_text("deb [arch=amd64] https://vendor.example/apt nodistro main")
     (parts / "old.list.disabled").write_text("deb http://wrong.example/debian bookworm main\n")
     assert host_debian_mirrors(tmp_path) == DebianMirrors(
-        archive="http://mirror.example/debian", security="http://mirror.example/debian-security")
+        archive="http://mirror.example/debian", security="http://mirror.example/debian-security"
+    )
     monkeypatch.setenv("PGTDD_DEBIAN_MIRROR", "http://override.example/debian")
     assert host_debian_mirrors(tmp_path).archive == "http://override.example/debian"

@@ -38,10 +38,6 @@ from tests.faults.conftest import (
     wait_no_containers,
 )
 
-# Until the pgtdd plugin lists framework.secrets_plugin in FIXTURE_MODULES, load it explicitly.
-PLUGIN_ARGS = (
-    () if "framework.secrets_plugin" in FIXTURE_MODULES else ("-p", "framework.secrets_plugin")
-)
 # Distinctive, and full of characters that URL-encoding changes.
 PASSWORD = f"Sq{uuid.uuid4().hex[:10]}@/:%?#pw"
 URL_PASSWORD = re.compile(r"postgres(?:ql)?://[^:/@\s'\"]+:(?P<pw>[^@\s'\"]*)@")
@@ -133,7 +129,6 @@ def test_a_whole_run_prints_the_password_nowhere(
         "-o",
         "log_cli_level=DEBUG",
         f"--junitxml={junit}",
-        *PLUGIN_ARGS,
     ]
     run = None
     try:
@@ -217,10 +212,6 @@ def test_objects_that_hold_the_password_do_not_show_it(pgtdd_server: ServerInfo)
     assert server.password in server.url  # the URL for drivers does carry it
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework/plugin.py (lead): add 'framework.secrets_plugin' to FIXTURE_MODULES",
-)
 def test_the_secrets_plugin_is_registered_by_the_pgtdd_plugin() -> None:
     assert "framework.secrets_plugin" in FIXTURE_MODULES
 

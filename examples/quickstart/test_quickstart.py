@@ -9,9 +9,11 @@ from framework.server import ServerInfo
 
 def test_the_server_is_tuned_for_tests(pgtdd_server: ServerInfo) -> None:
     with psycopg.connect(pgtdd_server.url) as conn:
-        settings = dict(conn.execute(
-            "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'jit')"
-        ).fetchall())
+        settings = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'jit')"
+            ).fetchall()
+        )
     assert settings == {"fsync": "off", "jit": "off"}
 
 

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from containers.external import parse_url
+from framework.guard import UnsafeDatabaseError, ensure_test_database
 from framework.migrations.catalogue import MutationRegistry
 from framework.migrations.checks import PytestCheck
 from framework.migrations.migration_runner import Migration, MigrationError, MigrationRunner
@@ -21,6 +22,7 @@ from framework.migrations.mutation_runner import MutationRunner, MutationSetupEr
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
+from framework.settings import Settings, resolve_settings
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -65,20 +67,31 @@ def _url_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _server(args: argparse.Namespace) -> ServerInfo:
+def _server(args: argparse.Namespace, *, destructive: bool) -> ServerInfo:
     url = args.url or os.environ.get("TEST_DATABASE_URL")
     if not url:
         raise ProfileError(
             "no server: pass --url with a postgresql:// URL or set TEST_DATABASE_URL "
             "(`pgtdd up` starts a server and prints its URL)"
         )
-    return parse_url(url, profile="cli")
+    server = parse_url(url, profile="cli")
+    if destructive:
+        # Mutants create and drop databases, `down` drops tables: only on a test database.
+        ensure_test_database(server, _profile_or_none())
+    return server
+
+
+def _profile_or_none() -> Settings | None:
+    try:
+        return resolve_settings()
+    except ProfileError:
+        return None
 
 
 def run_migrate(args: argparse.Namespace) -> int:
     """``pgtdd migrate``."""
     try:
-        server = _server(args)
+        server = _server(args, destructive=args.action in ("down", "redo"))
         with MigrationRunner(server, args.dir) as runner:
             if args.action != "status":
                 done = _act(runner, args)
@@ -88,7 +101,7 @@ def run_migrate(args: argparse.Namespace) -> int:
             if not status.is_clean:
                 print("warning: applied migrations were edited or removed", file=sys.stderr)
                 return 1
-    except (MigrationError, ProfileError) as exc:
+    except (MigrationError, ProfileError, UnsafeDatabaseError) as exc:
         print(f"pgtdd migrate: {redact(str(exc))}", file=sys.stderr)
         return 2
     return 0
@@ -107,7 +120,7 @@ def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
 def run_mutate(args: argparse.Namespace) -> int:
     """``pgtdd mutate``."""
     try:
-        server = _server(args)
+        server = _server(args, destructive=True)
         registry = MutationRegistry()
         if args.mutations:
             registry = registry.select([m.strip() for m in args.mutations.split(",")])
@@ -122,7 +135,13 @@ def run_mutate(args: argparse.Namespace) -> int:
         report = runner.run_mutation_suite(
             timeout_seconds=args.timeout, max_mutations=args.max_mutations
         )
-    except (MutationSetupError, MigrationError, ProfileError, ValueError) as exc:
+    except (
+        MutationSetupError,
+        MigrationError,
+        ProfileError,
+        UnsafeDatabaseError,
+        ValueError,
+    ) as exc:
         print(f"pgtdd mutate: {redact(str(exc))}", file=sys.stderr)
         return 2
     print(report.to_json() if args.json else render(report))

@@ -83,15 +83,14 @@ class ProgressLine:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from containers.base import make_provider
     from framework.performance.benchmark import TDDPerformanceBenchmark
+    from framework.session import start_server
     from framework.settings import resolve_settings
 
     settings = resolve_settings(cli_profile=args.profile)
     progress = ProgressLine()
     progress("starting server", 0, 1)
-    provider = make_provider(settings.profile)
-    server = provider.start()
+    provider, server = start_server(settings)
     try:
         benchmark = TDDPerformanceBenchmark(server.url, progress=progress)
         asyncio.run(_run_benchmark(benchmark, args.scale))

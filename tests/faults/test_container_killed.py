@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.faults.conftest import (
     BOUNDED_CONFTEST,
     IMAGE,
@@ -116,12 +114,6 @@ def test_killed_container_fails_that_test_and_the_rest_fast(
     check_killed_run(out, returncode)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="framework/session.py ServerManager.stop: SessionDatabases.cleanup() raises on the "
-    "dead server (psycopg OperationalError from pytest_unconfigure) and provider.stop() is then "
-    "skipped; reported to the lead",
-)
 def test_killed_container_with_a_session_clone_ends_cleanly(
     docker_engine: Any, tmp_path: Path
 ) -> None:

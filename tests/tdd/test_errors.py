@@ -40,9 +40,13 @@ def _free_port() -> int:
 
 
 @pytest.mark.asyncio
-async def test_unreachable_server_is_retried_then_reported() -> None:
+async def test_unreachable_server_is_retried_then_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     manager = TDDDatabaseManager(pool_id="test_unreachable")
-    url = f"postgresql://someone:s3cret-pw@127.0.0.1:{_free_port()}/nowhere"
+    port = _free_port()
+    url = f"postgresql://someone:s3cret-pw@127.0.0.1:{port}/nowhere"
+    monkeypatch.setenv("PGTDD_ALLOW_DATABASE", f"127.0.0.1:{port}/nowhere")  # past the guard
     with pytest.raises(TDDInfrastructureError) as caught:
         await setup_tdd_infrastructure(url, attempts=3, manager=manager)
     message = str(caught.value)

@@ -366,7 +366,8 @@ def test_memory_optimization_example() -> None:
 
 
 @pytest.mark.asyncio
-async def test_setup_error_example(capsys: Any) -> None:
+async def test_setup_error_example(capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGTDD_ALLOW_DATABASE", "127.0.0.1:1/none")  # past the guard: unreachable
     manager = TDDDatabaseManager(pool_id="spec_setup_error")
     try:
         await setup_tdd_infrastructure(
