@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -61,6 +61,9 @@ class TDDDatabaseManager:
         self.active_connections: dict[str, Any] = {}
         self._contexts: dict[str, TDDTestContext] = {}
         self._direct: set[str] = set()
+        # Pool connections between the pool and active_connections (being acquired or
+        # released): neither held by a context nor taken "raw" by test code.
+        self._in_transit = 0
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -140,24 +143,33 @@ class TDDDatabaseManager:
             )
         await self.ensure_ready()
         started = time.perf_counter()
-        if self._uses_pool():
-            try:
-                acquired = await self.pool_manager.acquire_measured(
-                    self.pool_id, timeout=self.acquire_timeout
-                )
-            except TimeoutError:
-                raise ConnectionPoolExhaustedError(self._exhausted_message()) from None
-            connection = acquired.connection
-            context.metrics.preheated_connection = acquired.preheated
-        else:
-            connection = await self._connect_direct(context)
-        context.metrics.acquisition_time_ms = (time.perf_counter() - started) * 1000
-        context.connection = connection
-        if context.owner is None:
-            context.owner = _CURRENT.get()
-        self.active_connections[context.test_id] = connection
-        self._contexts[context.test_id] = context
+        with self._transit():
+            if self._uses_pool():
+                try:
+                    acquired = await self.pool_manager.acquire_measured(
+                        self.pool_id, timeout=self.acquire_timeout
+                    )
+                except TimeoutError:
+                    raise ConnectionPoolExhaustedError(self._exhausted_message()) from None
+                connection = acquired.connection
+                context.metrics.preheated_connection = acquired.preheated
+            else:
+                connection = await self._connect_direct(context)
+            context.metrics.acquisition_time_ms = (time.perf_counter() - started) * 1000
+            context.connection = connection
+            if context.owner is None:
+                context.owner = _CURRENT.get()
+            self.active_connections[context.test_id] = connection
+            self._contexts[context.test_id] = context
         return connection
+
+    @contextlib.contextmanager
+    def _transit(self) -> Iterator[None]:
+        self._in_transit += 1
+        try:
+            yield
+        finally:
+            self._in_transit -= 1
 
     async def _connect_direct(self, context: TDDTestContext) -> Any:
         url = self.connection_string or resolve_database_url()
@@ -208,7 +220,7 @@ class TDDDatabaseManager:
     def raw_in_use(self) -> int:
         """Pool connections handed out other than through ``get_test_connection``."""
         held = len(self.active_connections) - len(self._direct)
-        return self.in_use() - held
+        return self.in_use() - held - self._in_transit
 
     async def cleanup_test_connection(self, context: TDDTestContext, discard: bool = False) -> None:
         """Release the connection of ``context`` (rolled back first if still in a transaction).
@@ -216,6 +228,10 @@ class TDDDatabaseManager:
         ``discard=True`` closes it instead of returning it, so no session state can reach the
         next test; the pool opens a fresh one when needed.
         """
+        with self._transit():
+            await self._release(context, discard)
+
+    async def _release(self, context: TDDTestContext, discard: bool) -> None:
         connection = self.active_connections.pop(context.test_id, None)
         self._contexts.pop(context.test_id, None)
         context.connection = None
