@@ -24,20 +24,23 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
 
 from framework.janitor import DatabaseJanitor, JanitorError, unique_name
-from framework.migrations.catalogue import MutationRegistry
 from framework.migrations.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
-from framework.migrations.migration_runner import MigrationRunner, discover
-from framework.migrations.performance import MigrationPerformanceProfiler
-from framework.migrations.sample_schema import FILES
-from framework.migrations.schema_snapshotter import SchemaSnapshot, SchemaSnapshotter
-from framework.migrations.templates import QuickJanitor, ensure_chain
 from framework.server import ServerInfo
+
+if TYPE_CHECKING:
+    from framework.migrations.catalogue import MutationRegistry
+    from framework.migrations.migration_runner import MigrationRunner
+    from framework.migrations.performance import MigrationPerformanceProfiler
+    from framework.migrations.schema_snapshotter import SchemaSnapshot
+
+# The toolkit's modules (pglast among them) are imported inside the fixtures that use them: the
+# pgtdd plugin registers this module in every session, and most sessions never use it.
 
 EMPTY_TEMPLATE = "pgtdd_mig_empty_v1"
 FixtureFunction = Callable[..., Any]
@@ -46,6 +49,8 @@ FixtureFunction = Callable[..., Any]
 @pytest.fixture(scope="session")
 def pgtdd_migrations_janitor(pgtdd_server: ServerInfo) -> Iterator[DatabaseJanitor]:
     """One janitor (one maintenance connection) for the toolkit's fixtures in a session."""
+    from framework.migrations.templates import QuickJanitor
+
     with QuickJanitor(pgtdd_server) as janitor:
         yield janitor
 
@@ -120,10 +125,14 @@ class MigratedDatabase:
 
     def runner(self, conn: psycopg.Connection[Any] | None = None) -> MigrationRunner:
         """A :class:`MigrationRunner` for the folder on this database."""
+        from framework.migrations.migration_runner import MigrationRunner
+
         return MigrationRunner(conn if conn is not None else self.server, self.migrations_dir)
 
     def snapshot(self) -> SchemaSnapshot:
         """The schema as it is now."""
+        from framework.migrations.schema_snapshotter import SchemaSnapshotter
+
         with SchemaSnapshotter(self.server) as snapshotter:
             return snapshotter.capture()
 
@@ -141,6 +150,9 @@ def migrated_database_fixture(
     cache: dict[tuple[str, str], str] = {}
 
     def head_template(janitor: DatabaseJanitor, folder: Path, refresh: bool = False) -> str:
+        from framework.migrations.migration_runner import discover
+        from framework.migrations.templates import ensure_chain
+
         key = (janitor.server.safe_url, str(folder))
         if refresh or key not in cache:
             cache[key] = ensure_chain(janitor, str(folder), discover(folder)).head
@@ -185,6 +197,8 @@ def declared_schema_fixture(
 
     @pytest.fixture(name=name)
     def fixture(pgtdd_migrations_janitor: DatabaseJanitor) -> SchemaSnapshot:
+        from framework.migrations.schema_snapshotter import SchemaSnapshotter
+
         janitor = pgtdd_migrations_janitor
         template = _schema_template(janitor, files)
         key = (janitor.server.host, janitor.server.port, template)
@@ -232,6 +246,8 @@ class SampleSchema(dict[str, Path]):
 @pytest.fixture
 def sample_confiture_schema(tmp_path: Path) -> SampleSchema:
     """The five sample schema files, written to a temporary folder (apply in this order)."""
+    from framework.migrations.sample_schema import FILES
+
     folder = tmp_path / "schema"
     folder.mkdir()
     files = SampleSchema()
@@ -245,10 +261,14 @@ def sample_confiture_schema(tmp_path: Path) -> SampleSchema:
 @pytest.fixture
 def mutation_registry() -> MutationRegistry:
     """The mutation catalogue."""
+    from framework.migrations.catalogue import MutationRegistry
+
     return MutationRegistry()
 
 
 @pytest.fixture
 def performance_profiler() -> MigrationPerformanceProfiler:
     """A profiler (thresholds from ``PERF_*_THRESHOLD``)."""
+    from framework.migrations.performance import MigrationPerformanceProfiler
+
     return MigrationPerformanceProfiler()
