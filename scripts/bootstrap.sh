@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a machine for pgtdd's test suite: `bash scripts/bootstrap.sh && .venv/bin/pytest`.
 # Idempotent and quick when everything is there. On Debian, as root (or with sudo):
-#   1. apt-get install docker.io and mmdebstrap when missing;
+#   1. apt-get install docker.io, mmdebstrap and PostgreSQL's binaries when missing;
 #   2. start dockerd in the background when no Docker engine answers, and wait for it;
 #   3. create .venv and `pip install -e '.[dev]'` when missing or pyproject.toml changed;
 #   4. build pgtdd/postgres:15 when absent or built from other sources: `docker build` on
@@ -32,11 +32,19 @@ install_packages() {
 	command -v dockerd >/dev/null || missing+=(docker.io)
 	command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+	# PostgreSQL binaries for the native provider (and its tests); no system cluster is wanted.
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 	if ((${#missing[@]} == 0)); then
-		say "docker.io, mmdebstrap and python3 venv are installed"
+		say "docker.io, mmdebstrap, python3 venv and PostgreSQL binaries are installed"
 		return
 	fi
 	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get: install them by hand"
+	if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+		# Debian's postinst would create and start a `main` cluster on port 5432: not wanted.
+		as_root mkdir -p /etc/postgresql-common
+		as_root sh -c 'grep -qs "^create_main_cluster" /etc/postgresql-common/createcluster.conf ||
+			echo "create_main_cluster = false" >>/etc/postgresql-common/createcluster.conf'
+	fi
 	say "installing ${missing[*]} (apt-get update + install)"
 	as_root apt-get update -q >/dev/null || die "apt-get update failed: check the apt sources"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
