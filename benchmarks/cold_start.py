@@ -8,12 +8,16 @@ Side by side in one run, alternating so both see the same machine state:
                      ``pgtdd_server``;
 * ``pgtdd-reuse``  - the same with ``--db-reuse`` (the container of the first reuse run is kept;
                      the figure is the median of the runs after it);
+* ``bare``         - pytest alone, pgtdd's plugin disabled and a test with no fixture: the floor
+                     every arm pays (interpreter, pytest and the other installed plugins);
 * ``plain``        - a plain testcontainers ``PostgresContainer`` session fixture on
                      ``pgtdd/postgres-base:15`` (the same Debian PostgreSQL build, initdb at
                      start, as the official image does), pgtdd's plugin disabled.
 
-Each test prints ``time.time()`` on entry; the launcher records ``time.time()`` just before
-starting the process. Prints per-run figures, medians, and the ratios the issue asks for.
+pytest-postgresql's plugin (a dev dependency, for the peer benchmark only) is disabled in every
+arm: a user of pgtdd does not load it. Each test prints ``time.time()`` on entry; the launcher
+records ``time.time()`` just before starting the process. Prints per-run figures, medians, and
+the ratios the issue asks for.
 """
 
 from __future__ import annotations
@@ -45,6 +49,12 @@ def pg():
         yield c.get_connection_url()
 """
 
+BARE_TEST = """
+import time
+def test_first():
+    print("BODY", time.time(), flush=True)
+"""
+
 PLAIN_TEST = """
 import time
 def test_first(pg):
@@ -52,11 +62,15 @@ def test_first(pg):
 """
 
 
+PYTEST = (sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider")
+PYTEST += ("-p", "no:pytest_postgresql")
+
+
 def run(project: Path, args: list[str], env: dict[str, str]) -> float:
     """Seconds from launch to the first test body."""
     started = time.time()
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", *args],
+        [*PYTEST, *args],
         cwd=project,
         env={**os.environ, **env},
         capture_output=True,
@@ -74,16 +88,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgtdd-cold-"))
-    ours, plain = root / "pgtdd", root / "plain"
+    ours, plain, bare = root / "pgtdd", root / "plain", root / "bare"
     for path, files in (
         (ours, {"test_a.py": PGTDD_TEST}),
+        (bare, {"test_a.py": BARE_TEST}),
         (plain, {"conftest.py": PLAIN_CONFTEST, "test_a.py": PLAIN_TEST}),
     ):
         path.mkdir()
         for name, text in files.items():
             (path / name).write_text(textwrap.dedent(text))
     env = {"PGTDD_PROFILE": "container", "CI": "", "TESTCONTAINERS_RYUK_DISABLED": "true"}
-    results: dict[str, list[float]] = {"pgtdd": [], "pgtdd-reuse": [], "plain": []}
+    results: dict[str, list[float]] = {"pgtdd": [], "pgtdd-reuse": [], "plain": [], "bare": []}
     run(ours, [], env)  # warm the page cache for the image and Python imports alike
     run(plain, ["-p", "no:pgtdd"], env)
     try:
@@ -91,6 +106,7 @@ def main() -> int:
             results["pgtdd"].append(run(ours, [], env))
             results["plain"].append(run(plain, ["-p", "no:pgtdd"], env))
             results["pgtdd-reuse"].append(run(ours, ["--db-reuse"], env))
+            results["bare"].append(run(bare, ["-p", "no:pgtdd"], env))
             print(
                 f"run {i + 1}: " + "  ".join(f"{k} {v[-1]:.3f}s" for k, v in results.items()),
                 flush=True,
@@ -106,6 +122,11 @@ def main() -> int:
     print(
         f"pgtdd / plain testcontainers: {medians['pgtdd'] / medians['plain']:.2f}x "
         "(goal <= 0.40x, and pgtdd under 1.0 s; reuse under 0.3 s)"
+    )
+    print(
+        f"above bare pytest: pgtdd +{medians['pgtdd'] - medians['bare']:.3f} s, reuse "
+        f"+{medians['pgtdd-reuse'] - medians['bare']:.3f} s, plain "
+        f"+{medians['plain'] - medians['bare']:.3f} s"
     )
     return 0
 
