@@ -26,6 +26,7 @@ FIXTURE_MODULES: tuple[str, ...] = (
     "framework.migrations.fixtures",
     "framework.tdd_fixtures",
     "framework.secrets_plugin",
+    "framework.fresh_database",
 )
 pytest_plugins = list(FIXTURE_MODULES)
 
