@@ -25,7 +25,12 @@ from typing import Any, Literal
 
 import asyncpg
 
-from framework.guard import check_test_database, ensure_test_database
+from framework.guard import (
+    check_test_database,
+    ensure_test_database,
+    pop_session_settings,
+    push_session_settings,
+)
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
@@ -112,11 +117,15 @@ class Doctor:
         if not self._docker_and_image(settings):
             self._skip_rest("server", "Docker is needed by this profile")
             return self.report
-        with self._server(settings) as server:
-            if server is None:
-                self._skip_rest("connectivity", "no server")
-            else:
-                asyncio.run(self._database_checks(server, settings))
+        push_session_settings(settings)  # the guard judges the TDD pool's URL by this profile
+        try:
+            with self._server(settings) as server:
+                if server is None:
+                    self._skip_rest("connectivity", "no server")
+                else:
+                    asyncio.run(self._database_checks(server, settings))
+        finally:
+            pop_session_settings(settings)
         return self.report
 
     # ----------------------------------------------------------------- configuration checks

@@ -34,9 +34,6 @@ _ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^
 
 # host:port of servers provisioned by this process (registered by ensure_test_database).
 _session_servers: set[tuple[str, int]] = set()
-# host, port, database already allowed in this process by a profile (registered likewise), so a
-# later check of the same database by URL alone (a pool opened on it) needs no profile again.
-_approved: set[tuple[str, int, str]] = set()
 # The settings of the pytest sessions configured in this process (pytester nests them): a
 # check given no settings of its own uses the innermost, so the user's profile applies.
 _session_settings: list[Settings] = []
@@ -124,8 +121,6 @@ def check_test_database(
         return Verdict(True, f"provisioned by this session ({server.provider})")
     if (_canonical_host(host), port) in _session_servers:
         return Verdict(True, "a server provisioned by this session")
-    if (_canonical_host(host), port, database) in _approved:
-        return Verdict(True, "a database already allowed in this session")
     for entry in parse_allow_list(env.get(ALLOW_ENV, "")):
         if entry.matches(host, port, database):
             shown = database_key(entry.host, entry.port, entry.database)
@@ -134,7 +129,7 @@ def check_test_database(
         settings = _session_settings[-1]
     profile = settings.profile if isinstance(settings, Settings) else settings
     word = looks_like_production(host, database)
-    if profile is not None and profile.test_database and word is None:
+    if profile is not None and profile.test_database and word is None and _targets(profile, server):
         where = profile.sources.get("test_database", str(profile.path))
         return Verdict(True, f"profile {profile.name} says test_database: true ({where})")
     return Verdict(False, *_refusal(server, profile, word))
@@ -156,8 +151,6 @@ def ensure_test_database(
         raise UnsafeDatabaseError(verdict.message)
     if _provisioned(server):
         _session_servers.add((_canonical_host(server.host), server.port))
-    else:
-        _approved.add((_canonical_host(server.host), server.port, server.database))
 
 
 def ensure_test_url(
@@ -203,20 +196,20 @@ def server_from_url(url: str, *, profile: str = "external") -> ServerInfo:
 
 @dataclass(frozen=True)
 class GuardMemory:
-    """What the guard remembers of this process's servers (see :func:`forget_session_servers`)."""
+    """What the guard remembers (see :func:`forget_session_servers`)."""
 
     servers: frozenset[tuple[str, int]]
-    databases: frozenset[tuple[str, int, str]]
+    settings: tuple[Settings, ...]
 
 
 def forget_session_servers() -> GuardMemory:
-    """Forget the servers registered as provisioned or allowed (for tests of the guard itself).
+    """Forget the provisioned servers and the sessions' settings (for tests of the guard).
 
     Returns what was forgotten, for :func:`restore_session_servers`.
     """
-    memory = GuardMemory(frozenset(_session_servers), frozenset(_approved))
+    memory = GuardMemory(frozenset(_session_servers), tuple(_session_settings))
     _session_servers.clear()
-    _approved.clear()
+    _session_settings.clear()
     return memory
 
 
@@ -234,13 +227,29 @@ def pop_session_settings(settings: Settings) -> None:
 def restore_session_servers(memory: GuardMemory) -> None:
     """Remember again what :func:`forget_session_servers` returned."""
     _session_servers.update(memory.servers)
-    _approved.update(memory.databases)
+    _session_settings[:] = [*memory.settings, *_session_settings]
 
 
 def _provisioned(server: ServerInfo) -> bool:
     if server.provider == "container":
         return server.container_id is not None
     return server.provider in PROVISIONED_PROVIDERS and _canonical_host(server.host) == "localhost"
+
+
+def _targets(profile: Profile, server: ServerInfo) -> bool:
+    """Whether ``server`` is on the server the profile names (its ``url``): the only server
+    its ``test_database`` flag vouches for (any database there: the run's clones too)."""
+    if not profile.url:
+        return False
+    target = urlsplit(profile.url)
+    try:
+        port = target.port or 5432
+    except ValueError:
+        return False
+    return (_canonical_host(target.hostname or ""), port) == (
+        _canonical_host(server.host),
+        server.port,
+    )
 
 
 def _canonical_host(host: str) -> str:
@@ -264,11 +273,15 @@ def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> t
             "server not known to be for tests."
         )
         return head + why, f"If it really is a test database, export {ALLOW_ENV}={key}"
-    named = (
-        f"profile {profile.name} ({profile.path}) does not set test_database: true"
-        if profile is not None
-        else "no profile applies"
-    )
+    if profile is None:
+        named = "no profile applies"
+    elif profile.test_database:
+        named = (
+            f"profile {profile.name} ({profile.path}) sets test_database: true, which vouches "
+            "only for the server of its own url"
+        )
+    else:
+        named = f"profile {profile.name} ({profile.path}) does not set test_database: true"
     why = (
         "this session did not provision it and nothing marks it as a test database "
         f"({named}); destructive fixtures never run on a server not known to be for tests."

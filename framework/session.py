@@ -170,8 +170,9 @@ class ServerManager:
                 self.provider = None
 
     def _drop_databases(self) -> None:
-        # A server that died mid-run takes the clone with it: say so, do not raise from teardown
-        # (the container is still removed, and the next run's sweep drops a clone left behind).
+        # A server that died mid-run (or a clone still in use) must not turn the session's end
+        # into a traceback: say so; the container is still removed, and the next run's sweep
+        # drops a clone left behind on a server that lives on.
         databases, self.databases = self.databases, None
         if databases is None:
             return
@@ -179,6 +180,7 @@ class ServerManager:
             databases.cleanup()
         except psycopg.OperationalError as exc:
             sys.stderr.write(
-                f"pgtdd: could not drop this run's database (the server is gone?): "
+                f"pgtdd: could not drop this run's database {databases.identity.database} "
+                "(the next run's sweep drops it): "
                 f"{redact(str(exc)).strip()}\n"
             )

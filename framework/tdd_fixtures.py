@@ -28,7 +28,7 @@ from framework.dataflow import TDD_CONFIG, DataFlow, ModelAPI
 from framework.memory import get_memory_optimizer
 from framework.profiles import Profile
 from framework.server import ServerInfo
-from framework.tdd_context import ContextMetrics
+from framework.tdd_context import ContextMetrics, session_database_url, session_profile
 from framework.tdd_models import (
     SEED_DATA,
     SchemaSetup,
@@ -114,13 +114,14 @@ async def pgtdd_tdd_infrastructure(
 ) -> AsyncIterator[TDDDatabaseManager]:
     """The session's TDD pool on the session server (created once, closed at the end)."""
     require_tdd_mode()
+    previous = (session_database_url(), session_profile())  # an outer (pytester) session's
     set_session_database_url(pgtdd_server.url, _session_profile(request.config))
-    manager = await setup_tdd_infrastructure(pgtdd_server.url)
-    yield manager
     try:
+        manager = await setup_tdd_infrastructure(pgtdd_server.url)
+        yield manager
         await teardown_tdd_infrastructure()
     finally:
-        set_session_database_url(None)
+        set_session_database_url(*previous)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

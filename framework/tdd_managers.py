@@ -61,8 +61,8 @@ class TDDDatabaseManager:
         self.active_connections: dict[str, Any] = {}
         self._contexts: dict[str, TDDTestContext] = {}
         self._direct: set[str] = set()
-        # Pool connections between the pool and active_connections (being acquired or
-        # released): neither held by a context nor taken "raw" by test code.
+        # Pool connections being released (no longer in active_connections, not yet idle in
+        # the pool): neither held by a context nor taken "raw" by test code.
         self._in_transit = 0
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -143,24 +143,23 @@ class TDDDatabaseManager:
             )
         await self.ensure_ready()
         started = time.perf_counter()
-        with self._transit():
-            if self._uses_pool():
-                try:
-                    acquired = await self.pool_manager.acquire_measured(
-                        self.pool_id, timeout=self.acquire_timeout
-                    )
-                except TimeoutError:
-                    raise ConnectionPoolExhaustedError(self._exhausted_message()) from None
-                connection = acquired.connection
-                context.metrics.preheated_connection = acquired.preheated
-            else:
-                connection = await self._connect_direct(context)
-            context.metrics.acquisition_time_ms = (time.perf_counter() - started) * 1000
-            context.connection = connection
-            if context.owner is None:
-                context.owner = _CURRENT.get()
-            self.active_connections[context.test_id] = connection
-            self._contexts[context.test_id] = context
+        if self._uses_pool():
+            try:
+                acquired = await self.pool_manager.acquire_measured(
+                    self.pool_id, timeout=self.acquire_timeout
+                )
+            except TimeoutError:
+                raise ConnectionPoolExhaustedError(self._exhausted_message()) from None
+            connection = acquired.connection
+            context.metrics.preheated_connection = acquired.preheated
+        else:
+            connection = await self._connect_direct(context)
+        context.metrics.acquisition_time_ms = (time.perf_counter() - started) * 1000
+        context.connection = connection
+        if context.owner is None:
+            context.owner = _CURRENT.get()
+        self.active_connections[context.test_id] = connection
+        self._contexts[context.test_id] = context
         return connection
 
     @contextlib.contextmanager

@@ -39,14 +39,16 @@ install_packages() {
 		return
 	fi
 	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get: install them by hand"
-	if [[ " ${missing[*]} " == *" postgresql "* ]]; then
-		# Debian's postinst would create and start a `main` cluster on port 5432: not wanted.
-		as_root mkdir -p /etc/postgresql-common
-		as_root sh -c 'grep -qs "^create_main_cluster" /etc/postgresql-common/createcluster.conf ||
-			echo "create_main_cluster = false" >>/etc/postgresql-common/createcluster.conf'
-	fi
 	say "installing ${missing[*]} (apt-get update + install)"
 	as_root apt-get update -q >/dev/null || die "apt-get update failed: check the apt sources"
+	if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+		# Debian's postinst would create and start a `main` cluster on port 5432: not wanted.
+		# As the official image does: postgresql-common first, then switch that off.
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			postgresql-common >/dev/null || die "apt-get install postgresql-common failed"
+		as_root sed -ri 's/^#?\s*(create_main_cluster)\s*=.*$/\1 = false/' \
+			/etc/postgresql-common/createcluster.conf
+	fi
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		"${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
 }

@@ -19,10 +19,13 @@ from framework.guard import (
     forget_session_servers,
     looks_like_production,
     parse_allow_list,
+    pop_session_settings,
+    push_session_settings,
     restore_session_servers,
 )
 from framework.profiles import load_profile
 from framework.server import ServerInfo
+from framework.settings import resolve_settings
 
 SECRET = "Gu4rdSecret-not-shown"
 DB_TEST = """
@@ -40,6 +43,7 @@ def external(host: str = "db.example.net", port: int = 5432, database: str = "ap
 @pytest.fixture(autouse=True)
 def clean_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(ALLOW_ENV, raising=False)
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)  # inner runs pick their own server
     memory = forget_session_servers()
     yield
     forget_session_servers()
@@ -114,10 +118,33 @@ def test_unmarked_external_server_is_refused_naming_both_ways_to_allow_it() -> N
 
 
 def test_profile_flag_allows_and_names_where_it_came_from() -> None:
-    profile = load_profile("local", environ={})
+    profile = load_profile(
+        "local", environ={"TEST_DATABASE_URL": f"postgresql://app:{SECRET}@db.example.net:5432/app"}
+    )
     verdict = check_test_database(external(), profile)
     assert verdict.allowed
     assert "test_database: true" in verdict.reason and "local.yaml" in verdict.reason
+    # Any database of that server (the run's clones), but no other server.
+    assert check_test_database(external(database="pgtdd_run_x"), profile).allowed
+    other = check_test_database(external("db.example.org", 5432, "app"), profile)
+    assert not other.allowed
+    assert "vouches only for the server of its own url" in other.reason + other.fix
+
+
+def test_the_session_profile_applies_only_to_its_own_server() -> None:
+    settings = resolve_settings(
+        cli_profile="local",
+        environ={"TEST_DATABASE_URL": f"postgresql://app:{SECRET}@db.example.net:5432/app"},
+    )
+    push_session_settings(settings)
+    try:
+        ensure_test_url(f"postgresql://app:{SECRET}@db.example.net:5432/pgtdd_run_1")
+        with pytest.raises(UnsafeDatabaseError):
+            ensure_test_url(f"postgresql://u:{SECRET}@db.corp.internal:5432/app")
+    finally:
+        pop_session_settings(settings)
+    with pytest.raises(UnsafeDatabaseError):  # popped: nothing vouches for it any more
+        ensure_test_url(f"postgresql://app:{SECRET}@db.example.net:5432/app")
 
 
 @pytest.mark.parametrize(
@@ -138,7 +165,8 @@ def test_production_looking_names(host: str, database: str, word: str | None) ->
 def test_production_name_needs_the_explicit_variable_even_with_the_flag(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    profile = load_profile("local", environ={})
+    url = f"postgresql://app:{SECRET}@prod-db:5432/production"
+    profile = load_profile("local", environ={"TEST_DATABASE_URL": url})
     prod = external("prod-db", 5432, "production")
     with pytest.raises(UnsafeDatabaseError, match="looks like production") as info:
         ensure_test_database(prod, profile)

@@ -10,19 +10,21 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from containers.external import parse_url
 from framework.guard import UnsafeDatabaseError, ensure_test_database
-from framework.migrations.catalogue import MutationRegistry
-from framework.migrations.checks import PytestCheck
-from framework.migrations.migration_runner import Migration, MigrationError, MigrationRunner
-from framework.migrations.mutation_report import MutationReport
-from framework.migrations.mutation_runner import MutationRunner, MutationSetupError
 from framework.profiles import ProfileError
 from framework.redact import redact
 from framework.server import ServerInfo
 from framework.settings import Settings, resolve_settings
+
+if TYPE_CHECKING:
+    from framework.migrations.migration_runner import Migration, MigrationRunner
+    from framework.migrations.mutation_report import MutationReport
+
+# The toolkit (pglast among it) is imported by the handlers: `pgtdd up` and the other
+# commands build this parser too, and should not pay for it.
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -90,6 +92,8 @@ def _profile_or_none() -> Settings | None:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """``pgtdd migrate``."""
+    from framework.migrations.migration_runner import MigrationError, MigrationRunner
+
     try:
         server = _server(args, destructive=args.action in ("down", "redo"))
         with MigrationRunner(server, args.dir) as runner:
@@ -119,6 +123,11 @@ def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
 
 def run_mutate(args: argparse.Namespace) -> int:
     """``pgtdd mutate``."""
+    from framework.migrations.catalogue import MutationRegistry
+    from framework.migrations.checks import PytestCheck
+    from framework.migrations.migration_runner import MigrationError
+    from framework.migrations.mutation_runner import MutationRunner, MutationSetupError
+
     try:
         server = _server(args, destructive=True)
         registry = MutationRegistry()
