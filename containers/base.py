@@ -25,6 +25,10 @@ class Provider(Protocol):
 def make_provider(profile: Profile) -> Provider:
     """The provider a profile names."""
     if profile.provider == "container":
+        if profile.reuse:
+            from containers.reuse import ReuseFirstProvider
+
+            return ReuseFirstProvider(profile)
         from containers.docker_provider import ContainerProvider
 
         return ContainerProvider(profile)

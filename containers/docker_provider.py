@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import socket
 import subprocess
 import time
@@ -17,6 +15,7 @@ from testcontainers.core.container import DockerContainer
 from containers import reaper
 from containers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from containers.readiness import ServerStartError, verify_settings, wait_until_ready
+from containers.reuse import container_name, reuse_key, save_record, server_command
 from framework.profiles import Profile
 from framework.server import ServerInfo
 
@@ -88,30 +87,6 @@ def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
     )
 
 
-def server_command(profile: Profile) -> list[str]:
-    """``postgres -c name=value ...`` for the profile's server settings."""
-    command = ["postgres"]
-    for name, value in profile.server_settings.items():
-        command += ["-c", f"{name}={value}"]
-    return command
-
-
-def reuse_key(image_id: str, profile: Profile) -> str:
-    """Hash of everything that makes a reusable container what it is."""
-    material = json.dumps(
-        [
-            image_id,
-            server_command(profile),
-            profile.user,
-            profile.password,
-            profile.database,
-            profile.tmpfs,
-        ],
-        sort_keys=True,
-    )
-    return hashlib.sha256(material.encode()).hexdigest()[:12]
-
-
 class ContainerProvider:
     """Starts (or reuses) a PostgreSQL container and removes it at :meth:`stop`."""
 
@@ -152,7 +127,7 @@ class ContainerProvider:
                 self._reaper = reaper.spawn(
                     self.owner.pid, self.owner.started, container.get_container_id()
                 )
-            return self._ready(container, image)
+            return self._ready(container, image, key)
         except BaseException:
             self.stop()
             raise
@@ -171,7 +146,7 @@ class ContainerProvider:
             .with_kwargs(labels=labels)
         )
         if reuse_key is not None:
-            container.with_name(f"pgtdd-reuse-{reuse_key}")
+            container.with_name(container_name(reuse_key))
         if profile.tmpfs:
             container.with_tmpfs_mount(PGDATA)
         host_port = profile.host_port
@@ -203,7 +178,7 @@ class ContainerProvider:
         finally:
             testcontainers_config.ryuk_disabled = previous
 
-    def _ready(self, container: DockerContainer, image: str) -> ServerInfo:
+    def _ready(self, container: DockerContainer, image: str, key: str | None) -> ServerInfo:
         profile = self.profile
         server = ServerInfo(
             host=container.get_container_host_ip(),
@@ -224,6 +199,8 @@ class ContainerProvider:
             server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs
         )
         settings = verify_settings(server, profile.server_settings)
+        if key is not None:
+            save_record(profile, server, key)
         return _finish(server, version, settings, self.notes)
 
     def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
@@ -233,13 +210,13 @@ class ContainerProvider:
             if found is not None:
                 return found
             time.sleep(0.1)
-        raise ServerStartError(f"reusable container pgtdd-reuse-{key} did not start in time")
+        raise ServerStartError(f"reusable container {container_name(key)} did not start in time")
 
     def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:
         from docker.errors import NotFound
 
         try:
-            found = client.containers.get(f"pgtdd-reuse-{key}")
+            found = client.containers.get(container_name(key))
         except NotFound:
             return None
         if found.status == "created":  # being started by a concurrent session
@@ -276,6 +253,7 @@ class ContainerProvider:
             logs=lambda: found.logs(tail=LOG_LINES).decode(errors="replace"),
         )
         settings = verify_settings(server, profile.server_settings)
+        save_record(profile, server, key)
         return _finish(server, version, settings, self.notes)
 
     def stop(self) -> None:

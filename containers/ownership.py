@@ -83,3 +83,18 @@ def sweep_orphans(client: Any) -> list[str]:
             continue
         removed.append(container.short_id)
     return removed
+
+
+def main() -> int:
+    """``python -m containers.ownership``: sweep once (spawned by the reuse fast path)."""
+    from containers.docker_provider import DockerUnavailableError, docker_client
+
+    try:
+        sweep_orphans(docker_client())
+    except DockerUnavailableError:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

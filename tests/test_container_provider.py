@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
 import signal
 import socket
@@ -122,6 +124,87 @@ def test_reuse_keeps_one_container_keyed_by_settings(docker: Any, profile: Profi
         docker.containers.get(other.container_id).remove(force=True, v=True)
     finally:
         docker.containers.get(server.container_id).remove(force=True, v=True)
+
+
+REUSE_CHILD = """
+import json, sys
+from containers.base import make_provider
+from framework.settings import resolve_settings
+provider = make_provider(resolve_settings(cli_profile="container", cli_reuse=True, cli_port=0,
+                                          cli_image=sys.argv[1]).profile)
+server = provider.start()
+provider.stop()
+print(json.dumps({"id": server.container_id, "notes": list(server.notes), "url": server.url,
+                  "docker_imported": "docker" in sys.modules}))
+"""
+
+
+def start_reused(state: Path, image: str = IMAGE) -> dict[str, Any]:
+    """Start the reusable container in a new process; what it found and whether docker-py
+    was imported for it."""
+    env = {**os.environ, "PGTDD_STATE_DIR": str(state), "CI": ""}
+    env.pop("PGTDD_PROFILE", None)
+    out = subprocess.run(
+        [sys.executable, "-c", REUSE_CHILD, image],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_reuse_fast_path_needs_no_docker_py_and_never_uses_a_stale_container(
+    docker: Any, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    started: list[str] = []
+    try:
+        first = start_reused(state)
+        started.append(first["id"])
+        assert first["docker_imported"]  # no record yet: the full path
+        assert list(state.glob("*.json"))
+        again = start_reused(state)
+        assert again["id"] == first["id"] and not again["docker_imported"]
+        assert f"reused container {first['id'][:12]}" in again["notes"]
+        with psycopg.connect(again["url"]) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+        # The container goes away (pgtdd down, a reboot): the record is not trusted.
+        docker.containers.get(first["id"]).remove(force=True, v=True)
+        after = start_reused(state)
+        started.append(after["id"])
+        assert after["id"] != first["id"] and after["docker_imported"]
+        # A record that names another container under the same key is not trusted either.
+        record = next(state.glob("*.json"))
+        data = json.loads(record.read_text())
+        record.write_text(json.dumps({**data, "container_id": "0" * 64}))
+        checked = start_reused(state)
+        assert checked["id"] == after["id"] and checked["docker_imported"]
+    finally:
+        for container_id in started:
+            with contextlib.suppress(Exception):
+                docker.containers.get(container_id).remove(force=True, v=True)
+
+
+def test_a_rebuilt_image_is_never_served_by_the_old_reused_container(
+    docker: Any, tmp_path: Path
+) -> None:
+    state, tag = tmp_path / "state", f"pgtdd/reuse-test:{os.getpid()}"
+    docker.images.get(IMAGE).tag(tag)
+    started: list[str] = []
+    try:
+        first = start_reused(state, image=tag)
+        started.append(first["id"])
+        docker.images.get("pgtdd/postgres-base:15").tag(tag)  # "rebuilt": same tag, new id
+        rebuilt = start_reused(state, image=tag)
+        started.append(rebuilt["id"])
+        assert rebuilt["id"] != first["id"] and rebuilt["docker_imported"]
+    finally:
+        for container_id in started:
+            with contextlib.suppress(Exception):
+                docker.containers.get(container_id).remove(force=True, v=True)
+        docker.images.remove(tag)
 
 
 def test_sweep_removes_containers_of_dead_owners_only(docker: Any) -> None:

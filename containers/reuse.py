@@ -1,0 +1,251 @@
+"""Reusable containers: their key, and finding the running one without docker-py.
+
+With ``reuse: true`` a session's whole start should cost less than importing docker-py and
+testcontainers (~0.2 s) plus the ~15 engine calls the full path makes. So every reusable
+container the full path (:class:`~containers.docker_provider.ContainerProvider`) starts or
+finds is recorded in a small file, keyed by the profile; the next session reads that record,
+asks the engine two questions over its UNIX socket (the image's id, from which the reuse key is
+computed again, so a rebuilt image or changed settings never reuse the old container; and the
+container's state), then connects. Anything unexpected (no record, another engine address, a
+missing or stopped container, a key that changed, a server that does not answer) falls back
+to the full path, which also sweeps the containers of dead sessions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import shlex
+import socket
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from containers.ownership import REUSE_LABEL
+from containers.readiness import ServerStartError, verify_settings, wait_until_ready
+from framework.profiles import Profile
+from framework.server import ServerInfo
+
+PG_PORT = 5432
+DEFAULT_SOCKET = "/var/run/docker.sock"
+ENGINE_TIMEOUT = 2.0
+
+
+def server_command(profile: Profile) -> list[str]:
+    """``postgres -c name=value ...`` for the profile's server settings."""
+    command = ["postgres"]
+    for name, value in profile.server_settings.items():
+        command += ["-c", f"{name}={value}"]
+    return command
+
+
+def reuse_key(image_id: str, profile: Profile) -> str:
+    """Hash of everything that makes a reusable container what it is."""
+    material = json.dumps(
+        [
+            image_id,
+            server_command(profile),
+            profile.user,
+            profile.password,
+            profile.database,
+            profile.tmpfs,
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:12]
+
+
+def container_name(key: str) -> str:
+    """The name of the reusable container for ``key`` (one per key on an engine)."""
+    return f"pgtdd-reuse-{key}"
+
+
+def state_dir() -> Path:
+    """Where the records live: ``$PGTDD_STATE_DIR``, else ``$XDG_CACHE_HOME/pgtdd/reuse``."""
+    explicit = os.environ.get("PGTDD_STATE_DIR")
+    if explicit:
+        return Path(explicit)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "pgtdd" / "reuse"
+
+
+def record_path(profile: Profile) -> Path:
+    """The record of ``profile``'s reusable container (the profile without the image id)."""
+    material = json.dumps(
+        [
+            engine_address(),
+            list(profile.image),
+            server_command(profile),
+            profile.user,
+            profile.password,
+            profile.database,
+            profile.tmpfs,
+        ]
+    )
+    return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"
+
+
+def save_record(profile: Profile, server: ServerInfo, key: str) -> None:
+    """Remember the reusable container the full path started or found (best effort)."""
+    record = {
+        "key": key,
+        "container_id": server.container_id,
+        "host": server.host,
+        "port": server.port,
+        "image": server.image,
+    }
+    path = record_path(profile)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(record))
+        temporary.replace(path)  # atomic: a concurrent reader sees the old or the new record
+    except OSError:
+        pass
+
+
+def engine_address() -> str:
+    """``DOCKER_HOST``, or the default UNIX socket."""
+    return os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
+
+
+def engine_socket() -> str | None:
+    """The engine's UNIX socket path, or ``None`` when it is reached some other way."""
+    address = urlsplit(engine_address())
+    if address.scheme != "unix":
+        return None
+    return address.path or None
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=ENGINE_TIMEOUT)
+        self._path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(ENGINE_TIMEOUT)
+        sock.connect(self._path)
+        self.sock = sock
+
+
+def engine_get(path: str, url: str) -> tuple[int, Any]:
+    """``GET url`` from the engine at socket ``path``: status and decoded JSON body."""
+    connection = _UnixConnection(path)
+    try:
+        connection.request("GET", url)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    return response.status, json.loads(body) if body else None
+
+
+def find_reused(profile: Profile) -> ServerInfo | None:
+    """The profile's running reusable container, found cheaply, or ``None`` (use the full path)."""
+    sock = engine_socket()
+    if not profile.reuse or sock is None:
+        return None
+    try:
+        record = json.loads(record_path(profile).read_text())
+        found = _inspect(sock, profile, record)
+    except (OSError, ValueError, KeyError, TypeError, http.client.HTTPException):
+        return None
+    if found is None:
+        return None
+    server, short_id = found
+    try:
+        version = wait_until_ready(server, profile.retry, connect_timeout=profile.timeouts.connect)
+        settings = verify_settings(server, profile.server_settings)
+    except ServerStartError:
+        return None
+    spawn_sweeper()
+    notes = (f"reused container {short_id}",)
+    return replace(server, version=version, settings=settings, notes=notes)
+
+
+def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> tuple[ServerInfo, str] | None:
+    image, image_id = _first_present_image(sock, profile.image)
+    if image_id is None:
+        return None
+    key = reuse_key(image_id, profile)
+    if key != record["key"]:
+        return None  # the image was rebuilt or retagged: the full path makes a new container
+    status, info = engine_get(sock, f"/containers/{container_name(key)}/json")
+    if status != http.client.OK or not info["State"]["Running"]:
+        return None
+    if info["Id"] != record["container_id"] or info["Config"]["Labels"].get(REUSE_LABEL) != key:
+        return None
+    bindings = info["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp") or []
+    if str(record["port"]) not in {b.get("HostPort") for b in bindings}:
+        return None
+    server = ServerInfo(
+        host=record["host"],
+        port=int(record["port"]),
+        user=profile.user,
+        password=profile.password,
+        database=profile.database,
+        provider="container",
+        profile=profile.name,
+        image=image,
+        container_id=info["Id"],
+    )
+    return server, info["Id"][:12]
+
+
+def _first_present_image(sock: str, candidates: tuple[str, ...]) -> tuple[str, str | None]:
+    for name in candidates:
+        status, info = engine_get(sock, f"/images/{quote(name, safe='')}/json")
+        if status == http.client.OK:
+            return name, str(info["Id"])
+    return "", None
+
+
+class ReuseFirstProvider:
+    """The container provider for ``reuse: true``: the recorded container when it is still
+    right (no docker-py import at all), else the full :class:`ContainerProvider` path."""
+
+    name = "container"
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.full: Any = None
+
+    def start(self) -> ServerInfo:
+        """The reused server, found cheaply when possible."""
+        found = find_reused(self.profile)
+        if found is not None:
+            return found
+        from containers.docker_provider import ContainerProvider
+
+        self.full = ContainerProvider(self.profile)
+        return self.full.start()  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """A reused container stays up; the full path releases what it holds."""
+        if self.full is not None:
+            self.full.stop()
+            self.full = None
+
+
+def spawn_sweeper() -> None:
+    """Sweep dead sessions' containers in a detached process (the full path does it inline).
+
+    ``sh`` starts it in the background and exits at once, so the sweeper is nobody's child here:
+    nothing to wait for, no zombie, no warning about a still-running subprocess.
+    """
+    command = f"{shlex.quote(sys.executable)} -m containers.ownership >/dev/null 2>&1 &"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(
+            ["sh", "-c", command],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            check=False,
+            timeout=5,
+        )
