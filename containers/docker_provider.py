@@ -116,7 +116,7 @@ class ContainerProvider:
         self.container = container
         try:
             try:
-                self._start_container(container)
+                self._start_container(container, client)
             except APIError as exc:
                 if key is None or exc.status_code != HTTP_CONFLICT:
                     raise
@@ -158,11 +158,11 @@ class ContainerProvider:
             container.with_exposed_ports(PG_PORT)
         return container
 
-    def _start_container(self, container: DockerContainer) -> None:
+    def _start_container(self, container: DockerContainer, client: Any) -> None:
         # Ryuk needs its image from a registry; when it is not here, our own labels, the
         # start-up sweep and the reaper watchdog do its job.
         previous = testcontainers_config.ryuk_disabled
-        testcontainers_config.ryuk_disabled = previous or not _ryuk_image_present()
+        testcontainers_config.ryuk_disabled = previous or not _ryuk_image_present(client)
         try:
             container.start()
         except Exception as exc:
@@ -285,11 +285,11 @@ def _tail_logs(container: DockerContainer) -> str:
         return f"(logs unavailable: {exc})"
 
 
-def _ryuk_image_present() -> bool:
+def _ryuk_image_present(client: Any) -> bool:
     from docker.errors import DockerException
 
     try:
-        docker_client().images.get(testcontainers_config.ryuk_image)
-    except (DockerException, DockerUnavailableError):
+        client.images.get(testcontainers_config.ryuk_image)
+    except DockerException:
         return False
     return True
