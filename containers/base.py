@@ -21,6 +21,10 @@ class Provider(Protocol):
         """Release what :meth:`start` created; safe to call more than once."""
         ...
 
+    def release(self) -> None:
+        """:meth:`stop`, allowed to finish after returning (at the end of a session)."""
+        ...
+
 
 def make_provider(profile: Profile) -> Provider:
     """The provider a profile names."""

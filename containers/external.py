@@ -48,5 +48,9 @@ class ExternalProvider:
         names = list(self.profile.server_settings) or ["jit", "fsync", "synchronous_commit"]
         return replace(server, version=version, settings=read_settings(server, names))
 
+    def release(self) -> None:
+        """The same as :meth:`stop`."""
+        self.stop()
+
     def stop(self) -> None:
         """Nothing to stop: the server belongs to someone else."""

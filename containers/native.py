@@ -186,6 +186,10 @@ class NativeProvider:
             server, version=version, settings=settings, image=str(bin_dir), notes=tuple(self.notes)
         )
 
+    def release(self) -> None:
+        """The same as :meth:`stop`."""
+        self.stop()
+
     def stop(self) -> None:
         """Fast shutdown of the server and removal of its directory."""
         if self.process is not None and self.process.poll() is None:

@@ -227,6 +227,10 @@ class ReuseFirstProvider:
         self.full = ContainerProvider(self.profile)
         return self.full.start()  # type: ignore[no-any-return]
 
+    def release(self) -> None:
+        """The same as :meth:`stop`."""
+        self.stop()
+
     def stop(self) -> None:
         """A reused container stays up; the full path releases what it holds."""
         if self.full is not None:

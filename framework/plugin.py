@@ -203,7 +203,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     manager = config.stash.get(MANAGER_KEY, None)
     try:
         if manager is not None:
-            manager.stop()
+            manager.stop(wait=False)
     finally:
         settings = config.stash.get(SETTINGS_KEY, None)
         if settings is not None:

@@ -160,14 +160,21 @@ class ServerManager:
         files = schema_files(profile.schema, base)
         return files + schema_files(self.extra_schema, self.rootpath)
 
-    def stop(self) -> None:
-        """Drop the session's clone and release the server (idempotent)."""
+    def stop(self, *, wait: bool = True) -> None:
+        """Drop the session's clone and release the server (idempotent).
+
+        ``wait=False`` (the session's end) lets the provider finish the removal after this
+        returns: the container provider's watchdog removes the container as the process exits.
+        """
         try:
             self._drop_databases()
         finally:
-            if self.provider is not None:
-                self.provider.stop()
-                self.provider = None
+            provider, self.provider = self.provider, None
+            if provider is not None:
+                if wait:
+                    provider.stop()
+                else:
+                    provider.release()
 
     def _drop_databases(self) -> None:
         # A server that died mid-run (or a clone still in use) must not turn the session's end

@@ -98,6 +98,21 @@ def test_start_verifies_settings_and_removes_the_container(
     assert not container_exists(docker, server.container_id)
 
 
+def test_release_hands_the_removal_to_the_watchdog(docker: Any, profile: Profile) -> None:
+    provider = ContainerProvider(dataclasses.replace(profile, host_port=0))
+    server = provider.start()
+    watchdog = provider._reaper
+    assert server.container_id is not None and watchdog is not None
+    try:
+        provider.release()
+        assert provider.container is None and provider._reaper is None
+        assert wait_gone(docker, server.container_id)
+        assert watchdog.wait(timeout=20) == 0  # it removed the container and ended
+    finally:
+        if container_exists(docker, server.container_id):
+            docker.containers.get(server.container_id).remove(force=True, v=True)
+
+
 def test_a_setting_that_did_not_take_effect_is_named(pgtdd_server: ServerInfo) -> None:
     wanted = {"fsync": "off", "work_mem": "77MB"}  # the session server runs with 4MB
     with pytest.raises(SettingsNotAppliedError, match=r"work_mem = '4MB' \(profile says '77MB'\)"):
