@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from docker.errors import APIError
@@ -15,7 +17,15 @@ from testcontainers.core.container import DockerContainer
 from containers import reaper
 from containers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from containers.readiness import ServerStartError, verify_settings, wait_until_ready
-from containers.reuse import container_name, reuse_key, save_record, server_command
+from containers.reuse import (
+    LOOPBACK,
+    PORT_LABEL,
+    container_name,
+    engine_socket,
+    reuse_key,
+    save_record,
+    server_command,
+)
 from framework.profiles import Profile
 from framework.server import ServerInfo
 
@@ -23,6 +33,8 @@ PG_PORT = 5432
 HTTP_CONFLICT = 409
 PGDATA = "/var/lib/postgresql/data"
 LOG_LINES = 40
+PORT_IN_USE = "Address already in use"
+ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine if it still runs
 _RELEASED: list[subprocess.Popen[bytes]] = []
 
 
@@ -49,6 +61,32 @@ def docker_client(timeout: float = 5.0) -> Any:
             "(TEST_DATABASE_URL); or local PostgreSQL binaries with `--db-profile native`."
         ) from None
     return client
+
+
+def free_port() -> int:
+    """A port the kernel says is free now (for a server on the host network)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def choose_network(client: Any, profile: Profile) -> str:
+    """``host`` or ``bridge``: the profile's choice, or for ``auto`` whether a container on the
+    host network would listen on this process's own loopback interface: a Linux engine on a
+    local socket, in this network namespace (its host name is ours), not rootless."""
+    if profile.network != "auto":
+        return profile.network
+    from docker.errors import DockerException
+
+    if sys.platform != "linux" or engine_socket() is None:
+        return "bridge"
+    try:
+        info = client.info()
+    except DockerException:
+        return "bridge"
+    rootless = any("rootless" in str(option) for option in info.get("SecurityOptions") or [])
+    same_host = info.get("Name") == socket.gethostname()
+    return "host" if same_host and not rootless else "bridge"
 
 
 def port_is_free(port: int) -> bool:
@@ -100,6 +138,8 @@ class ContainerProvider:
         self.notes: list[str] = []
         self._reaper: subprocess.Popen[bytes] | None = None
         self._keep = False
+        self.network = "bridge"
+        self.host_port = 0  # the server's port on the host network (network "host")
 
     def start(self) -> ServerInfo:
         """Start the container, wait until it answers, verify its settings."""
@@ -108,32 +148,58 @@ class ContainerProvider:
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
         image = choose_image(client, self.profile.image)
-        key = reuse_key(client.images.get(image).id, self.profile) if self.profile.reuse else None
+        self.network = choose_network(client, self.profile)
+        key = None
+        if self.profile.reuse:
+            key = reuse_key(client.images.get(image).id, self.profile, self.network)
         if key is not None:
             existing = self._find_reusable(client, key)
             if existing is not None:
                 return existing
-        container = self._build(image, reuse_key=key)
-        self.container = container
         try:
             try:
-                self._start_container(container, client)
-            except APIError as exc:
-                if key is None or exc.status_code != HTTP_CONFLICT:
+                return self._start_and_wait(client, image, key)
+            except ServerStartError as exc:
+                if self.network != "host" or PORT_IN_USE not in str(exc):
                     raise
-                # Another session is creating the same reusable container: use theirs.
-                self.container = None
-                return self._wait_reusable(client, key)
-            if not self.profile.reuse:
-                self._reaper = reaper.spawn(
-                    self.owner.pid, self.owner.started, container.get_container_id()
-                )
-            return self._ready(container, image, key)
+            # Another process took the port between our check and the server's bind.
+            self.notes.append(f"port {self.host_port} was taken while starting: using another")
+            self._discard()
+            return self._start_and_wait(client, image, key, any_port=True)
         except BaseException:
             self.stop()
             raise
 
-    def _build(self, image: str, reuse_key: str | None = None) -> DockerContainer:
+    def _start_and_wait(
+        self, client: Any, image: str, key: str | None, any_port: bool = False
+    ) -> ServerInfo:
+        container = self._build(image, reuse_key=key, any_port=any_port)
+        self.container = container
+        try:
+            self._start_container(container, client)
+        except APIError as exc:
+            if key is None or exc.status_code != HTTP_CONFLICT:
+                raise
+            # Another session is creating the same reusable container: use theirs.
+            self.container = None
+            return self._wait_reusable(client, key)
+        if not self.profile.reuse:
+            self._reaper = reaper.spawn(
+                self.owner.pid, self.owner.started, container.get_container_id()
+            )
+        return self._ready(container, image, key)
+
+    def _discard(self) -> None:
+        """Remove the container now, reused or not, and end its watchdog."""
+        container, self.container = self.container, None
+        if container is not None:
+            with contextlib.suppress(Exception):
+                container.stop()
+        self.stop()
+
+    def _build(
+        self, image: str, reuse_key: str | None = None, any_port: bool = False
+    ) -> DockerContainer:
         profile = self.profile
         labels = self.owner.labels(profile.name)
         if reuse_key is not None:
@@ -144,12 +210,14 @@ class ContainerProvider:
             .with_env("POSTGRES_PASSWORD", profile.password)
             .with_env("POSTGRES_DB", profile.database)
             .with_command(server_command(profile))
-            .with_kwargs(labels=labels)
         )
         if reuse_key is not None:
             container.with_name(container_name(reuse_key))
         if profile.tmpfs:
             container.with_tmpfs_mount(PGDATA)
+        if self.network == "host":
+            return self._on_host_network(container, labels, any_port)
+        container.with_kwargs(labels=labels)
         host_port = profile.host_port
         if host_port and port_is_free(host_port):
             container.with_bind_ports(PG_PORT, host_port)
@@ -157,6 +225,23 @@ class ContainerProvider:
             if host_port:
                 self.notes.append(f"port {host_port} is taken: using an ephemeral port")
             container.with_exposed_ports(PG_PORT)
+        return container
+
+    def _on_host_network(
+        self, container: DockerContainer, labels: dict[str, str], any_port: bool
+    ) -> DockerContainer:
+        # No bridge, veth or port mapping to set up (start ~0.13 s instead of ~0.28 s, removal
+        # ~0.07 s instead of ~0.15 s); the server listens on the loopback interface only.
+        wanted = 0 if any_port else self.profile.host_port
+        port = wanted if wanted and port_is_free(wanted) else free_port()
+        if wanted and port != wanted:
+            self.notes.append(f"port {wanted} is taken: using an ephemeral port")
+        self.host_port = port
+        command = [*server_command(self.profile), "-c", f"port={port}"]
+        command += ["-c", f"listen_addresses={LOOPBACK}"]
+        container.with_command(command)
+        labels[PORT_LABEL] = str(port)
+        container.with_kwargs(labels=labels, network_mode="host")
         return container
 
     def _start_container(self, container: DockerContainer, client: Any) -> None:
@@ -181,9 +266,13 @@ class ContainerProvider:
 
     def _ready(self, container: DockerContainer, image: str, key: str | None) -> ServerInfo:
         profile = self.profile
+        if self.network == "host":
+            host, port = LOOPBACK, self.host_port
+        else:
+            host, port = container.get_container_host_ip(), int(container.get_exposed_port(PG_PORT))
         server = ServerInfo(
-            host=container.get_container_host_ip(),
-            port=int(container.get_exposed_port(PG_PORT)),
+            host=host,
+            port=port,
             user=profile.user,
             password=profile.password,
             database=profile.database,
@@ -197,11 +286,15 @@ class ContainerProvider:
             return _tail_logs(container)
 
         version = wait_until_ready(
-            server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs
+            server,
+            profile.retry,
+            connect_timeout=profile.timeouts.connect,
+            logs=logs,
+            alive=_running_after(container, ALIVE_CHECK_AFTER),
         )
         settings = verify_settings(server, profile.server_settings)
         if key is not None:
-            save_record(profile, server, key)
+            save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
 
     def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
@@ -225,16 +318,13 @@ class ContainerProvider:
         if found.status != "running" or found.labels.get(REUSE_LABEL) != key:
             found.remove(force=True, v=True)
             return None
-        bindings = found.attrs["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp") or []
-        if not bindings:
+        address = self._address_of(found)
+        if address is None:
             found.remove(force=True, v=True)
             return None
+        host, port = address
         self._keep = True
         self.notes.append(f"reused container {found.short_id}")
-        probe = DockerContainer(found.image.tags[0] if found.image.tags else found.image.id)
-        probe._container = found
-        host = probe.get_container_host_ip()
-        port = int(probe._get_exposed_port(PG_PORT))
         profile = self.profile
         server = ServerInfo(
             host=host,
@@ -254,7 +344,7 @@ class ContainerProvider:
             logs=lambda: found.logs(tail=LOG_LINES).decode(errors="replace"),
         )
         settings = verify_settings(server, profile.server_settings)
-        save_record(profile, server, key)
+        save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
 
     def release(self) -> None:
@@ -269,6 +359,17 @@ class ContainerProvider:
         if reaper_process.stdin is not None:
             with contextlib.suppress(OSError):
                 reaper_process.stdin.close()  # end of file: the watchdog removes it now
+
+    def _address_of(self, found: Any) -> tuple[str, int] | None:
+        """Where a running container's server answers, or ``None`` if it publishes nothing."""
+        if found.attrs["HostConfig"].get("NetworkMode") == "host":
+            port = found.labels.get(PORT_LABEL)
+            return (LOOPBACK, int(port)) if port and port.isdigit() else None
+        if not found.attrs["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp"):
+            return None
+        probe = DockerContainer(found.image.tags[0] if found.image.tags else found.image.id)
+        probe._container = found
+        return probe.get_container_host_ip(), int(probe._get_exposed_port(PG_PORT))
 
     def stop(self) -> None:
         """Remove the container (a reused one is left running) and end the watchdog."""
@@ -291,6 +392,24 @@ def _finish(
     from dataclasses import replace
 
     return replace(server, version=version, settings=settings, notes=tuple(notes))
+
+
+def _running_after(container: DockerContainer, seconds: float) -> Callable[[], bool]:
+    """``alive()`` for readiness: true at first, then whether the container still runs (a
+    server that exited at start, on a bad setting or a taken port, fails at once)."""
+    started = time.monotonic()
+
+    def alive() -> bool:
+        if time.monotonic() - started < seconds:
+            return True
+        try:
+            wrapped = container.get_wrapped_container()
+            wrapped.reload()
+        except Exception:  # noqa: BLE001 - unknown: keep polling until the deadline
+            return True
+        return bool(wrapped.status in ("created", "running"))
+
+    return alive
 
 
 def _tail_logs(container: DockerContainer) -> str:

@@ -17,6 +17,7 @@ STARTED_LABEL = "org.pgtdd.pid-started"
 HOST_LABEL = "org.pgtdd.host"
 REUSE_LABEL = "org.pgtdd.reuse"
 PROFILE_LABEL = "org.pgtdd.profile"
+PORT_LABEL = "org.pgtdd.port"  # the server's port, for a container on the host network
 OWNER = "pgtdd"
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import psycopg
 
-from containers.retry import retrying
+from containers.retry import is_transient, retrying
 from framework.profiles import RetryPolicy
 from framework.redact import redact
 from framework.server import ServerInfo
@@ -28,13 +28,18 @@ def wait_until_ready(
     *,
     connect_timeout: float,
     logs: Callable[[], str] | None = None,
+    alive: Callable[[], bool] | None = None,
 ) -> str:
     """Poll until a real connection runs ``SELECT 1``; return ``server_version``.
 
     Transient faults are retried until ``policy.deadline``; a permanent one (wrong password,
-    unknown database) stops at once. The raised error names the cause and ends with the
-    server's last log lines when ``logs`` is given.
+    unknown database) stops at once, and so does any fault once ``alive()`` says the server
+    process is gone (it exited at start: nothing will answer). The raised error names the
+    cause and ends with the server's last log lines when ``logs`` is given.
     """
+
+    def transient(exc: BaseException) -> bool:
+        return is_transient(exc) and (alive is None or alive())
 
     def attempt() -> str:
         timeout = max(1, round(connect_timeout))
@@ -44,7 +49,7 @@ def wait_until_ready(
         return str(row[0]) if row else ""
 
     try:
-        return retrying(policy)(attempt)
+        return retrying(policy, transient=transient)(attempt)
     except psycopg.Error as exc:
         raise ServerStartError(_failure(server, exc, policy, logs)) from exc
     except OSError as exc:

@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from containers.ownership import REUSE_LABEL
+from containers.ownership import PORT_LABEL, REUSE_LABEL
 from containers.readiness import ServerStartError, verify_settings, wait_until_ready
 from framework.profiles import Profile
 from framework.server import ServerInfo
 
 PG_PORT = 5432
+LOOPBACK = "127.0.0.1"
+__all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
 DEFAULT_SOCKET = "/var/run/docker.sock"
 ENGINE_TIMEOUT = 2.0
 
@@ -45,11 +47,12 @@ def server_command(profile: Profile) -> list[str]:
     return command
 
 
-def reuse_key(image_id: str, profile: Profile) -> str:
+def reuse_key(image_id: str, profile: Profile, network: str) -> str:
     """Hash of everything that makes a reusable container what it is."""
     material = json.dumps(
         [
             image_id,
+            network,
             server_command(profile),
             profile.user,
             profile.password,
@@ -91,10 +94,11 @@ def record_path(profile: Profile) -> Path:
     return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"
 
 
-def save_record(profile: Profile, server: ServerInfo, key: str) -> None:
+def save_record(profile: Profile, server: ServerInfo, key: str, network: str) -> None:
     """Remember the reusable container the full path started or found (best effort)."""
     record = {
         "key": key,
+        "network": network,
         "container_id": server.container_id,
         "host": server.host,
         "port": server.port,
@@ -174,16 +178,22 @@ def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> tuple[Serve
     image, image_id = _first_present_image(sock, profile.image)
     if image_id is None:
         return None
-    key = reuse_key(image_id, profile)
+    key = reuse_key(image_id, profile, record["network"])
     if key != record["key"]:
         return None  # the image was rebuilt or retagged: the full path makes a new container
     status, info = engine_get(sock, f"/containers/{container_name(key)}/json")
     if status != http.client.OK or not info["State"]["Running"]:
         return None
-    if info["Id"] != record["container_id"] or info["Config"]["Labels"].get(REUSE_LABEL) != key:
+    labels = info["Config"]["Labels"]
+    if info["Id"] != record["container_id"] or labels.get(REUSE_LABEL) != key:
         return None
-    bindings = info["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp") or []
-    if str(record["port"]) not in {b.get("HostPort") for b in bindings}:
+    if info["HostConfig"].get("NetworkMode") == "host":
+        published = {labels.get(PORT_LABEL)}
+    else:
+        published = {
+            b.get("HostPort") for b in info["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp") or []
+        }
+    if str(record["port"]) not in published:
         return None
     server = ServerInfo(
         host=record["host"],

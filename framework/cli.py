@@ -67,13 +67,14 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from containers.ownership import PID_LABEL, PROFILE_LABEL, REUSE_LABEL, owner_alive
+    from containers.ownership import PID_LABEL, PORT_LABEL, PROFILE_LABEL, REUSE_LABEL, owner_alive
 
     rows = []
     for container in _containers():
         labels = container.labels  # type: ignore[attr-defined]
         ports = container.attrs["NetworkSettings"]["Ports"] or {}  # type: ignore[attr-defined]
-        bound = ",".join(b["HostPort"] for v in ports.values() if v for b in v) or "-"
+        bound = ",".join(b["HostPort"] for v in ports.values() if v for b in v)
+        bound = bound or labels.get(PORT_LABEL, "-")  # on the host network: no mapping
         kind = "reuse" if REUSE_LABEL in labels else f"pid {labels.get(PID_LABEL, '?')}"
         owner = "" if REUSE_LABEL in labels else (" alive" if owner_alive(labels) else " GONE")
         rows.append(

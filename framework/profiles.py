@@ -20,6 +20,7 @@ import profiles as _builtin_profiles
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
+NETWORKS = ("auto", "bridge", "host")
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
@@ -70,6 +71,7 @@ class Profile:
     database: str = "dataflow_test"
     url: str | None = field(default=None, repr=False)
     tmpfs: bool = True
+    network: str = "auto"
     server_settings: Mapping[str, str] = field(default_factory=dict)
     pool: PoolSettings = PoolSettings()
     timeouts: Timeouts = Timeouts()
@@ -97,6 +99,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "database": (str,),
     "url": (str,),
     "tmpfs": (bool,),
+    "network": (str,),
     "server_settings": (dict,),
     "reuse": (bool,),
     "test_database": (bool,),
@@ -281,6 +284,12 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         _check_type(
             f"server_settings.{name}", setting, (str, int, float, bool), sources["server_settings"]
         )
+    network = values.get("network", "auto")
+    if network not in NETWORKS:
+        where = sources.get("network", _display(path))
+        raise ProfileError(
+            f"{where}: network must be one of {', '.join(NETWORKS)}, got {network!r}"
+        )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     return Profile(
@@ -295,6 +304,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         database=values.get("database", "dataflow_test"),
         url=values.get("url"),
         tmpfs=values.get("tmpfs", True),
+        network=network,
         server_settings={k: _setting_text(v) for k, v in settings.items()},
         pool=PoolSettings(**values.get("pool", {})),
         timeouts=Timeouts(**values.get("timeouts", {})),

@@ -113,6 +113,58 @@ def test_release_hands_the_removal_to_the_watchdog(docker: Any, profile: Profile
             docker.containers.get(server.container_id).remove(force=True, v=True)
 
 
+@pytest.mark.parametrize("network", ["bridge", "host"])
+def test_either_network_serves_the_tuned_server(
+    docker: Any, profile: Profile, network: str
+) -> None:
+    provider = ContainerProvider(dataclasses.replace(profile, network=network, host_port=0))
+    server = provider.start()
+    try:
+        attrs = docker.containers.get(server.container_id).attrs
+        assert (attrs["HostConfig"]["NetworkMode"] == "host") == (network == "host")
+        if network == "host":
+            assert server.host == "127.0.0.1"
+            assert attrs["Config"]["Labels"]["org.pgtdd.port"] == str(server.port)
+        with psycopg.connect(server.url) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+            assert conn.execute("SHOW port").fetchone() == (
+                (str(server.port),) if network == "host" else ("5432",)
+            )
+    finally:
+        provider.stop()
+    assert not container_exists(docker, str(server.container_id))
+
+
+def test_host_network_port_taken_between_check_and_bind_falls_back(
+    docker: Any, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import containers.docker_provider as module
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = int(holder.getsockname()[1])
+        checked: list[int] = []
+
+        def racy_check(port: int) -> bool:  # the check passes, the bind then fails
+            checked.append(port)
+            return True
+
+        monkeypatch.setattr(module, "port_is_free", racy_check)
+        provider = ContainerProvider(dataclasses.replace(profile, network="host", host_port=taken))
+        server = provider.start()
+        try:
+            assert checked == [taken]
+            assert server.port != taken
+            assert any(f"port {taken} was taken while starting" in n for n in server.notes)
+            with psycopg.connect(server.url) as conn:
+                assert conn.execute("SELECT 1").fetchone() == (1,)
+        finally:
+            provider.stop()
+    session = f"org.pgtdd.session={provider.owner.session}"
+    assert docker.containers.list(all=True, filters={"label": session}) == []  # both attempts
+
+
 def test_a_setting_that_did_not_take_effect_is_named(pgtdd_server: ServerInfo) -> None:
     wanted = {"fsync": "off", "work_mem": "77MB"}  # the session server runs with 4MB
     with pytest.raises(SettingsNotAppliedError, match=r"work_mem = '4MB' \(profile says '77MB'\)"):
