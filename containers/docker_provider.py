@@ -16,15 +16,17 @@ from testcontainers.core.container import DockerContainer
 
 from containers import reaper
 from containers.ownership import REUSE_LABEL, Owner, sweep_orphans
-from containers.readiness import ServerStartError, verify_settings, wait_until_ready
+from containers.readiness import ServerStartError, wait_until_ready
 from containers.reuse import (
     LOOPBACK,
     PORT_LABEL,
     container_name,
     engine_socket,
+    identity_args,
     reuse_key,
     save_record,
     server_command,
+    verify_identity_and_settings,
 )
 from framework.profiles import Profile
 from framework.server import ServerInfo
@@ -84,9 +86,11 @@ def choose_network(client: Any, profile: Profile) -> str:
         info = client.info()
     except DockerException:
         return "bridge"
-    rootless = any("rootless" in str(option) for option in info.get("SecurityOptions") or [])
+    # Rootless engines have a network namespace of their own; userns-remap refuses the host's.
+    options = " ".join(str(option) for option in info.get("SecurityOptions") or [])
+    confined = "rootless" in options or "name=userns" in options
     same_host = info.get("Name") == socket.gethostname()
-    return "host" if same_host and not rootless else "bridge"
+    return "host" if same_host and not confined else "bridge"
 
 
 def port_is_free(port: int) -> bool:
@@ -140,6 +144,9 @@ class ContainerProvider:
         self._keep = False
         self.network = "bridge"
         self.host_port = 0  # the server's port on the host network (network "host")
+        # On the host network another server may answer on our port (it bound it first): our
+        # server is told apart by its cluster_name.
+        self.identity = ""
 
     def start(self) -> ServerInfo:
         """Start the container, wait until it answers, verify its settings."""
@@ -237,8 +244,14 @@ class ContainerProvider:
         if wanted and port != wanted:
             self.notes.append(f"port {wanted} is taken: using an ephemeral port")
         self.host_port = port
+        reused = labels.get(REUSE_LABEL)
+        self.identity = container_name(reused) if reused else f"pgtdd-{self.owner.session}"
         command = [*server_command(self.profile), "-c", f"port={port}"]
-        command += ["-c", f"listen_addresses={LOOPBACK}"]
+        command += [
+            "-c",
+            f"listen_addresses={LOOPBACK}",
+            *identity_args(self.profile, self.identity),
+        ]
         container.with_command(command)
         labels[PORT_LABEL] = str(port)
         container.with_kwargs(labels=labels, network_mode="host")
@@ -292,7 +305,8 @@ class ContainerProvider:
             logs=logs,
             alive=_running_after(container, ALIVE_CHECK_AFTER),
         )
-        settings = verify_settings(server, profile.server_settings)
+        identity = self.identity if self.network == "host" else None
+        settings = verify_identity_and_settings(server, profile, identity)
         if key is not None:
             save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
@@ -343,14 +357,22 @@ class ContainerProvider:
             connect_timeout=profile.timeouts.connect,
             logs=lambda: found.logs(tail=LOG_LINES).decode(errors="replace"),
         )
-        settings = verify_settings(server, profile.server_settings)
+        on_host = found.attrs["HostConfig"].get("NetworkMode") == "host"
+        settings = verify_identity_and_settings(
+            server, profile, container_name(key) if on_host else None
+        )
         save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
 
     def release(self) -> None:
         """:meth:`stop` without waiting: the watchdog removes the container (at the session's
         end, so the process can exit ~0.2 s sooner); synchronous when there is no watchdog."""
-        if self._reaper is None or self.container is None or self.profile.reuse:
+        if (
+            self._reaper is None
+            or self._reaper.poll() is not None  # the watchdog is gone: remove it ourselves
+            or self.container is None
+            or self.profile.reuse
+        ):
             self.stop()
             return
         reaper_process, self._reaper, self.container = self._reaper, None, None

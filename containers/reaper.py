@@ -52,12 +52,14 @@ def main(argv: list[str]) -> int:
         if readable and not os.read(sys.stdin.fileno(), 1):
             break  # end of file: the owner released the container or is gone
     import docker  # only now: importing it at start would slow the session's start
-    from docker.errors import DockerException
+    from docker.errors import DockerException, NotFound
 
     try:
         docker.from_env(timeout=30).containers.get(container_id).remove(force=True, v=True)
-    except DockerException:  # gone already, or no engine left to ask
+    except NotFound:  # gone already
         return 0
+    except DockerException:  # no engine left to ask: the next session's sweep removes it
+        return 1
     return 0
 
 

@@ -27,13 +27,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import psycopg
+
 from containers.ownership import PORT_LABEL, REUSE_LABEL
-from containers.readiness import ServerStartError, verify_settings, wait_until_ready
+from containers.readiness import (
+    ServerStartError,
+    SettingsNotAppliedError,
+    verify_settings,
+    wait_until_ready,
+)
 from framework.profiles import Profile
 from framework.server import ServerInfo
 
 PG_PORT = 5432
 LOOPBACK = "127.0.0.1"
+IDENTITY_SETTING = "cluster_name"
 __all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
 DEFAULT_SOCKET = "/var/run/docker.sock"
 ENGINE_TIMEOUT = 2.0
@@ -64,6 +72,39 @@ def reuse_key(image_id: str, profile: Profile, network: str) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:12]
 
 
+def identity_args(profile: Profile, identity: str) -> list[str]:
+    """``-c cluster_name=...`` naming the server, unless the profile sets cluster_name itself."""
+    return (
+        []
+        if IDENTITY_SETTING in profile.server_settings
+        else ["-c", f"{IDENTITY_SETTING}={identity}"]
+    )
+
+
+def verify_identity_and_settings(
+    server: ServerInfo, profile: Profile, identity: str | None
+) -> dict[str, str]:
+    """The profile's settings checked with ``SHOW``, and, when ``identity`` is given, that the
+    server answering is ours (on the host network another may own the port): a stranger
+    raises :class:`ServerStartError` saying the port is in use."""
+    expected = dict(profile.server_settings)
+    check = identity is not None and IDENTITY_SETTING not in expected
+    if check:
+        expected[IDENTITY_SETTING] = str(identity)
+    try:
+        settings = verify_settings(server, expected)
+    except SettingsNotAppliedError as exc:
+        if check and f"{IDENTITY_SETTING} =" in str(exc):
+            raise ServerStartError(
+                f"another server answers on port {server.port} (Address already in use for "
+                f"ours: {exc})"
+            ) from exc
+        raise
+    if check:
+        settings.pop(IDENTITY_SETTING, None)
+    return settings
+
+
 def container_name(key: str) -> str:
     """The name of the reusable container for ``key`` (one per key on an engine)."""
     return f"pgtdd-reuse-{key}"
@@ -83,6 +124,7 @@ def record_path(profile: Profile) -> Path:
     material = json.dumps(
         [
             engine_address(),
+            profile.network,
             list(profile.image),
             server_command(profile),
             profile.user,
@@ -134,8 +176,12 @@ class _UnixConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(ENGINE_TIMEOUT)
-        sock.connect(self._path)
+        try:
+            sock.settimeout(ENGINE_TIMEOUT)
+            sock.connect(self._path)
+        except OSError:
+            sock.close()
+            raise
         self.sock = sock
 
 
@@ -164,10 +210,11 @@ def find_reused(profile: Profile) -> ServerInfo | None:
     if found is None:
         return None
     server, short_id = found
+    identity = container_name(record["key"]) if record["network"] == "host" else None
     try:
         version = wait_until_ready(server, profile.retry, connect_timeout=profile.timeouts.connect)
-        settings = verify_settings(server, profile.server_settings)
-    except ServerStartError:
+        settings = verify_identity_and_settings(server, profile, identity)
+    except (ServerStartError, psycopg.Error, OSError):
         return None
     spawn_sweeper()
     notes = (f"reused container {short_id}",)

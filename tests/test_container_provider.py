@@ -135,15 +135,26 @@ def test_either_network_serves_the_tuned_server(
     assert not container_exists(docker, str(server.container_id))
 
 
+@pytest.mark.parametrize("holder", ["socket", "postgres"])
 def test_host_network_port_taken_between_check_and_bind_falls_back(
-    docker: Any, profile: Profile, monkeypatch: pytest.MonkeyPatch
+    docker: Any, profile: Profile, monkeypatch: pytest.MonkeyPatch, holder: str
 ) -> None:
+    """The port is free when checked and taken when PostgreSQL binds it: by a plain socket, or
+    by another session's PostgreSQL with the same credentials, which must not be mistaken for
+    ours (it answers, and its settings are the same)."""
     import containers.docker_provider as module
 
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        taken = int(holder.getsockname()[1])
+    host_profile = dataclasses.replace(profile, network="host")
+    with contextlib.ExitStack() as stack:
+        if holder == "socket":
+            sock = stack.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            sock.listen()
+            taken = int(sock.getsockname()[1])
+        else:
+            other = ContainerProvider(dataclasses.replace(host_profile, host_port=0))
+            stack.callback(other.stop)
+            taken = other.start().port
         checked: list[int] = []
 
         def racy_check(port: int) -> bool:  # the check passes, the bind then fails
@@ -151,18 +162,47 @@ def test_host_network_port_taken_between_check_and_bind_falls_back(
             return True
 
         monkeypatch.setattr(module, "port_is_free", racy_check)
-        provider = ContainerProvider(dataclasses.replace(profile, network="host", host_port=taken))
+        provider = ContainerProvider(dataclasses.replace(host_profile, host_port=taken))
         server = provider.start()
         try:
             assert checked == [taken]
             assert server.port != taken
             assert any(f"port {taken} was taken while starting" in n for n in server.notes)
             with psycopg.connect(server.url) as conn:
-                assert conn.execute("SELECT 1").fetchone() == (1,)
+                row = conn.execute("SHOW cluster_name").fetchone()
+            assert row == (f"pgtdd-{provider.owner.session}",)  # our own server answers
+            assert "cluster_name" not in server.settings
         finally:
             provider.stop()
-    session = f"org.pgtdd.session={provider.owner.session}"
-    assert docker.containers.list(all=True, filters={"label": session}) == []  # both attempts
+        session = f"org.pgtdd.session={provider.owner.session}"
+        assert docker.containers.list(all=True, filters={"label": session}) == []
+
+
+def test_release_without_a_live_watchdog_removes_the_container_itself(
+    docker: Any, profile: Profile
+) -> None:
+    provider = ContainerProvider(dataclasses.replace(profile, host_port=0))
+    server = provider.start()
+    watchdog = provider._reaper
+    assert watchdog is not None and server.container_id is not None
+    watchdog.kill()  # crashed, or could not start
+    watchdog.wait(timeout=10)
+    provider.release()
+    assert not container_exists(docker, server.container_id)
+
+
+def test_the_reuse_record_depends_on_network_and_settings(
+    profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from containers.reuse import record_path
+
+    monkeypatch.setenv("PGTDD_STATE_DIR", str(tmp_path))
+    paths = {
+        record_path(dataclasses.replace(profile, network="host")),
+        record_path(dataclasses.replace(profile, network="bridge")),
+        record_path(dataclasses.replace(profile, server_settings={"work_mem": "8MB"})),
+    }
+    assert len(paths) == 3 and all(path.parent == tmp_path for path in paths)
 
 
 def test_a_setting_that_did_not_take_effect_is_named(pgtdd_server: ServerInfo) -> None:
@@ -172,7 +212,10 @@ def test_a_setting_that_did_not_take_effect_is_named(pgtdd_server: ServerInfo) -
     assert verify_settings(pgtdd_server, {"fsync": "false"})["fsync"] == "off"
 
 
-def test_reuse_keeps_one_container_keyed_by_settings(docker: Any, profile: Profile) -> None:
+def test_reuse_keeps_one_container_keyed_by_settings(
+    docker: Any, profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGTDD_STATE_DIR", str(tmp_path))  # not the user's ~/.cache
     reusable = dataclasses.replace(profile, reuse=True, host_port=0)
     first = ContainerProvider(reusable)
     second = ContainerProvider(reusable)
