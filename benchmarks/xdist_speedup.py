@@ -9,8 +9,12 @@ machine state; the figures are medians over the rounds:
 * ``work``  - each test does a realistic amount of database work inside its savepoint
   (``tdd_test_context``): creates a table, inserts 20,000 rows, indexes them and runs three
   aggregate queries (~40 ms of server time per test);
+* ``heavy`` - the same with 100,000 rows (~150 ms of server time per test);
 * ``light`` - each test creates a table, inserts one row and counts it (~2 ms per test), which
   shows the fixed cost of starting workers.
+
+The speedup depends on how much of a test is database work: workers, server backends and the
+engine share the same cores, and starting two workers costs ~0.7 s.
 
 Both use the ``container`` profile on ``pgtdd/postgres:15`` (one container for the whole run;
 under xdist each worker gets its own database cloned from the run's template). The
@@ -39,7 +43,7 @@ async def test_work(tdd_test_context, n):
     conn = tdd_test_context.connection
     await conn.execute("CREATE TABLE items (id int, grp int, amount numeric)")
     await conn.execute(
-        "INSERT INTO items SELECT g, g % 97, (g * 7) % 1000 FROM generate_series(1, 20000) g"
+        "INSERT INTO items SELECT g, g % 97, (g * 7) % 1000 FROM generate_series(1, {rows}) g"
     )
     await conn.execute("CREATE INDEX ON items (grp)")
     total = await conn.fetchval("SELECT sum(amount) FROM items WHERE grp = $1", n % 97)
@@ -89,7 +93,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgtdd-xdist-"))
-    suites = {"work": WORK_TEST, "light": LIGHT_TEST}
+    suites = {
+        "work": WORK_TEST.replace("{rows}", "20000"),
+        "heavy": WORK_TEST.replace("{rows}", "100000"),
+        "light": LIGHT_TEST,
+    }
     for name, source in suites.items():
         (root / name).mkdir()
         (root / name / "pytest.ini").write_text(INI)
