@@ -38,7 +38,7 @@ def _up(args: argparse.Namespace) -> int:
         return 2
     _, server = start_server(dataclasses.replace(settings, profile=profile))
     for line in server_lines(server, 0.0):
-        print(line.replace(" ready in 0.00s", ""))
+        print(line.replace(", ready in 0.00s", ""))
     print(f"URL: {server.url if args.show_password else server.safe_url}")
     if not args.show_password:
         print("(password masked: it is the profile's `password`; --show-password prints it)")
