@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -37,7 +36,7 @@ PGDATA = "/var/lib/postgresql/data"
 LOG_LINES = 40
 PORT_IN_USE = "Address already in use"
 ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine if it still runs
-_RELEASED: list[subprocess.Popen[bytes]] = []
+_RELEASED: list[reaper.Watchdog] = []
 
 
 class DockerUnavailableError(RuntimeError):
@@ -140,7 +139,7 @@ class ContainerProvider:
         self.owner = owner or Owner.current()
         self.container: DockerContainer | None = None
         self.notes: list[str] = []
-        self._reaper: subprocess.Popen[bytes] | None = None
+        self._reaper: reaper.Watchdog | None = None
         self._keep = False
         self.network = "bridge"
         self.host_port = 0  # the server's port on the host network (network "host")
@@ -375,12 +374,10 @@ class ContainerProvider:
         ):
             self.stop()
             return
-        reaper_process, self._reaper, self.container = self._reaper, None, None
-        _RELEASED[:] = [p for p in _RELEASED if p.poll() is None]  # reap finished ones
-        _RELEASED.append(reaper_process)  # kept referenced: it outlives this provider
-        if reaper_process.stdin is not None:
-            with contextlib.suppress(OSError):
-                reaper_process.stdin.close()  # end of file: the watchdog removes it now
+        watchdog, self._reaper, self.container = self._reaper, None, None
+        _RELEASED[:] = [w for w in _RELEASED if w.poll() is None]  # reap finished ones
+        _RELEASED.append(watchdog)  # reaped by a later release(), if this process lives on
+        watchdog.release()  # end of file: the watchdog removes the container now
 
     def _address_of(self, found: Any) -> tuple[str, int] | None:
         """Where a running container's server answers, or ``None`` if it publishes nothing."""
@@ -401,10 +398,6 @@ class ContainerProvider:
         self.container = None
         if self._reaper is not None:
             self._reaper.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._reaper.wait(timeout=5)
-            if self._reaper.stdin is not None:
-                self._reaper.stdin.close()
             self._reaper = None
 
 

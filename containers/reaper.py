@@ -14,24 +14,92 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import subprocess
+import signal
 import sys
+import time
 
 import psutil
 
 POLL_SECONDS = 0.5
 
 
-def spawn(pid: int, started: str, container_id: str) -> subprocess.Popen[bytes]:
-    """Start the watchdog for ``container_id``, owned by process ``pid``."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "containers.reaper", str(pid), started, container_id],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        close_fds=True,
-    )
+class Watchdog:
+    """The running watchdog: its pid and the write end of its stdin pipe.
+
+    Spawned with ``os.posix_spawn`` rather than ``subprocess.Popen``: it is meant to outlive
+    the session's bookkeeping (after :meth:`release` nobody waits for it), and a ``Popen``
+    still running at interpreter exit prints a ``ResourceWarning`` at the end of every run.
+    """
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self._pipe: int | None = pipe
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """The exit status once it has ended (reaping it), else ``None``."""
+        if self.returncode is None:
+            with contextlib.suppress(ChildProcessError):
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    return None
+                self.returncode = os.waitstatus_to_exitcode(status)
+            if self.returncode is None:  # reaped elsewhere
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float) -> int | None:
+        """Wait up to ``timeout`` seconds for it to end; its exit status, or ``None``."""
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.returncode
+
+    def release(self) -> None:
+        """End of file on its stdin: it removes the container now, on its own."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+    def terminate(self, timeout: float = 5.0) -> None:
+        """Stop it without removing anything (the owner removed the container itself)."""
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            self.wait(timeout)
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+    def kill(self) -> None:
+        """SIGKILL (for tests of a watchdog that died)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def spawn(pid: int, started: str, container_id: str) -> Watchdog:
+    """Start the watchdog for ``container_id``, owned by process ``pid``, in a session of its
+    own (so a signal to pytest's process group does not reach it)."""
+    read_end, write_end = os.pipe()
+    os.set_inheritable(read_end, False)
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        child = os.posix_spawn(
+            sys.executable,
+            [sys.executable, "-m", "containers.reaper", str(pid), started, container_id],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, read_end, 0),
+                (os.POSIX_SPAWN_DUP2, null, 1),
+                (os.POSIX_SPAWN_DUP2, null, 2),
+            ],
+            setsid=True,
+        )
+    finally:
+        os.close(read_end)
+        os.close(null)
+    os.set_inheritable(write_end, False)
+    return Watchdog(child, write_end)
 
 
 def _alive(pid: int, started: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -25,10 +25,13 @@ def mask_url(url: str) -> str:
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """Mask URL passwords, ``password=`` pairs and each given secret inside free text."""
+    """Mask each given secret (raw and URL-encoded), then URL passwords and ``password=`` pairs.
+
+    The known secrets go first: a password containing ``@`` or ``:`` would otherwise be cut
+    by the URL pattern and leave its tail in the text.
+    """
+    forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""))}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, MASK)
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{MASK}{m['at']}", text)
-    text = _KV_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
+    return _KV_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)

@@ -230,3 +230,19 @@ def test_mask_known_secret_first_then_any_url(text: str, expected: str) -> None:
     forms = secret_forms(["Sq1@/:x", "ab"])
     assert mask(text, forms) == expected
     assert "ab" not in forms  # too short to mask without mangling ordinary words
+
+
+def test_redact_masks_a_known_password_whole_even_with_url_characters() -> None:
+    from urllib.parse import quote
+
+    from framework.redact import redact
+
+    secret = "p@ss:w/rd%x"
+    text = (
+        f"raw postgresql://u:{secret}@h:5432/d; dsn password={secret} host=h; "
+        f"encoded postgresql://u:{quote(secret, safe='')}@h/d; other postgresql://v:hunter2@h/d"
+    )
+    out = redact(text, secret)
+    for fragment in (secret, quote(secret, safe=""), "ss:w", "rd%x", "hunter2"):
+        assert fragment not in out, (fragment, out)
+    assert out.count(MASK) >= 4 and "@h:5432/d" in out
