@@ -30,17 +30,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
-WORK_TEST = """
+TEST_FILE = """
 import pytest
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("n", range({tests}))
-async def test_work(tdd_test_context, n):
+async def test_item(tdd_test_context, n):
     conn = tdd_test_context.connection
+{body}
+"""
+
+# Bodies (indented into test_item); {rows} is filled in per suite.
+WORK_BODY = """
     await conn.execute("CREATE TABLE items (id int, grp int, amount numeric)")
     await conn.execute(
         "INSERT INTO items SELECT g, g % 97, (g * 7) % 1000 FROM generate_series(1, {rows}) g"
@@ -54,13 +58,7 @@ async def test_work(tdd_test_context, n):
     assert total is not None and groups == 97 and len(top) == 3
 """
 
-LIGHT_TEST = """
-import pytest
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize("n", range({tests}))
-async def test_light(tdd_test_context, n):
-    conn = tdd_test_context.connection
+LIGHT_BODY = """
     await conn.execute("CREATE TABLE t (v int)")
     await conn.execute("INSERT INTO t VALUES ($1)", n)
     assert await conn.fetchval("SELECT count(*) FROM t") == 1
@@ -94,16 +92,15 @@ def main() -> int:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgtdd-xdist-"))
     suites = {
-        "work": WORK_TEST.replace("{rows}", "20000"),
-        "heavy": WORK_TEST.replace("{rows}", "100000"),
-        "light": LIGHT_TEST,
+        "work": WORK_BODY.replace("{rows}", "20000"),
+        "heavy": WORK_BODY.replace("{rows}", "100000"),
+        "light": LIGHT_BODY,
     }
-    for name, source in suites.items():
+    for name, body in suites.items():
         (root / name).mkdir()
         (root / name / "pytest.ini").write_text(INI)
-        (root / name / f"test_{name}.py").write_text(
-            textwrap.dedent(source.format(tests=args.tests))
-        )
+        source = TEST_FILE.replace("{body}", body.strip("\n")).replace("{tests}", str(args.tests))
+        (root / name / f"test_{name}.py").write_text(source)
     walls: dict[str, dict[int, list[float]]] = {name: {0: [], 2: []} for name in suites}
     for round_ in range(args.rounds):
         for name in suites:

@@ -140,12 +140,11 @@ class ContainerProvider:
         self.container: DockerContainer | None = None
         self.notes: list[str] = []
         self._reaper: reaper.Watchdog | None = None
-        self._keep = False
         self.network = "bridge"
         self.host_port = 0  # the server's port on the host network (network "host")
         # On the host network another server may answer on our port (it bound it first): our
-        # server is told apart by its cluster_name.
-        self.identity = ""
+        # server is told apart by its cluster_name (None on the bridge: the port is reserved).
+        self.identity: str | None = None
 
     def start(self) -> ServerInfo:
         """Start the container, wait until it answers, verify its settings."""
@@ -277,12 +276,21 @@ class ContainerProvider:
             testcontainers_config.ryuk_disabled = previous
 
     def _ready(self, container: DockerContainer, image: str, key: str | None) -> ServerInfo:
-        profile = self.profile
         if self.network == "host":
             host, port = LOOPBACK, self.host_port
         else:
             host, port = container.get_container_host_ip(), int(container.get_exposed_port(PG_PORT))
-        server = ServerInfo(
+        server = self._server(host, port, image, container.get_container_id())
+        return self._serve(
+            server,
+            key,
+            logs=lambda: _tail_logs(container),
+            alive=_running_after(container, ALIVE_CHECK_AFTER),
+        )
+
+    def _server(self, host: str, port: int, image: str, container_id: str) -> ServerInfo:
+        profile = self.profile
+        return ServerInfo(
             host=host,
             port=port,
             user=profile.user,
@@ -291,21 +299,23 @@ class ContainerProvider:
             provider=self.name,
             profile=profile.name,
             image=image,
-            container_id=container.get_container_id(),
+            container_id=container_id,
         )
 
-        def logs() -> str:
-            return _tail_logs(container)
-
+    def _serve(
+        self,
+        server: ServerInfo,
+        key: str | None,
+        *,
+        logs: Callable[[], str],
+        alive: Callable[[], bool] | None = None,
+    ) -> ServerInfo:
+        """Wait until ``server`` answers, check it is ours and tuned, record a reusable one."""
+        profile = self.profile
         version = wait_until_ready(
-            server,
-            profile.retry,
-            connect_timeout=profile.timeouts.connect,
-            logs=logs,
-            alive=_running_after(container, ALIVE_CHECK_AFTER),
+            server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs, alive=alive
         )
-        identity = self.identity if self.network == "host" else None
-        settings = verify_identity_and_settings(server, profile, identity)
+        settings = verify_identity_and_settings(server, profile, self.identity)
         if key is not None:
             save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
@@ -335,33 +345,15 @@ class ContainerProvider:
         if address is None:
             found.remove(force=True, v=True)
             return None
-        host, port = address
-        self._keep = True
         self.notes.append(f"reused container {found.short_id}")
-        profile = self.profile
-        server = ServerInfo(
-            host=host,
-            port=port,
-            user=profile.user,
-            password=profile.password,
-            database=profile.database,
-            provider=self.name,
-            profile=profile.name,
-            image=found.image.tags[0] if found.image.tags else found.image.short_id,
-            container_id=found.id,
+        if self.network == "host":  # the key includes the network: so is the found container
+            self.identity = container_name(key)
+        image = found.image.tags[0] if found.image.tags else found.image.short_id
+        return self._serve(
+            self._server(*address, image, found.id),
+            key,
+            logs=lambda: bytes(found.logs(tail=LOG_LINES)).decode(errors="replace"),
         )
-        version = wait_until_ready(
-            server,
-            profile.retry,
-            connect_timeout=profile.timeouts.connect,
-            logs=lambda: found.logs(tail=LOG_LINES).decode(errors="replace"),
-        )
-        on_host = found.attrs["HostConfig"].get("NetworkMode") == "host"
-        settings = verify_identity_and_settings(
-            server, profile, container_name(key) if on_host else None
-        )
-        save_record(profile, server, key, self.network)
-        return _finish(server, version, settings, self.notes)
 
     def release(self) -> None:
         """:meth:`stop` without waiting: the watchdog removes the container (at the session's
@@ -381,7 +373,7 @@ class ContainerProvider:
 
     def _address_of(self, found: Any) -> tuple[str, int] | None:
         """Where a running container's server answers, or ``None`` if it publishes nothing."""
-        if found.attrs["HostConfig"].get("NetworkMode") == "host":
+        if self.network == "host":
             port = found.labels.get(PORT_LABEL)
             return (LOOPBACK, int(port)) if port and port.isdigit() else None
         if not found.attrs["NetworkSettings"]["Ports"].get(f"{PG_PORT}/tcp"):

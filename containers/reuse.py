@@ -204,12 +204,11 @@ def find_reused(profile: Profile) -> ServerInfo | None:
         return None
     try:
         record = json.loads(record_path(profile).read_text())
-        found = _inspect(sock, profile, record)
+        server = _inspect(sock, profile, record)
     except (OSError, ValueError, KeyError, TypeError, http.client.HTTPException):
         return None
-    if found is None:
+    if server is None:
         return None
-    server, short_id = found
     identity = container_name(record["key"]) if record["network"] == "host" else None
     try:
         version = wait_until_ready(server, profile.retry, connect_timeout=profile.timeouts.connect)
@@ -217,11 +216,11 @@ def find_reused(profile: Profile) -> ServerInfo | None:
     except (ServerStartError, psycopg.Error, OSError):
         return None
     spawn_sweeper()
-    notes = (f"reused container {short_id}",)
+    notes = (f"reused container {record['container_id'][:12]}",)
     return replace(server, version=version, settings=settings, notes=notes)
 
 
-def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> tuple[ServerInfo, str] | None:
+def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> ServerInfo | None:
     image, image_id = _first_present_image(sock, profile.image)
     if image_id is None:
         return None
@@ -242,7 +241,7 @@ def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> tuple[Serve
         }
     if str(record["port"]) not in published:
         return None
-    server = ServerInfo(
+    return ServerInfo(
         host=record["host"],
         port=int(record["port"]),
         user=profile.user,
@@ -253,7 +252,6 @@ def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> tuple[Serve
         image=image,
         container_id=info["Id"],
     )
-    return server, info["Id"][:12]
 
 
 def _first_present_image(sock: str, candidates: tuple[str, ...]) -> tuple[str, str | None]:

@@ -28,8 +28,7 @@ import asyncpg
 from framework.guard import (
     check_test_database,
     ensure_test_database,
-    pop_session_settings,
-    push_session_settings,
+    session_settings,
 )
 from framework.profiles import ProfileError
 from framework.redact import redact
@@ -117,15 +116,12 @@ class Doctor:
         if not self._docker_and_image(settings):
             self._skip_rest("server", "Docker is needed by this profile")
             return self.report
-        push_session_settings(settings)  # the guard judges the TDD pool's URL by this profile
-        try:
-            with self._server(settings) as server:
-                if server is None:
-                    self._skip_rest("connectivity", "no server")
-                else:
-                    asyncio.run(self._database_checks(server, settings))
-        finally:
-            pop_session_settings(settings)
+        # The guard judges the TDD pool's URL by this profile, as in a pytest session.
+        with session_settings(settings), self._server(settings) as server:
+            if server is None:
+                self._skip_rest("connectivity", "no server")
+            else:
+                asyncio.run(self._database_checks(server, settings))
         return self.report
 
     # ----------------------------------------------------------------- configuration checks

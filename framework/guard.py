@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -222,6 +223,16 @@ def pop_session_settings(settings: Settings) -> None:
     """Undo :func:`push_session_settings`."""
     if settings in _session_settings:
         _session_settings.remove(settings)
+
+
+@contextmanager
+def session_settings(settings: Settings) -> Iterator[None]:
+    """:func:`push_session_settings` for the duration of a block (a command's own session)."""
+    push_session_settings(settings)
+    try:
+        yield
+    finally:
+        pop_session_settings(settings)
 
 
 def restore_session_servers(memory: GuardMemory) -> None:

@@ -35,7 +35,6 @@ from framework.tdd_context import (
     configured_pool_size,
     resolve_database_url,
     session_database_url,
-    session_profile,
     validate_savepoint_name,
 )
 
@@ -94,15 +93,15 @@ class TDDDatabaseManager:
         the spec's default URL.
         """
         url = resolve_database_url(connection_string or self.connection_string)
-        if url != session_database_url():
-            # The session's own database was checked at session start; any other URL is
-            # checked here, before a pool (and the fixtures' DDL) can reach it.
-            ensure_test_url(url, session_profile())
         loop = asyncio.get_running_loop()
         if self.connection_pool is not None:
             if url == self.connection_string and loop is self._loop:
                 return
             await self.close()
+        if url != session_database_url():
+            # The session's own database was checked at session start; any other URL is
+            # checked (against the running session's profile) before a pool can reach it.
+            ensure_test_url(url)
         size = self.pool_size or configured_pool_size()
         self.connection_string = url
         self.connection_pool = await self.pool_manager.create_optimized_pool(

@@ -83,7 +83,7 @@ class ProgressLine:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from framework.guard import pop_session_settings, push_session_settings
+    from framework.guard import session_settings
     from framework.performance.benchmark import TDDPerformanceBenchmark
     from framework.session import start_server
     from framework.settings import resolve_settings
@@ -92,12 +92,11 @@ def _bench(args: argparse.Namespace) -> int:
     progress = ProgressLine()
     progress("starting server", 0, 1)
     provider, server = start_server(settings)
-    push_session_settings(settings)  # the guard judges the benchmark's pool URL by this profile
     try:
-        benchmark = TDDPerformanceBenchmark(server.url, progress=progress)
-        asyncio.run(_run_benchmark(benchmark, args.scale))
+        with session_settings(settings):  # the guard judges the pool's URL by this profile
+            benchmark = TDDPerformanceBenchmark(server.url, progress=progress)
+            asyncio.run(_run_benchmark(benchmark, args.scale))
     finally:
-        pop_session_settings(settings)
         provider.stop()
     suite = _suite_runs(args.suite_runs, settings.profile.name, benchmark, progress)
     report = benchmark.generate_performance_report()
