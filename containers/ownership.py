@@ -34,7 +34,7 @@ class Owner:
     def current(cls) -> Owner:
         """The running process (pid plus its start time, so a reused pid is not mistaken)."""
         pid = os.getpid()
-        return cls(uuid.uuid4().hex[:12], pid, _started(pid), socket.gethostname())
+        return cls(uuid.uuid4().hex[:12], pid, process_started(pid), socket.gethostname())
 
     def labels(self, profile: str) -> dict[str, str]:
         """Labels that identify this session's containers."""
@@ -48,7 +48,8 @@ class Owner:
         }
 
 
-def _started(pid: int) -> str:
+def process_started(pid: int) -> str:
+    """The value of the started label for process ``pid`` (empty when it is gone)."""
     try:
         return f"{psutil.Process(pid).create_time():.2f}"
     except psutil.Error:
@@ -63,7 +64,7 @@ def owner_alive(labels: dict[str, str]) -> bool:
         pid = int(labels.get(PID_LABEL, ""))
     except ValueError:
         return True
-    return psutil.pid_exists(pid) and _started(pid) == labels.get(STARTED_LABEL)
+    return psutil.pid_exists(pid) and process_started(pid) == labels.get(STARTED_LABEL)
 
 
 def sweep_orphans(client: Any) -> list[str]:
@@ -74,7 +75,9 @@ def sweep_orphans(client: Any) -> list[str]:
     from docker.errors import APIError
 
     removed = []
-    for container in client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}):
+    for container in client.containers.list(
+        all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}, ignore_removed=True
+    ):
         labels = container.labels or {}
         if REUSE_LABEL in labels or owner_alive(labels):
             continue

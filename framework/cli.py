@@ -50,17 +50,26 @@ def _containers() -> list[object]:
     from containers.ownership import OWNER, OWNER_LABEL
 
     client = docker_client()
-    return list(client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}))
+    return list(
+        client.containers.list(
+            all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}, ignore_removed=True
+        )
+    )
 
 
 def _down(args: argparse.Namespace) -> int:
+    from docker.errors import NotFound
+
     from containers.ownership import REUSE_LABEL, owner_alive
 
     removed = 0
     for container in _containers():
         labels = container.labels  # type: ignore[attr-defined]
         if REUSE_LABEL in labels or args.all or not owner_alive(labels):
-            container.remove(force=True, v=True)  # type: ignore[attr-defined]
+            try:
+                container.remove(force=True, v=True)  # type: ignore[attr-defined]
+            except NotFound:  # removed meanwhile by its own session's watchdog
+                continue
             removed += 1
     print(f"removed {removed} container(s)")
     return 0

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -340,6 +341,32 @@ def test_sweep_removes_containers_of_dead_owners_only(docker: Any) -> None:
         for container in (orphan, alive, reused):
             if container_exists(docker, container.id):
                 container.remove(force=True)
+
+
+def test_sweep_is_not_upset_by_containers_removed_while_it_runs(docker: Any) -> None:
+    """Another session's watchdog may remove its container between the sweep's list and inspect."""
+    labels = {**Owner.current().labels("test"), "org.pgtdd.test": "sweep-race"}
+    created = [
+        docker.containers.create(IMAGE, ["true"], entrypoint=[], labels=labels) for _ in range(25)
+    ]
+
+    def remove_all() -> None:
+        for container in created:
+            container.remove(force=True)
+
+    remover = threading.Thread(target=remove_all)
+    remover.start()
+    try:
+        sweeps = 0
+        while remover.is_alive() or sweeps == 0:
+            sweep_orphans(docker)  # the owner is alive: nothing of these is removed by the sweep
+            sweeps += 1
+    finally:
+        remover.join()
+        for container in docker.containers.list(
+            all=True, filters={"label": "org.pgtdd.test=sweep-race"}, ignore_removed=True
+        ):
+            container.remove(force=True)
 
 
 INNER_TEST = """

@@ -25,7 +25,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from containers.ownership import OWNER, OWNER_LABEL, PID_LABEL, SESSION_LABEL
+from containers.ownership import (
+    OWNER,
+    OWNER_LABEL,
+    PID_LABEL,
+    SESSION_LABEL,
+    STARTED_LABEL,
+    process_started,
+)
 from framework.server import ServerInfo
 
 IMAGE = "pgtdd/postgres:15"
@@ -96,9 +103,21 @@ def owned_containers(docker: Any, *, pid: int | None = None, session: str | None
     labels = [f"{OWNER_LABEL}={OWNER}"]
     if pid is not None:
         labels.append(f"{PID_LABEL}={pid}")
+        if pid in _STARTED:  # pids are reused: an earlier process's container is not ours
+            labels.append(f"{STARTED_LABEL}={_STARTED[pid]}")
     if session is not None:
         labels.append(f"{SESSION_LABEL}={session}")
-    return list(docker.containers.list(all=True, filters={"label": labels}))
+    return list(docker.containers.list(all=True, filters={"label": labels}, ignore_removed=True))
+
+
+def container_logs(container: Any) -> str:
+    """The container's output so far; empty when it was removed meanwhile."""
+    from docker.errors import NotFound
+
+    try:
+        return str(container.logs().decode(errors="replace"))
+    except NotFound:
+        return ""
 
 
 def wait_no_containers(docker: Any, *, pid: int | None = None, session: str | None = None) -> list:
@@ -178,9 +197,13 @@ def inner_env(**values: str) -> dict[str, str]:
     return env
 
 
+# pid -> start time of the inner processes started here, to tell their containers apart
+_STARTED: dict[int, str] = {}
+
+
 def start_inner(path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """Start ``python -m pytest`` in ``path`` (stdout and stderr merged, text)."""
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args],
         cwd=path,
         stdout=subprocess.PIPE,
@@ -188,6 +211,9 @@ def start_inner(path: Path, env: dict[str, str], *args: str) -> subprocess.Popen
         text=True,
         env=env,
     )
+    if started := process_started(proc.pid):
+        _STARTED[proc.pid] = started
+    return proc
 
 
 def finish(proc: subprocess.Popen[str]) -> InnerRun:

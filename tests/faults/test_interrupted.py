@@ -21,6 +21,7 @@ from tests.faults.conftest import (
     GONE_WAIT,
     IMAGE,
     SLOW_LINE,
+    container_logs,
     finish,
     inner_env,
     inner_project,
@@ -127,7 +128,7 @@ def test_sigint_while_the_server_starts_leaves_no_container(
             started = [
                 c
                 for c in owned_containers(docker_engine, pid=proc.pid)
-                if SLOW_LINE in c.logs().decode(errors="replace")
+                if SLOW_LINE in container_logs(c)
             ]
             if started:
                 break
