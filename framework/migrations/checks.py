@@ -65,11 +65,7 @@ class MutantContext:
 
     def env(self) -> dict[str, str]:
         """Variables pointing a pytest run at this mutant (profile ``local``, external server)."""
-        label = (
-            f"{self.mutant.mutation.id} {self.mutant.file_name}: {self.mutant.site}"
-            if self.mutant
-            else "baseline"
-        )
+        label = self.mutant.label if self.mutant else "baseline"
         return {
             "TEST_DATABASE_URL": self.server.url,
             "PGTDD_PROFILE": "local",

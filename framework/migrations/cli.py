@@ -54,6 +54,12 @@ def add_subcommands(subparsers: Subparsers) -> None:
         default="session",
         help="how pytest runs per mutant (default session: one pytest session for all)",
     )
+    mutate.add_argument(
+        "--workers",
+        type=int,
+        help="processes judging mutants at once (pytest sessions of their own) "
+        "[env MUTATION_WORKERS, default 1]",
+    )
     mutate.add_argument("--min-kill-rate", type=float, help="exit 1 below this percentage")
     mutate.add_argument("--keep-templates", action="store_true", help="keep template databases")
     mutate.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
@@ -140,6 +146,7 @@ def run_mutate(args: argparse.Namespace) -> int:
             server=server,
             check=PytestCheck(args.tests, mode=args.mode),
             keep_templates=args.keep_templates,
+            workers=args.workers,
         )
         report = runner.run_mutation_suite(
             timeout_seconds=args.timeout, max_mutations=args.max_mutations

@@ -30,6 +30,11 @@ class Mutant:
         """``004_post_slugs.up.sql``."""
         return f"{self.migration.label}.{self.direction}.sql"
 
+    @property
+    def label(self) -> str:
+        """``SCH_003 003_create_comments.up.sql: comments.body NOT NULL`` (``PGTDD_MUTANT``)."""
+        return f"{self.mutation.id} {self.file_name}: {self.site}"
+
     def diff(self) -> str:
         """Unified diff of the original file and the mutant."""
         return "".join(

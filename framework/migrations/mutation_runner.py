@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +68,21 @@ class MutationSetupError(RuntimeError):
     """The run cannot start: missing configuration, or the checks fail without any mutation."""
 
 
+def judge(
+    driver: Generator[MutantContext, CheckOutcome, None], check: Check, server: ServerInfo
+) -> None:
+    """Answer every context ``driver`` yields with ``check``'s outcome, until it is done."""
+    if isinstance(check, PytestCheck) and check.mode == "session":
+        check.run_session(driver, server)
+        return
+    try:
+        context = next(driver)
+        while True:
+            context = driver.send(run_callable(check, context))
+    except StopIteration:
+        pass
+
+
 def env_timeout() -> float:
     """``MUTATION_TIMEOUT`` (seconds per mutant), default 300."""
     raw = os.environ.get("MUTATION_TIMEOUT")
@@ -77,6 +92,20 @@ def env_timeout() -> float:
         return float(raw)
     except ValueError:
         raise MutationSetupError(f"MUTATION_TIMEOUT={raw!r} is not a number of seconds") from None
+
+
+def env_workers() -> int:
+    """``MUTATION_WORKERS`` (processes judging mutants at once), default 1."""
+    raw = os.environ.get("MUTATION_WORKERS")
+    if raw is None or not raw.strip():
+        return 1
+    try:
+        workers = int(raw)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise MutationSetupError(f"MUTATION_WORKERS={raw!r} is not a number of processes (>= 1)")
+    return workers
 
 
 def env_verbose(default: bool = True) -> bool:
@@ -138,7 +167,9 @@ class MutationRunner:
     :func:`framework.migrations.checks.run_callable` for how its outcome is read) or a
     :class:`~framework.migrations.checks.PytestCheck`. ``verbose`` defaults to
     ``MUTATION_VERBOSE`` (else True); ``timeout_seconds`` per mutant to ``MUTATION_TIMEOUT``
-    (else 300).
+    (else 300). ``workers`` (default ``MUTATION_WORKERS``, else 1) judges mutants in that many
+    processes at once, each with its own pytest session and databases; it needs a
+    :class:`~framework.migrations.checks.PytestCheck` and mutations of the catalogue.
     """
 
     def __init__(
@@ -152,6 +183,7 @@ class MutationRunner:
         timeout_seconds: float | None = None,
         keep_templates: bool = False,
         out: TextIO | None = None,
+        workers: int | None = None,
     ) -> None:
         self.registry = registry or MutationRegistry()
         self.verbose = env_verbose() if verbose is None else verbose
@@ -161,6 +193,7 @@ class MutationRunner:
         self.timeout_seconds = timeout_seconds
         self.keep_templates = keep_templates
         self.out = out or sys.stderr
+        self.workers = workers
 
     # --- public API ----------------------------------------------------------------------
 
@@ -195,30 +228,53 @@ class MutationRunner:
         timeout_seconds: float | None = None,
     ) -> MutationTestResult:
         """Run one mutation's mutants. ``test_function(context) -> bool`` (True = killed, as in
-        the spec) replaces the runner's check when given."""
+        the spec) replaces the runner's check when given (and runs in this process)."""
         check = detector(test_function) if test_function is not None else self._require_check()
         with self._session() as session:
             mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
-            results = self._drive(session, mutants, check, self._timeout(timeout_seconds))
+            results = self._drive(
+                session, mutants, check, self._timeout(timeout_seconds), test_function is None
+            )
         return MutationTestResult(mutation, results)
 
     # --- helpers -------------------------------------------------------------------------
 
     def _drive(
-        self, session: _Session, mutants: list[Mutant], check: Check, timeout: float
+        self,
+        session: _Session,
+        mutants: list[Mutant],
+        check: Check,
+        timeout: float,
+        parallel: bool = True,
     ) -> list[MutationResult]:
+        workers = self._workers(check, len(mutants)) if parallel else 1
+        if workers > 1:
+            from framework.migrations.mutation_workers import run_in_workers
+
+            assert isinstance(check, PytestCheck)
+            return run_in_workers(session, mutants, check, timeout, workers, self._say)
         results: list[MutationResult] = []
-        driver = session.drive(mutants, timeout, results, self._say)
-        if isinstance(check, PytestCheck) and check.mode == "session":
-            check.run_session(driver, session.server)
-            return results
-        try:
-            context = next(driver)
-            while True:
-                context = driver.send(run_callable(check, context))
-        except StopIteration:
-            pass
+
+        def record(mutant: Mutant, result: MutationResult) -> None:
+            results.append(result)
+            self._say(progress_line(mutant, result, len(mutants)))
+
+        judge(session.drive(mutants, timeout, record), check, session.server)
         return results
+
+    def _workers(self, check: Check, mutants: int) -> int:
+        """Processes to judge mutants in: ``workers=`` or ``MUTATION_WORKERS`` (pytest checks)."""
+        workers = self.workers
+        if workers is None:
+            workers = env_workers() if isinstance(check, PytestCheck) else 1
+        if workers < 1:
+            raise MutationSetupError(f"workers={workers}: give 1 or more processes")
+        if workers > 1 and not isinstance(check, PytestCheck):
+            raise MutationSetupError(
+                f"workers={workers} needs a PytestCheck: a callable check cannot be sent to "
+                "another process (use workers=1, or check=PytestCheck([...tests...]))"
+            )
+        return min(workers, max(mutants, 1))
 
     def _timeout(self, given: float | None) -> float:
         if given is not None:
@@ -253,17 +309,25 @@ class MutationRunner:
 class _Session:
     """One run: a working copy of the folder, the template chain, a database name prefix."""
 
-    def __init__(self, server: ServerInfo, migrations_dir: Path) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        migrations_dir: Path,
+        *,
+        prefix: str | None = None,
+        tmp: str | None = None,
+    ) -> None:
         self.server = server
         self.janitor = QuickJanitor(server)
         self.baseline_seconds = 0.0
         self.migrations = discover(migrations_dir)
         if not self.migrations:
+            self.janitor.close()
             raise MutationSetupError(f"no migrations in {migrations_dir}")
-        self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=_fast_tmp()))
+        self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=tmp or _fast_tmp()))
         for path in Path(migrations_dir).glob("*.sql"):
             shutil.copy2(path, self.workdir / path.name)
-        self.prefix = f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
+        self.prefix = prefix or f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
         try:
             self.chain: TemplateChain = ensure_chain(
                 self.janitor, str(self.workdir), discover(self.workdir)
@@ -285,12 +349,12 @@ class _Session:
 
     def drive(
         self,
-        mutants: list[Mutant],
+        mutants: Iterable[Mutant],
         timeout: float,
-        results: list[MutationResult],
-        say: Callable[[str], None],
+        on_result: Callable[[Mutant, MutationResult], None],
     ) -> Generator[MutantContext, CheckOutcome, None]:
-        """Yield a context per mutant (the baseline first) and receive the check's outcome.
+        """Yield a context per mutant (the baseline first) and receive the check's outcome;
+        ``on_result`` gets each mutant's result.
 
         The unmutated head must pass, or :class:`MutationSetupError` is raised.
         """
@@ -310,18 +374,13 @@ class _Session:
         self.baseline_seconds = time.perf_counter() - started
         for mutant in mutants:
             result = yield from self._one(mutant, timeout)
-            results.append(result)
-            say(_progress(mutant, result, len(mutants)))
+            on_result(mutant, result)
 
     def _one(
         self, mutant: Mutant, timeout: float
     ) -> Generator[MutantContext, CheckOutcome, MutationResult]:
         started = time.perf_counter()
-        result = MutationResult(
-            mutant.mutation, mutant.file_name, mutant.direction, mutant.site, ERROR,
-            number=mutant.number, also_generated_by=list(mutant.also_generated_by),
-            diff=mutant.diff(),
-        )  # fmt: skip
+        result = new_result(mutant)
         if mutant.error is not None:
             result.status, result.detail = STILLBORN, mutant.error
         else:
@@ -378,7 +437,17 @@ class _Session:
         return None
 
 
-def _progress(mutant: Mutant, result: MutationResult, total: int) -> str:
+def new_result(mutant: Mutant, status: str = ERROR) -> MutationResult:
+    """A result for ``mutant`` (status to be filled in)."""
+    return MutationResult(
+        mutant.mutation, mutant.file_name, mutant.direction, mutant.site, status,
+        number=mutant.number, also_generated_by=list(mutant.also_generated_by),
+        diff=mutant.diff(),
+    )  # fmt: skip
+
+
+def progress_line(mutant: Mutant, result: MutationResult, total: int) -> str:
+    """The verbose line for one judged mutant."""
     return (
         f"[{mutant.number:3d}/{total}] {result.status:<9} {mutant.mutation.id} "
         f"{mutant.file_name}: {mutant.site} ({result.duration_seconds * 1000:.0f} ms)"

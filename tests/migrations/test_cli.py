@@ -61,7 +61,7 @@ def test_mutate_json(pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str
     good = str(PROJECT / "tests" / "good")
     code = _run(
         "mutate", str(MIGRATIONS), "--tests", good, "--url", pgtdd_server.url,
-        "--mutations", "RBK_002,PRF_004", "--json", "--keep-templates",
+        "--mutations", "RBK_002,PRF_004", "--json", "--keep-templates", "--workers", "2",
     )  # fmt: skip
     report = json.loads(capsys.readouterr().out)
     assert code == 0

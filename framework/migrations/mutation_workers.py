@@ -1,0 +1,340 @@
+"""Judge mutants in several processes at once (``MutationRunner(workers=N)``).
+
+The parent builds the template chain, then starts N workers (``python -m
+framework.migrations.mutation_workers``). Each worker has its own copy of the migrations, its own
+database name prefix and one pytest session; it checks the baseline, then judges the mutants the
+parent hands it one at a time, so a slow mutant never holds up a queue of others. Mutants travel
+whole (SQL and all), so a worker never regenerates them. Protocol: one JSON line per message;
+the parent writes the configuration then mutants to the worker's stdin (closing it when there is
+no more work); the worker answers on a copy of its stdout (its fd 1 goes to stderr, so pytest's
+output cannot corrupt the protocol).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from framework.migrations.catalogue import MutationRegistry
+from framework.migrations.checks import PytestCheck
+from framework.migrations.mutants import Mutant
+from framework.migrations.mutation_report import ERROR, MutationResult
+from framework.redact import redact
+from framework.server import ServerInfo
+
+if TYPE_CHECKING:
+    from framework.migrations.mutation_runner import _Session
+
+
+def answer_limit(timeout: float) -> float:
+    """Seconds a worker may hold one mutant before it is killed: the mutant's own deadline
+    (which ends its database sessions) plus a margin for a check stuck outside the database."""
+    return timeout * 1.5 + 5.0
+
+
+@dataclass
+class _Worker:
+    """One worker process, its pending mutant and what it wrote to stderr."""
+
+    index: int
+    proc: subprocess.Popen[bytes]
+    log: IO[str]
+    current: Mutant | None = None
+    since: float = 0.0
+    baseline_seconds: float | None = None  # set when the worker's baseline has passed
+    done: bool = False
+    pending: bytes = b""
+    killed: str = ""  # why the parent killed it
+
+    def send(self, message: dict[str, Any] | None) -> None:
+        """Write one message (``None`` closes stdin: no more work)."""
+        stdin = self.proc.stdin
+        if stdin is None or stdin.closed:
+            return
+        try:
+            if message is None:
+                stdin.close()
+            else:
+                stdin.write(json.dumps(message).encode() + b"\n")
+                stdin.flush()
+        except BrokenPipeError:  # the worker died: the end of its stdout says so next
+            pass
+
+    def receive(self) -> list[dict[str, Any]] | None:
+        """The complete messages now readable (``None`` at the end of the worker's stdout)."""
+        assert self.proc.stdout is not None
+        chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+        if not chunk:
+            return None
+        *lines, self.pending = (self.pending + chunk).split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def log_tail(self, server: ServerInfo) -> str:
+        """The last lines the worker wrote to stderr (password masked)."""
+        self.log.seek(0)
+        tail = " | ".join(self.log.read().strip().splitlines()[-5:])
+        return redact(tail[-800:], server.password)
+
+
+def run_in_workers(
+    session: _Session,
+    mutants: list[Mutant],
+    check: PytestCheck,
+    timeout: float,
+    workers: int,
+    say: Callable[[str], None],
+) -> list[MutationResult]:
+    """Judge ``mutants`` in ``workers`` processes; results in mutant order.
+
+    ``session`` is the parent's ``_Session`` (server, template chain, work folder, prefix).
+    Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations.
+    """
+    from framework.migrations.mutation_runner import MutationSetupError, progress_line
+
+    catalogue = MutationRegistry()
+    unknown = sorted({m.mutation.id for m in mutants if not catalogue.has_mutation(m.mutation.id)})
+    if unknown:
+        raise MutationSetupError(
+            f"workers > 1 runs mutations of the catalogue only; {unknown} are not in it "
+            "(use workers=1 for mutations of your own)"
+        )
+    queue = list(mutants)
+    results: dict[int, MutationResult] = {}
+    pool: list[_Worker] = []
+    try:
+        for index in range(workers):
+            pool.append(_start(session, check, timeout, index))
+        for worker in pool:
+            _hand_out(worker, queue)
+        selector = selectors.DefaultSelector()
+        for worker in pool:
+            assert worker.proc.stdout is not None
+            selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+        while any(not w.done for w in pool):
+            for key, _ in selector.select(timeout=1.0):
+                worker = key.data
+                messages = worker.receive()
+                if messages is None:
+                    selector.unregister(key.fileobj)
+                    _ended(worker, session.server, results)
+                    continue
+                for message in messages:
+                    if "setup_error" in message:
+                        raise MutationSetupError(message["setup_error"])
+                    if "baseline_seconds" in message:
+                        worker.baseline_seconds = message["baseline_seconds"]
+                        continue
+                    mutant = worker.current
+                    assert mutant is not None and mutant.number == message["number"]
+                    results[mutant.number] = result = _result(mutant, message)
+                    say(progress_line(mutant, result, len(mutants)))
+                    _hand_out(worker, queue)
+            _kill_stuck(pool, answer_limit(timeout))
+            if queue and all(w.done for w in pool):
+                _no_worker_left(queue, results, pool, session.server)
+        session.baseline_seconds = max(w.baseline_seconds or 0.0 for w in pool)
+        return [results[m.number] for m in mutants]
+    finally:
+        for worker in pool:
+            _stop(worker)
+
+
+def _start(session: _Session, check: PytestCheck, timeout: float, index: int) -> _Worker:
+    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by _stop
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "framework.migrations.mutation_workers"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        env=env,
+    )
+    worker = _Worker(index, proc, log)
+    worker.send(
+        {
+            "server": dataclasses.asdict(session.server),
+            "migrations_dir": str(session.workdir),
+            "prefix": f"{session.prefix}_w{index}",
+            "tmp": str(session.workdir),
+            "timeout": timeout,
+            "check": {
+                "paths": [str(p) for p in check.paths],
+                "args": list(check.args),
+                "mode": check.mode,
+                "exitfirst": check.exitfirst,
+                "timeout_seconds": check.timeout_seconds,
+            },
+        }
+    )
+    return worker
+
+
+def _hand_out(worker: _Worker, queue: list[Mutant]) -> None:
+    worker.current = queue.pop(0) if queue else None
+    worker.since = time.monotonic()
+    worker.send(_encode(worker.current) if worker.current is not None else None)
+
+
+def _ended(worker: _Worker, server: ServerInfo, results: dict[int, MutationResult]) -> None:
+    """The worker closed its stdout: finished, or died with a mutant in hand."""
+    from framework.migrations.mutation_runner import MutationSetupError
+
+    worker.done = True
+    code = worker.proc.wait()
+    if worker.baseline_seconds is None:  # it never got as far as judging
+        raise MutationSetupError(
+            f"mutation worker {worker.index} exited with code {code} before its first mutant: "
+            + worker.log_tail(server)
+        )
+    if worker.current is not None:
+        result = _result(worker.current, {"status": ERROR, "detail": "", "duration": 0.0})
+        result.detail = worker.killed or (
+            f"worker {worker.index} exited with code {code} while judging this mutant: "
+            + worker.log_tail(server)
+        )
+        results[worker.current.number] = result
+        worker.current = None
+
+
+def _kill_stuck(pool: list[_Worker], limit: float) -> None:
+    now = time.monotonic()
+    for worker in pool:
+        if not worker.done and worker.current is not None and now - worker.since > limit:
+            worker.killed = f"no verdict within {limit:g}s: worker {worker.index} was killed"
+            worker.proc.kill()  # its stdout closes, and _ended reports the mutant
+
+
+def _no_worker_left(
+    queue: list[Mutant], results: dict[int, MutationResult], pool: list[_Worker], server: ServerInfo
+) -> None:
+    tails = "; ".join(f"worker {w.index}: {w.log_tail(server)}" for w in pool)
+    while queue:
+        mutant = queue.pop(0)
+        result = _result(mutant, {"status": ERROR, "detail": "", "duration": 0.0})
+        result.detail = f"not judged: every worker process ended ({tails})"
+        results[mutant.number] = result
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.proc.poll() is None:
+        worker.proc.kill()
+    worker.proc.wait()
+    for stream in (worker.proc.stdin, worker.proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(BrokenPipeError):  # unflushed bytes to a dead worker
+                stream.close()
+    worker.log.close()
+
+
+def _result(mutant: Mutant, message: dict[str, Any]) -> MutationResult:
+    from framework.migrations.mutation_runner import new_result
+
+    result = new_result(mutant, message["status"])
+    result.detail = message["detail"]
+    result.duration_seconds = message["duration"]
+    return result
+
+
+def _encode(mutant: Mutant) -> dict[str, Any]:
+    return {
+        "number": mutant.number,
+        "mutation": mutant.mutation.id,
+        "version": mutant.migration.version,
+        "direction": mutant.direction,
+        "site": mutant.site,
+        "sql": mutant.sql,
+        "original": mutant.original,
+        "error": mutant.error,
+        "also": mutant.also_generated_by,
+    }
+
+
+# --- the worker process ------------------------------------------------------------------
+
+
+@dataclass
+class _Inbox:
+    """Mutants read from stdin, rebuilt against the worker's own copy of the migrations."""
+
+    stream: IO[str]
+    migrations: dict[int, Any]
+    catalogue: MutationRegistry = field(default_factory=MutationRegistry)
+
+    def __iter__(self) -> Iterator[Mutant]:
+        for line in self.stream:
+            data = json.loads(line)
+            mutation = self.catalogue.get_mutation_by_id(data["mutation"])
+            assert mutation is not None
+            yield Mutant(
+                data["number"], mutation, self.migrations[data["version"]], data["direction"],
+                data["site"], data["sql"], data["original"], data["error"], list(data["also"]),
+            )  # fmt: skip
+
+
+def worker_main() -> int:
+    """Judge the mutants the parent sends; see the module docstring for the protocol."""
+    # Private copies of stdin and stdout: pytest replaces sys.stdin and captures fds 0-2 while
+    # tests run, and whatever the tests print must not corrupt the protocol.
+    inbox_stream = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    with inbox_stream, out:
+        return _serve(inbox_stream, out)
+
+
+def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
+    from framework.migrations.mutation_runner import MutationSetupError, _Session, judge
+
+    def answer(message: dict[str, Any]) -> None:
+        out.write(json.dumps(message) + "\n")
+        out.flush()
+
+    config = json.loads(inbox_stream.readline())
+    data = config["server"]
+    server = ServerInfo(**{**data, "notes": tuple(data["notes"])})
+    check = PytestCheck(**config["check"])
+    session = _Session(
+        server, Path(config["migrations_dir"]), prefix=config["prefix"], tmp=config["tmp"]
+    )
+    try:
+        inbox = _Inbox(inbox_stream, {m.version: m for m in session.migrations})
+
+        def mutants() -> Iterator[Mutant]:  # iterated once the baseline has passed
+            answer({"baseline_seconds": session.baseline_seconds})
+            yield from inbox
+
+        def on_result(mutant: Mutant, result: MutationResult) -> None:
+            answer(
+                {
+                    "number": mutant.number,
+                    "status": result.status,
+                    "detail": result.detail,
+                    "duration": result.duration_seconds,
+                }
+            )
+
+        try:
+            judge(session.drive(mutants(), config["timeout"], on_result), check, server)
+        except MutationSetupError as exc:
+            answer({"setup_error": str(exc)})
+            return 1
+    finally:
+        session.close(keep_templates=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main())
