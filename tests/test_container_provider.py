@@ -356,17 +356,18 @@ def test_sweep_is_not_upset_by_containers_removed_while_it_runs(docker: Any) -> 
 
     remover = threading.Thread(target=remove_all)
     remover.start()
+    swept: list[str] = []
     try:
-        sweeps = 0
-        while remover.is_alive() or sweeps == 0:
-            sweep_orphans(docker)  # the owner is alive: nothing of these is removed by the sweep
-            sweeps += 1
+        while remover.is_alive() or not swept:
+            swept += sweep_orphans(docker) or ["(none)"]
     finally:
         remover.join()
         for container in docker.containers.list(
             all=True, filters={"label": "org.pgtdd.test=sweep-race"}, ignore_removed=True
         ):
             container.remove(force=True)
+    ours = {c.short_id for c in created}
+    assert not ours & set(swept), "the sweep removed containers of a live owner"
 
 
 INNER_TEST = """
