@@ -62,7 +62,7 @@ def main() -> int:
             report = runner.run_mutation_suite()
             wall = time.perf_counter() - started
             per = [r.duration_seconds * 1000 for r in report.results]
-            rows.append((wall, statistics.mean(per), wall * 1000 / report.total_mutations))
+            rows.append((wall, statistics.mean(per), wall * 1000 / max(len(per), 1)))
             print(
                 f"run {run} ({'cold' if run == 1 else 'warm'}): {wall:.2f} s total, "
                 f"{report.total_mutations} mutants ({report.stillborn_mutations} stillborn), "

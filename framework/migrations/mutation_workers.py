@@ -7,7 +7,10 @@ parent hands it one at a time, so a slow mutant never holds up a queue of others
 whole (SQL and all), so a worker never regenerates them. Protocol: one JSON line per message;
 the parent writes the configuration then mutants to the worker's stdin (closing it when there is
 no more work); the worker answers on a copy of its stdout (its fd 1 goes to stderr, so pytest's
-output cannot corrupt the protocol).
+output cannot corrupt the protocol). A worker is sent a mutant only while it waits for one (after
+its baseline, then after each verdict), so no write of the parent waits on a busy worker. Each
+worker leads a process group of its own: a worker killed for holding a mutant too long, or at
+the end of the run, takes what its tests started with it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import dataclasses
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,22 +47,43 @@ def answer_limit(timeout: float) -> float:
     return timeout * 1.5 + 5.0
 
 
+# A worker's start (interpreter, imports, collection) gets this on top of its baseline's limit.
+STARTUP_SECONDS = 30.0
+# On the way out, a worker told to stop (stdin closed) gets this long before it is killed.
+STOP_SECONDS = 2.0
+
+
 @dataclass
 class _Worker:
-    """One worker process, its pending mutant and what it wrote to stderr."""
+    """One worker process (leader of its own process group), its mutant, its stderr."""
 
     index: int
     proc: subprocess.Popen[bytes]
     log: IO[str]
+    limit: float
     current: Mutant | None = None
-    since: float = 0.0
+    since: float = field(default_factory=time.monotonic)
     baseline_seconds: float | None = None  # set when the worker's baseline has passed
     done: bool = False
     pending: bytes = b""
     killed: str = ""  # why the parent killed it
+    exited_at: float | None = None  # when the process was first seen gone (output still open)
+
+    @property
+    def ready(self) -> bool:
+        """Baseline passed, process running, not killed: it can take a mutant."""
+        return (
+            self.baseline_seconds is not None
+            and not self.killed
+            and not self.done
+            and self.proc.poll() is None
+        )
 
     def send(self, message: dict[str, Any] | None) -> None:
-        """Write one message (``None`` closes stdin: no more work)."""
+        """Write one message (``None`` closes stdin: no more work).
+
+        Only sent while the worker waits for work, so the write never waits on a busy worker.
+        """
         stdin = self.proc.stdin
         if stdin is None or stdin.closed:
             return
@@ -80,11 +105,19 @@ class _Worker:
         *lines, self.pending = (self.pending + chunk).split(b"\n")
         return [json.loads(line) for line in lines if line.strip()]
 
+    def kill(self, why: str) -> None:
+        """Kill the worker and everything it started (its process group)."""
+        self.killed = self.killed or why
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
     def log_tail(self, server: ServerInfo) -> str:
         """The last lines the worker wrote to stderr (password masked)."""
         self.log.seek(0)
         tail = " | ".join(self.log.read().strip().splitlines()[-5:])
-        return redact(tail[-800:], server.password)
+        if not tail:
+            return "no output (pytest captured it: workers=1 shows the checks' own errors)"
+        return redact(tail, server.password)[-800:]
 
 
 def run_in_workers(
@@ -98,9 +131,10 @@ def run_in_workers(
     """Judge ``mutants`` in ``workers`` processes; results in mutant order.
 
     ``session`` is the parent's ``_Session`` (server, template chain, work folder, prefix).
-    Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations.
+    Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations or a
+    worker cannot start.
     """
-    from framework.migrations.mutation_runner import MutationSetupError, progress_line
+    from framework.migrations.mutation_runner import MutationSetupError
 
     catalogue = MutationRegistry()
     unknown = sorted({m.mutation.id for m in mutants if not catalogue.has_mutation(m.mutation.id)})
@@ -109,60 +143,143 @@ def run_in_workers(
             f"workers > 1 runs mutations of the catalogue only; {unknown} are not in it "
             "(use workers=1 for mutations of your own)"
         )
-    queue = list(mutants)
-    results: dict[int, MutationResult] = {}
+    run = _Run(session, mutants, timeout, say)
     pool: list[_Worker] = []
     try:
         for index in range(workers):
             pool.append(_start(session, check, timeout, index))
-        for worker in pool:
-            _hand_out(worker, queue)
-        selector = selectors.DefaultSelector()
-        for worker in pool:
-            assert worker.proc.stdout is not None
-            selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
-        while any(not w.done for w in pool):
-            for key, _ in selector.select(timeout=1.0):
-                worker = key.data
-                messages = worker.receive()
-                if messages is None:
-                    selector.unregister(key.fileobj)
-                    _ended(worker, session.server, results)
-                    continue
-                for message in messages:
-                    if "setup_error" in message:
-                        raise MutationSetupError(message["setup_error"])
-                    if "baseline_seconds" in message:
-                        worker.baseline_seconds = message["baseline_seconds"]
-                        continue
-                    mutant = worker.current
-                    assert mutant is not None and mutant.number == message["number"]
-                    results[mutant.number] = result = _result(mutant, message)
-                    say(progress_line(mutant, result, len(mutants)))
-                    _hand_out(worker, queue)
-            _kill_stuck(pool, answer_limit(timeout))
-            if queue and all(w.done for w in pool):
-                _no_worker_left(queue, results, pool, session.server)
+        run.serve(pool)
         session.baseline_seconds = max(w.baseline_seconds or 0.0 for w in pool)
-        return [results[m.number] for m in mutants]
+        return [run.results[m.number] for m in mutants]
     finally:
+        _stop(pool)
+        session.janitor.wait_quiet(session.prefix)
+
+
+@dataclass
+class _Run:
+    """The parent's side: hand out mutants, collect verdicts, watch the clock."""
+
+    session: _Session
+    mutants: list[Mutant]
+    timeout: float
+    say: Callable[[str], None]
+    results: dict[int, MutationResult] = field(default_factory=dict)
+    queue: list[Mutant] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.queue = list(self.mutants)
+
+    def serve(self, pool: list[_Worker]) -> None:
+        """Until every worker has ended: read messages, hand out work, kill the stuck."""
+        with selectors.DefaultSelector() as selector:
+            for worker in pool:
+                assert worker.proc.stdout is not None
+                selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+            while any(not w.done for w in pool):
+                for key, _ in selector.select(timeout=0.5):
+                    worker = key.data
+                    messages = worker.receive()
+                    if messages is None:
+                        selector.unregister(key.fileobj)
+                        self._ended(worker)
+                        continue
+                    for message in messages:
+                        self._answer(worker, message)
+                self._kill_stuck(pool)
+                if self.queue and not any(w.ready or w.baseline_seconds is None for w in pool):
+                    self._no_worker_left(pool)
+
+    def _answer(self, worker: _Worker, message: dict[str, Any]) -> None:
+        from framework.migrations.mutation_runner import MutationSetupError, progress_line
+
+        if "setup_error" in message:
+            raise MutationSetupError(message["setup_error"])
+        if "baseline_seconds" in message:
+            worker.baseline_seconds = message["baseline_seconds"]
+        else:
+            mutant = worker.current
+            assert mutant is not None and mutant.number == message["number"]
+            self.results[mutant.number] = result = _result(mutant, message)
+            self.say(progress_line(mutant, result, len(self.mutants)))
+            worker.current = None
+        self._hand_out(worker)
+
+    def _hand_out(self, worker: _Worker) -> None:
+        if not worker.ready:
+            return
+        worker.current = self.queue.pop(0) if self.queue else None
+        worker.since, worker.limit = time.monotonic(), answer_limit(self.timeout)
+        worker.send(_encode(worker.current) if worker.current is not None else None)
+
+    def _ended(self, worker: _Worker) -> None:
+        """The worker closed its stdout: finished, or died (with a mutant in hand, or not)."""
+        from framework.migrations.mutation_runner import MutationSetupError
+
+        worker.done = True
+        try:
+            code = worker.proc.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:  # stdout closed but the process lingers
+            worker.kill("it closed its output but did not exit")
+            code = worker.proc.wait()
+        server = self.session.server
+        if worker.baseline_seconds is None:  # it never got as far as judging
+            raise MutationSetupError(
+                f"mutation worker {worker.index} ended (exit code {code}) before its baseline "
+                f"passed{': ' + worker.killed if worker.killed else ''}: {worker.log_tail(server)}"
+            )
+        if worker.current is not None:
+            result = _result(worker.current, {"status": ERROR, "detail": "", "duration": 0.0})
+            result.detail = worker.killed or (
+                f"worker {worker.index} exited with code {code} while judging this mutant: "
+                + worker.log_tail(server)
+            )
+            self.results[worker.current.number] = result
+            worker.current = None
+
+    def _kill_stuck(self, pool: list[_Worker]) -> None:
+        now = time.monotonic()
         for worker in pool:
-            _stop(worker)
+            if not worker.done and worker.proc.poll() is not None:
+                worker.exited_at = worker.exited_at or now
+                if now - worker.exited_at > STOP_SECONDS:  # something it started holds stdout
+                    worker.kill("it exited, but a process it started kept its output open")
+            busy = worker.current is not None or worker.baseline_seconds is None
+            if not worker.done and busy and now - worker.since > worker.limit:
+                phase = "this mutant" if worker.current is not None else "start and baseline"
+                worker.kill(
+                    f"no verdict within {worker.limit:g}s ({phase}): "
+                    f"worker {worker.index} was killed"
+                )  # its stdout closes, and _ended reports it
+
+    def _no_worker_left(self, pool: list[_Worker]) -> None:
+        server = self.session.server
+        tails = "; ".join(f"worker {w.index}: {w.log_tail(server)}" for w in pool)
+        while self.queue:
+            mutant = self.queue.pop(0)
+            result = _result(mutant, {"status": ERROR, "detail": "", "duration": 0.0})
+            result.detail = f"not judged: every worker process ended ({tails})"
+            self.results[mutant.number] = result
 
 
 def _start(session: _Session, check: PytestCheck, timeout: float, index: int) -> _Worker:
-    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by _stop
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "framework.migrations.mutation_workers"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        env=env,
-    )
-    worker = _Worker(index, proc, log)
+    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by _stop
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "framework.migrations.mutation_workers"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            start_new_session=True,  # its own process group: killing it kills what it started
+        )
+    except BaseException:
+        log.close()
+        raise
+    worker = _Worker(index, proc, log, answer_limit(timeout) + STARTUP_SECONDS)
     worker.send(
         {
             "server": dataclasses.asdict(session.server),
@@ -182,61 +299,21 @@ def _start(session: _Session, check: PytestCheck, timeout: float, index: int) ->
     return worker
 
 
-def _hand_out(worker: _Worker, queue: list[Mutant]) -> None:
-    worker.current = queue.pop(0) if queue else None
-    worker.since = time.monotonic()
-    worker.send(_encode(worker.current) if worker.current is not None else None)
-
-
-def _ended(worker: _Worker, server: ServerInfo, results: dict[int, MutationResult]) -> None:
-    """The worker closed its stdout: finished, or died with a mutant in hand."""
-    from framework.migrations.mutation_runner import MutationSetupError
-
-    worker.done = True
-    code = worker.proc.wait()
-    if worker.baseline_seconds is None:  # it never got as far as judging
-        raise MutationSetupError(
-            f"mutation worker {worker.index} exited with code {code} before its first mutant: "
-            + worker.log_tail(server)
-        )
-    if worker.current is not None:
-        result = _result(worker.current, {"status": ERROR, "detail": "", "duration": 0.0})
-        result.detail = worker.killed or (
-            f"worker {worker.index} exited with code {code} while judging this mutant: "
-            + worker.log_tail(server)
-        )
-        results[worker.current.number] = result
-        worker.current = None
-
-
-def _kill_stuck(pool: list[_Worker], limit: float) -> None:
-    now = time.monotonic()
+def _stop(pool: list[_Worker]) -> None:
+    """Tell every worker to stop (stdin closed), give them a moment, then kill what is left."""
     for worker in pool:
-        if not worker.done and worker.current is not None and now - worker.since > limit:
-            worker.killed = f"no verdict within {limit:g}s: worker {worker.index} was killed"
-            worker.proc.kill()  # its stdout closes, and _ended reports the mutant
-
-
-def _no_worker_left(
-    queue: list[Mutant], results: dict[int, MutationResult], pool: list[_Worker], server: ServerInfo
-) -> None:
-    tails = "; ".join(f"worker {w.index}: {w.log_tail(server)}" for w in pool)
-    while queue:
-        mutant = queue.pop(0)
-        result = _result(mutant, {"status": ERROR, "detail": "", "duration": 0.0})
-        result.detail = f"not judged: every worker process ended ({tails})"
-        results[mutant.number] = result
-
-
-def _stop(worker: _Worker) -> None:
-    if worker.proc.poll() is None:
-        worker.proc.kill()
-    worker.proc.wait()
-    for stream in (worker.proc.stdin, worker.proc.stdout):
-        if stream is not None:
-            with contextlib.suppress(BrokenPipeError):  # unflushed bytes to a dead worker
-                stream.close()
-    worker.log.close()
+        worker.send(None)
+    deadline = time.monotonic() + STOP_SECONDS
+    for worker in pool:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+        worker.kill("the run ended")  # also whatever it started, even when it has exited
+        worker.proc.wait()
+        for stream in (worker.proc.stdin, worker.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(BrokenPipeError):  # unflushed bytes to a dead worker
+                    stream.close()
+        worker.log.close()
 
 
 def _result(mutant: Mutant, message: dict[str, Any]) -> MutationResult:
@@ -291,6 +368,9 @@ def worker_main() -> int:
     inbox_stream = os.fdopen(os.dup(0), "r", encoding="utf-8")
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # what the tests start must not hold the protocol's pipe open
+    os.close(null)
     with inbox_stream, out:
         return _serve(inbox_stream, out)
 

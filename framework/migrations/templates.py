@@ -18,6 +18,10 @@ from framework.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_mt_"
 SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+RUNNING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()"
+    " AND strpos(query, %s) > 0"
+)
 
 
 class QuickJanitor(DatabaseJanitor):
@@ -39,6 +43,22 @@ class QuickJanitor(DatabaseJanitor):
                 if time.monotonic() > deadline:
                     return False
                 time.sleep(0.001)
+
+    def wait_quiet(self, prefix: str, timeout: float = 2.0) -> bool:
+        """Poll until no statement naming ``prefix`` runs (True) or ``timeout`` passes (False).
+
+        A client killed during ``CREATE DATABASE`` leaves its server process to finish the
+        statement; the database it makes must exist before a cleanup lists what to drop.
+        """
+        deadline = time.monotonic() + timeout
+        with self._connect() as conn:
+            while True:
+                row = conn.execute(RUNNING, (prefix,)).fetchone()
+                if not row or not row[0]:
+                    return True
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.005)
 
     def create(self, name: str, template: str | None = None) -> ServerInfo:
         """Create ``name``, first letting the template's closing sessions end."""

@@ -3,6 +3,12 @@ mutant, setup errors name the fix, and nothing is left behind (processes, databa
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -52,6 +58,13 @@ def _left_behind(server: ServerInfo) -> tuple[list[str], list[int]]:
     return [r[0] for r in rows], workers
 
 
+def _running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _probe_project(tmp_path: Path, body: str) -> str:
     """A one-test project whose test reads the mutant's label (``PGTDD_MUTANT``)."""
     (tmp_path / "test_probe.py").write_text(textwrap.dedent(body))
@@ -80,35 +93,40 @@ def test_a_worker_that_dies_costs_only_the_mutant_it_held(
     probe = _probe_project(
         tmp_path,
         """
-        import os
+        import os, sys
+        from urllib.parse import unquote, urlsplit
 
         def test_probe():
             label = os.environ["PGTDD_MUTANT"]
             if label == os.environ["PGTDD_TEST_DIE_ON"]:
+                url = os.environ["TEST_DATABASE_URL"]
+                print(f"dying at {url} ({unquote(urlsplit(url).password)})", file=sys.stderr)
                 os._exit(7)  # the worker process dies with this mutant in hand
             assert not label.startswith("PRF_001"), "this test notices PRF_001"
         """,
     )
-    report = _runner(pgtdd_server, PytestCheck([probe], mode="session"), 2).run_mutation_suite(
-        registry
-    )
+    check = PytestCheck([probe], args=["-s"], mode="session")  # -s: the print reaches the log
+    report = _runner(pgtdd_server, check, 2).run_mutation_suite(registry)
     by_number = {r.number: r for r in report.results}
     assert len(by_number) == len(mutants)
     died = by_number[doomed.number]
     assert died.status == "error" and "exited with code 7" in died.detail
+    assert "dying at postgresql://" in died.detail and pgtdd_server.password not in died.detail
     others = [r for r in report.results if r.number != doomed.number]
     assert {r.status for r in others if r.mutation.id == "PRF_001"} == {"killed"}
     assert {r.status for r in others if r.mutation.id == "SCH_003"} == {"survived"}
     assert _left_behind(pgtdd_server) == ([], [])
 
 
-def test_a_check_stuck_outside_the_database_is_killed_and_the_run_goes_on(
-    pgtdd_server: ServerInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("mode", ["session", "subprocess"])
+def test_a_check_stuck_outside_the_database_is_killed_with_what_it_started(
+    pgtdd_server: ServerInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     registry = MutationRegistry().select(["SCH_003"])
     mutants = generate_mutants(discover(MIGRATIONS), registry)
     doomed = mutants[0]
     monkeypatch.setenv("PGTDD_TEST_HANG_ON", doomed.label)
+    monkeypatch.setenv("PGTDD_TEST_PID_FILE", str(tmp_path / "stuck.pid"))
     probe = _probe_project(
         tmp_path,
         """
@@ -116,15 +134,19 @@ def test_a_check_stuck_outside_the_database_is_killed_and_the_run_goes_on(
 
         def test_probe():
             if os.environ["PGTDD_MUTANT"] == os.environ["PGTDD_TEST_HANG_ON"]:
+                with open(os.environ["PGTDD_TEST_PID_FILE"], "w") as f:
+                    f.write(str(os.getpid()))
                 time.sleep(600)  # no database session to end: only killing the worker helps
         """,
     )
-    runner = _runner(pgtdd_server, PytestCheck([probe], mode="session"), 2)
-    report = runner.run_mutation_suite(registry, timeout_seconds=1, max_mutations=4)
+    runner = _runner(pgtdd_server, PytestCheck([probe], mode=mode), 2)
+    report = runner.run_mutation_suite(registry, timeout_seconds=3, max_mutations=4)
     by_number = {r.number: r for r in report.results}
     stuck = by_number[doomed.number]
-    assert stuck.status == "error" and "no verdict within 6.5s" in stuck.detail
+    assert stuck.status == "error" and "no verdict within 9.5s (this mutant)" in stuck.detail
     assert {r.status for n, r in by_number.items() if n != doomed.number} == {"survived"}
+    sleeper = int((tmp_path / "stuck.pid").read_text())  # the worker, or its pytest subprocess
+    assert not _running(sleeper), "the stuck check's process outlived the run"
     assert _left_behind(pgtdd_server) == ([], [])
 
 
@@ -136,6 +158,90 @@ def test_a_baseline_failing_in_the_workers_stops_the_run(
     with pytest.raises(MutationSetupError, match="do not pass on the unmutated migrations"):
         runner.run_mutation_suite(MutationRegistry().select(["SCH_003"]))
     assert _left_behind(pgtdd_server) == ([], [])
+
+
+def test_a_worker_that_cannot_start_stops_the_run_naming_why(
+    pgtdd_server: ServerInfo, tmp_path: Path
+) -> None:
+    (tmp_path / "conftest.py").write_text(
+        "import os, sys\nprint('conftest gives up', file=sys.stderr)\nos._exit(5)\n"
+    )
+    probe = _probe_project(tmp_path, "def test_probe():\n    pass\n")
+    runner = _runner(pgtdd_server, PytestCheck([probe], args=["-s"], mode="session"), 2)
+    with pytest.raises(MutationSetupError, match=r"exit code 5.*before its baseline passed") as err:
+        runner.run_mutation_suite(MutationRegistry().select(["SCH_003"]))
+    assert "conftest gives up" in str(err.value)
+    assert _left_behind(pgtdd_server) == ([], [])
+
+
+INTERRUPTED_PARENT = """
+import json, sys
+from framework.migrations import MutationRegistry, MutationRunner, PytestCheck
+from framework.server import ServerInfo
+
+data = json.loads(sys.stdin.readline())
+server = ServerInfo(**{**data, "notes": tuple(data["notes"])})
+runner = MutationRunner(
+    verbose=True, migrations_dir=sys.argv[1], server=server, keep_templates=True,
+    check=PytestCheck([sys.argv[2]], mode="session"), workers=2,
+)
+runner.run_mutation_suite(MutationRegistry().select(sys.argv[3].split(",")))
+"""
+
+
+def test_an_interrupted_run_leaves_no_worker_and_no_database(
+    pgtdd_server: ServerInfo, tmp_path: Path
+) -> None:
+    marker = f"interrupted-{tmp_path.name}"
+    env = {**os.environ, "PGTDD_TEST_MARKER": marker}
+    probe = _probe_project(
+        tmp_path,
+        """
+        import os, time
+
+        def test_probe():
+            if os.environ["PGTDD_MUTANT"].startswith("PRF_001"):
+                time.sleep(600)  # a worker busy when the run is interrupted
+        """,
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_PARENT, str(MIGRATIONS), probe, "SCH_003,PRF_001"],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert parent.stdin is not None and parent.stderr is not None
+        parent.stdin.write(json.dumps(dataclasses.asdict(pgtdd_server)) + "\n")
+        parent.stdin.close()
+        seen = []
+        for line in parent.stderr:  # verbose: one line per judged mutant
+            seen.append(line)
+            if line.startswith("[  3/"):  # mutant 2 (PRF_001) holds the other worker
+                break
+        assert seen and seen[-1].startswith("[  3/"), "".join(seen)[-2000:]
+        parent.send_signal(signal.SIGINT)
+        parent.wait(timeout=60)  # what it prints after the signal is a traceback: no pipe fills
+        rest = parent.stderr.read()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if parent.stderr is not None:
+            parent.stderr.close()
+    assert parent.returncode != 0 and "KeyboardInterrupt" in rest
+    assert _with_marker(marker) == []
+    assert _left_behind(pgtdd_server) == ([], [])
+
+
+def _with_marker(marker: str) -> list[int]:
+    """Processes still running whose environment carries ``marker``."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("PGTDD_TEST_MARKER") == marker and _running(proc.pid):
+                found.append(proc.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
 
 
 def test_worker_settings_errors_name_the_fix(
