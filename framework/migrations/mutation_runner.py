@@ -21,7 +21,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import psycopg
 
@@ -59,6 +59,9 @@ from framework.migrations.templates import (
 )
 from framework.redact import redact
 from framework.server import ServerInfo
+
+if TYPE_CHECKING:
+    from framework.migrations.mutation_workers import WorkerPool
 
 DEFAULT_TIMEOUT = 300.0
 QUERY_CANCELED = "57014"
@@ -211,10 +214,12 @@ class MutationRunner:
         report = MutationReport(
             project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
         )
+        workers = self._workers(check, max_mutations)
         started = time.perf_counter()
-        with self._session() as session:
+        with self._session() as session, _pool(session, check, timeout, workers) as pool:
+            # the workers start (imports, pytest collection, baseline) while the mutants are made
             mutants = generate_mutants(session.migrations, registry, max_mutations)
-            report.results = self._drive(session, mutants, check, timeout)
+            report.results = self._drive(session, mutants, check, timeout, pool)
             report.baseline_seconds = session.baseline_seconds
         report.duration_seconds = time.perf_counter() - started
         if self.verbose:
@@ -230,11 +235,11 @@ class MutationRunner:
         """Run one mutation's mutants. ``test_function(context) -> bool`` (True = killed, as in
         the spec) replaces the runner's check when given (and runs in this process)."""
         check = detector(test_function) if test_function is not None else self._require_check()
-        with self._session() as session:
+        workers = self._workers(check, None) if test_function is None else 1
+        timeout = self._timeout(timeout_seconds)
+        with self._session() as session, _pool(session, check, timeout, workers) as pool:
             mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
-            results = self._drive(
-                session, mutants, check, self._timeout(timeout_seconds), test_function is None
-            )
+            results = self._drive(session, mutants, check, timeout, pool)
         return MutationTestResult(mutation, results)
 
     # --- helpers -------------------------------------------------------------------------
@@ -245,14 +250,10 @@ class MutationRunner:
         mutants: list[Mutant],
         check: Check,
         timeout: float,
-        parallel: bool = True,
+        pool: WorkerPool | None,
     ) -> list[MutationResult]:
-        workers = self._workers(check, len(mutants)) if parallel else 1
-        if workers > 1:
-            from framework.migrations.mutation_workers import run_in_workers
-
-            assert isinstance(check, PytestCheck)
-            return run_in_workers(session, mutants, check, timeout, workers, self._say)
+        if pool is not None:
+            return pool.judge(mutants, self._say)
         results: list[MutationResult] = []
 
         def record(mutant: Mutant, result: MutationResult) -> None:
@@ -262,8 +263,9 @@ class MutationRunner:
         judge(session.drive(mutants, timeout, record), check, session.server)
         return results
 
-    def _workers(self, check: Check, mutants: int) -> int:
-        """Processes to judge mutants in: ``workers=`` or ``MUTATION_WORKERS`` (pytest checks)."""
+    def _workers(self, check: Check, max_mutations: int | None) -> int:
+        """Processes to judge mutants in: ``workers=`` or ``MUTATION_WORKERS`` (pytest checks),
+        no more than ``max_mutations``."""
         workers = self.workers
         if workers is None:
             workers = env_workers() if isinstance(check, PytestCheck) else 1
@@ -274,7 +276,7 @@ class MutationRunner:
                 f"workers={workers} needs a PytestCheck: a callable check cannot be sent to "
                 "another process (use workers=1, or check=PytestCheck([...tests...]))"
             )
-        return min(workers, max(mutants, 1))
+        return workers if max_mutations is None else max(min(workers, max_mutations), 1)
 
     def _timeout(self, given: float | None) -> float:
         if given is not None:
@@ -435,6 +437,21 @@ class _Session:
                     return ERROR, f"timed out applying the migrations: {exc}"
                 return STILLBORN, f"migrations do not apply: {exc}"
         return None
+
+
+@contextmanager
+def _pool(
+    session: _Session, check: Check, timeout: float, workers: int
+) -> Iterator[WorkerPool | None]:
+    """Worker processes when ``workers`` > 1 (stopped on the way out), else ``None``."""
+    if workers <= 1:
+        yield None
+        return
+    from framework.migrations.mutation_workers import WorkerPool
+
+    assert isinstance(check, PytestCheck)
+    with WorkerPool(session, check, timeout, workers) as pool:
+        yield pool
 
 
 def new_result(mutant: Mutant, status: str = ERROR) -> MutationResult:

@@ -120,40 +120,54 @@ class _Worker:
         return redact(tail, server.password)[-800:]
 
 
-def run_in_workers(
-    session: _Session,
-    mutants: list[Mutant],
-    check: PytestCheck,
-    timeout: float,
-    workers: int,
-    say: Callable[[str], None],
-) -> list[MutationResult]:
-    """Judge ``mutants`` in ``workers`` processes; results in mutant order.
-
-    ``session`` is the parent's ``_Session`` (server, template chain, work folder, prefix).
-    Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations or a
-    worker cannot start.
+class WorkerPool:
+    """``size`` worker processes for one run, started at once (they import, collect and check
+    the baseline while the parent makes the mutants); :meth:`judge` hands the mutants out,
+    :meth:`close` stops every worker and what it started.
     """
-    from framework.migrations.mutation_runner import MutationSetupError
 
-    catalogue = MutationRegistry()
-    unknown = sorted({m.mutation.id for m in mutants if not catalogue.has_mutation(m.mutation.id)})
-    if unknown:
-        raise MutationSetupError(
-            f"workers > 1 runs mutations of the catalogue only; {unknown} are not in it "
-            "(use workers=1 for mutations of your own)"
+    def __init__(self, session: _Session, check: PytestCheck, timeout: float, size: int) -> None:
+        self.session, self.timeout = session, timeout
+        self.workers: list[_Worker] = []
+        try:
+            for index in range(size):
+                self.workers.append(_start(session, check, timeout, index))
+        except BaseException:
+            self.close()
+            raise
+
+    def judge(self, mutants: list[Mutant], say: Callable[[str], None]) -> list[MutationResult]:
+        """Judge ``mutants``; results in mutant order.
+
+        Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations, a
+        worker cannot start, or a mutation is not the catalogue's.
+        """
+        from framework.migrations.mutation_runner import MutationSetupError
+
+        catalogue = MutationRegistry()
+        unknown = sorted(
+            {m.mutation.id for m in mutants if not catalogue.has_mutation(m.mutation.id)}
         )
-    run = _Run(session, mutants, timeout, say)
-    pool: list[_Worker] = []
-    try:
-        for index in range(workers):
-            pool.append(_start(session, check, timeout, index))
-        run.serve(pool)
-        session.baseline_seconds = max(w.baseline_seconds or 0.0 for w in pool)
+        if unknown:
+            raise MutationSetupError(
+                f"workers > 1 runs mutations of the catalogue only; {unknown} are not in it "
+                "(use workers=1 for mutations of your own)"
+            )
+        run = _Run(self.session, mutants, self.timeout, say)
+        run.serve(self.workers)
+        self.session.baseline_seconds = max(w.baseline_seconds or 0.0 for w in self.workers)
         return [run.results[m.number] for m in mutants]
-    finally:
-        _stop(pool)
-        session.janitor.wait_quiet(session.prefix)
+
+    def close(self) -> None:
+        """Stop the workers (and what they started); let their last statements finish."""
+        _stop(self.workers)
+        self.session.janitor.wait_quiet(self.session.prefix)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @dataclass
