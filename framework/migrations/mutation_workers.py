@@ -16,6 +16,7 @@ the end of the run, takes what its tests started with it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import json
 import os
@@ -47,7 +48,9 @@ def answer_limit(timeout: float) -> float:
     return timeout * 1.5 + 5.0
 
 
-# A worker's start (interpreter, imports, collection) gets this on top of its baseline's limit.
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# A worker's start (interpreter, imports, collection) gets this on top of its baseline's limit;
+# so does its shutdown (pytest's session end, dropping its databases) once told to stop.
 STARTUP_SECONDS = 30.0
 # On the way out, a worker told to stop (stdin closed) gets this long before it is killed.
 STOP_SECONDS = 2.0
@@ -55,29 +58,43 @@ STOP_SECONDS = 2.0
 
 @dataclass
 class _Worker:
-    """One worker process (leader of its own process group), its mutant, its stderr."""
+    """One worker process (leader of its own process group), its mutant, its stderr.
+
+    The process is reaped only by :meth:`reap`, after its group was signalled: while it is
+    unreaped its pid cannot be reused, so ``killpg`` never reaches another process group.
+    """
 
     index: int
     proc: subprocess.Popen[bytes]
-    log: IO[str]
+    log: IO[bytes]
     limit: float
     current: Mutant | None = None
     since: float = field(default_factory=time.monotonic)
     baseline_seconds: float | None = None  # set when the worker's baseline has passed
-    done: bool = False
+    stopping: bool = False  # told there is no more work
+    done: bool = False  # its output ended
     pending: bytes = b""
     killed: str = ""  # why the parent killed it
     exited_at: float | None = None  # when the process was first seen gone (output still open)
 
     @property
     def ready(self) -> bool:
-        """Baseline passed, process running, not killed: it can take a mutant."""
+        """Baseline passed, not stopping, not killed, output open: it can take a mutant."""
         return (
             self.baseline_seconds is not None
-            and not self.killed
-            and not self.done
-            and self.proc.poll() is None
+            and not (self.stopping or self.killed or self.done)
+            and not self.exited()
         )
+
+    def exited(self) -> bool:
+        """The process has ended (checked without reaping it)."""
+        if self.proc.returncode is not None:
+            return True
+        try:
+            info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return True
+        return info is not None
 
     def send(self, message: dict[str, Any] | None) -> None:
         """Write one message (``None`` closes stdin: no more work).
@@ -85,6 +102,8 @@ class _Worker:
         Only sent while the worker waits for work, so the write never waits on a busy worker.
         """
         stdin = self.proc.stdin
+        if message is None:
+            self.stopping, self.since, self.limit = True, time.monotonic(), STARTUP_SECONDS
         if stdin is None or stdin.closed:
             return
         try:
@@ -106,15 +125,35 @@ class _Worker:
         return [json.loads(line) for line in lines if line.strip()]
 
     def kill(self, why: str) -> None:
-        """Kill the worker and everything it started (its process group)."""
+        """Kill the worker and everything it started, saying why."""
         self.killed = self.killed or why
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.signal_group()
+
+    def signal_group(self) -> None:
+        """SIGKILL the worker's process group (before it is reaped; no-op after)."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def reap(self) -> int:
+        """Kill what is left of the group, then collect the worker's exit code."""
+        self.signal_group()
+        return self.proc.wait()
+
+    def close(self) -> None:
+        """Reap the worker and close its pipes and log."""
+        self.reap()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(BrokenPipeError):  # unflushed bytes to a dead worker
+                    stream.close()
+        self.log.close()
 
     def log_tail(self, server: ServerInfo) -> str:
         """The last lines the worker wrote to stderr (password masked)."""
-        self.log.seek(0)
-        tail = " | ".join(self.log.read().strip().splitlines()[-5:])
+        fd = self.log.fileno()
+        text = os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")  # offset untouched
+        tail = " | ".join(text.strip().splitlines()[-5:])
         if not tail:
             return "no output (pytest captured it: workers=1 shows the checks' own errors)"
         return redact(tail, server.password)[-800:]
@@ -131,7 +170,9 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         try:
             for index in range(size):
-                self.workers.append(_start(session, check, timeout, index))
+                worker = _spawn(index, answer_limit(timeout) + STARTUP_SECONDS)
+                self.workers.append(worker)
+                worker.send(_config(session, check, timeout, index))
         except BaseException:
             self.close()
             raise
@@ -161,7 +202,9 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the workers (and what they started); let their last statements finish."""
         _stop(self.workers)
-        self.session.janitor.wait_quiet(self.session.prefix)
+        janitor, prefix = self.session.janitor, self.session.prefix
+        if not janitor.wait_quiet(prefix):  # e.g. a killed worker's CREATE DATABASE, still running
+            janitor.wait_quiet(prefix, timeout=STARTUP_SECONDS)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -205,7 +248,7 @@ class _Run:
                     self._no_worker_left(pool)
 
     def _answer(self, worker: _Worker, message: dict[str, Any]) -> None:
-        from framework.migrations.mutation_runner import MutationSetupError, progress_line
+        from framework.migrations.mutation_runner import MutationSetupError
 
         if "setup_error" in message:
             raise MutationSetupError(message["setup_error"])
@@ -214,28 +257,40 @@ class _Run:
         else:
             mutant = worker.current
             assert mutant is not None and mutant.number == message["number"]
-            self.results[mutant.number] = result = _result(mutant, message)
-            self.say(progress_line(mutant, result, len(self.mutants)))
+            self._record(_result(mutant, message))
             worker.current = None
         self._hand_out(worker)
+
+    def _record(self, result: MutationResult, detail: str | None = None) -> None:
+        from framework.migrations.mutation_runner import progress_line
+
+        if detail is not None:
+            result.detail = detail
+        self.results[result.number] = result
+        mutant = next(m for m in self.mutants if m.number == result.number)
+        self.say(progress_line(mutant, result, len(self.mutants)))
 
     def _hand_out(self, worker: _Worker) -> None:
         if not worker.ready:
             return
         worker.current = self.queue.pop(0) if self.queue else None
+        if worker.current is None:
+            worker.send(None)
+            return
         worker.since, worker.limit = time.monotonic(), answer_limit(self.timeout)
-        worker.send(_encode(worker.current) if worker.current is not None else None)
+        worker.send(_encode(worker.current))
 
     def _ended(self, worker: _Worker) -> None:
         """The worker closed its stdout: finished, or died (with a mutant in hand, or not)."""
         from framework.migrations.mutation_runner import MutationSetupError
 
         worker.done = True
-        try:
-            code = worker.proc.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:  # stdout closed but the process lingers
+        deadline = time.monotonic() + STOP_SECONDS
+        while not worker.exited() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not worker.exited():
             worker.kill("it closed its output but did not exit")
-            code = worker.proc.wait()
+        code = worker.reap()  # also ends what it started and left running
         server = self.session.server
         if worker.baseline_seconds is None:  # it never got as far as judging
             raise MutationSetupError(
@@ -244,23 +299,32 @@ class _Run:
             )
         if worker.current is not None:
             result = _result(worker.current, {"status": ERROR, "detail": "", "duration": 0.0})
-            result.detail = worker.killed or (
-                f"worker {worker.index} exited with code {code} while judging this mutant: "
-                + worker.log_tail(server)
-            )
-            self.results[worker.current.number] = result
             worker.current = None
+            self._record(
+                result,
+                worker.killed
+                or f"worker {worker.index} exited with code {code} while judging this mutant: "
+                + worker.log_tail(server),
+            )
 
     def _kill_stuck(self, pool: list[_Worker]) -> None:
         now = time.monotonic()
         for worker in pool:
-            if not worker.done and worker.proc.poll() is not None:
+            if worker.done:
+                continue
+            if worker.exited():
                 worker.exited_at = worker.exited_at or now
                 if now - worker.exited_at > STOP_SECONDS:  # something it started holds stdout
                     worker.kill("it exited, but a process it started kept its output open")
             busy = worker.current is not None or worker.baseline_seconds is None
-            if not worker.done and busy and now - worker.since > worker.limit:
-                phase = "this mutant" if worker.current is not None else "start and baseline"
+            if (busy or worker.stopping) and now - worker.since > worker.limit:
+                phase = (
+                    "this mutant"
+                    if worker.current is not None
+                    else "stopping"
+                    if worker.stopping
+                    else "start and baseline"
+                )
                 worker.kill(
                     f"no verdict within {worker.limit:g}s ({phase}): "
                     f"worker {worker.index} was killed"
@@ -272,15 +336,14 @@ class _Run:
         while self.queue:
             mutant = self.queue.pop(0)
             result = _result(mutant, {"status": ERROR, "detail": "", "duration": 0.0})
-            result.detail = f"not judged: every worker process ended ({tails})"
-            self.results[mutant.number] = result
+            self._record(result, f"not judged: every worker process ended ({tails})")
 
 
-def _start(session: _Session, check: PytestCheck, timeout: float, index: int) -> _Worker:
+def _spawn(index: int, limit: float) -> _Worker:
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by _stop
+    log = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed by _Worker.close
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "framework.migrations.mutation_workers"],
@@ -293,41 +356,42 @@ def _start(session: _Session, check: PytestCheck, timeout: float, index: int) ->
     except BaseException:
         log.close()
         raise
-    worker = _Worker(index, proc, log, answer_limit(timeout) + STARTUP_SECONDS)
-    worker.send(
-        {
-            "server": dataclasses.asdict(session.server),
-            "migrations_dir": str(session.workdir),
-            "prefix": f"{session.prefix}_w{index}",
-            "tmp": str(session.workdir),
-            "timeout": timeout,
-            "check": {
-                "paths": [str(p) for p in check.paths],
-                "args": list(check.args),
-                "mode": check.mode,
-                "exitfirst": check.exitfirst,
-                "timeout_seconds": check.timeout_seconds,
-            },
-        }
-    )
-    return worker
+    return _Worker(index, proc, log, limit)
+
+
+def _config(session: _Session, check: PytestCheck, timeout: float, index: int) -> dict[str, Any]:
+    return {
+        "server": dataclasses.asdict(session.server),
+        "migrations_dir": str(session.workdir),
+        # fixed width: no worker's prefix is the start of another's (w001 and w010, not w1)
+        "prefix": f"{session.prefix}_w{index:03d}",
+        "tmp": str(session.workdir),
+        "timeout": timeout,
+        "parent": os.getpid(),
+        "check": {
+            "paths": [str(p) for p in check.paths],
+            "args": list(check.args),
+            "mode": check.mode,
+            "exitfirst": check.exitfirst,
+            "timeout_seconds": check.timeout_seconds,
+        },
+    }
 
 
 def _stop(pool: list[_Worker]) -> None:
-    """Tell every worker to stop (stdin closed), give them a moment, then kill what is left."""
-    for worker in pool:
-        worker.send(None)
-    deadline = time.monotonic() + STOP_SECONDS
-    for worker in pool:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
-        worker.kill("the run ended")  # also whatever it started, even when it has exited
-        worker.proc.wait()
-        for stream in (worker.proc.stdin, worker.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(BrokenPipeError):  # unflushed bytes to a dead worker
-                    stream.close()
-        worker.log.close()
+    """Tell every worker to stop (stdin closed), give them a moment, then kill what is left
+    (killing comes first in ``finally``, so a second interrupt cannot skip it)."""
+    try:
+        for worker in pool:
+            worker.send(None)
+        deadline = time.monotonic() + STOP_SECONDS
+        while time.monotonic() < deadline and not all(w.exited() for w in pool):
+            time.sleep(0.02)
+    finally:
+        for worker in pool:
+            worker.signal_group()
+        for worker in pool:
+            worker.close()
 
 
 def _result(mutant: Mutant, message: dict[str, Any]) -> MutationResult:
@@ -389,6 +453,20 @@ def worker_main() -> int:
         return _serve(inbox_stream, out)
 
 
+def _die_with_parent(parent: int) -> None:
+    """If the parent dies (SIGKILL, a CI job's SIGTERM: neither reaches this process group),
+    take this worker's whole group down too (Linux ``PR_SET_PDEATHSIG``; elsewhere the worker
+    ends at the end of its current mutant, when stdin closes)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the line above
+        os.killpg(0, signal.SIGKILL)
+
+
 def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
     from framework.migrations.mutation_runner import MutationSetupError, _Session, judge
 
@@ -397,6 +475,7 @@ def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
         out.flush()
 
     config = json.loads(inbox_stream.readline())
+    _die_with_parent(config["parent"])
     data = config["server"]
     server = ServerInfo(**{**data, "notes": tuple(data["notes"])})
     check = PytestCheck(**config["check"])

@@ -10,17 +10,21 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import psutil
 import psycopg
 import pytest
 
+from framework.janitor import DatabaseJanitor
 from framework.migrations import MutationRegistry, MutationRunner, PytestCheck
 from framework.migrations.migration_runner import discover
 from framework.migrations.mutants import generate_mutants
 from framework.migrations.mutation_runner import MutationSetupError
+from framework.migrations.mutation_workers import _config
 from framework.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
@@ -189,8 +193,9 @@ runner.run_mutation_suite(MutationRegistry().select(sys.argv[3].split(",")))
 """
 
 
-def test_an_interrupted_run_leaves_no_worker_and_no_database(
-    pgtdd_server: ServerInfo, tmp_path: Path
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_an_interrupted_or_killed_run_leaves_no_worker(
+    pgtdd_server: ServerInfo, tmp_path: Path, how: signal.Signals
 ) -> None:
     marker = f"interrupted-{tmp_path.name}"
     env = {**os.environ, "PGTDD_TEST_MARKER": marker}
@@ -218,7 +223,7 @@ def test_an_interrupted_run_leaves_no_worker_and_no_database(
             if line.startswith("[  3/"):  # mutant 2 (PRF_001) holds the other worker
                 break
         assert seen and seen[-1].startswith("[  3/"), "".join(seen)[-2000:]
-        parent.send_signal(signal.SIGINT)
+        parent.send_signal(how)
         parent.wait(timeout=60)  # what it prints after the signal is a traceback: no pipe fills
         rest = parent.stderr.read()
     finally:
@@ -227,9 +232,19 @@ def test_an_interrupted_run_leaves_no_worker_and_no_database(
             parent.wait()
         if parent.stderr is not None:
             parent.stderr.close()
-    assert parent.returncode != 0 and "KeyboardInterrupt" in rest
+    if how == signal.SIGINT:  # cleaned up by the run itself, databases included
+        assert parent.returncode != 0 and "KeyboardInterrupt" in rest
+        assert _with_marker(marker) == []
+        assert _left_behind(pgtdd_server) == ([], [])
+        return
+    # SIGKILL: the workers learn it from the kernel (PR_SET_PDEATHSIG), asynchronously
+    deadline = time.monotonic() + 10
+    while _with_marker(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert _with_marker(marker) == []
-    assert _left_behind(pgtdd_server) == ([], [])
+    with DatabaseJanitor(pgtdd_server) as janitor:  # as after a killed single-process run
+        for name in janitor.list("pgtdd_mr_"):
+            janitor.drop(name)
 
 
 def _with_marker(marker: str) -> list[int]:
@@ -242,6 +257,17 @@ def _with_marker(marker: str) -> list[int]:
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return found
+
+
+def test_no_worker_database_prefix_starts_another_workers() -> None:
+    session = SimpleNamespace(
+        server=ServerInfo("h", 1, "u", "p", "d", "external", "local"),
+        workdir=Path("/w"),
+        prefix="pgtdd_mr_0123abcd",
+    )
+    prefixes = [_config(session, PytestCheck([GOOD]), 1.0, i)["prefix"] for i in range(120)]  # type: ignore[arg-type]
+    clashes = [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a)]
+    assert clashes == []
 
 
 def test_worker_settings_errors_name_the_fix(
