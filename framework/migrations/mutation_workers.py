@@ -90,6 +90,8 @@ class _Worker:
         """The process has ended (checked without reaping it)."""
         if self.proc.returncode is not None:
             return True
+        if not hasattr(os, "waitid"):  # e.g. macOS: reaping here only makes signal_group a no-op
+            return self.proc.poll() is not None
         try:
             info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
         except ChildProcessError:
