@@ -112,7 +112,7 @@ class _Worker:
             if message is None:
                 stdin.close()
             else:
-                stdin.write(json.dumps(message).encode() + b"\n")
+                stdin.write(json.dumps(message, default=str).encode() + b"\n")  # str: Paths
                 stdin.flush()
         except BrokenPipeError:  # the worker died: the end of its stdout says so next
             pass
@@ -259,17 +259,16 @@ class _Run:
         else:
             mutant = worker.current
             assert mutant is not None and mutant.number == message["number"]
-            self._record(_result(mutant, message))
+            self._record(mutant, message["status"], message["detail"], message["duration"])
             worker.current = None
         self._hand_out(worker)
 
-    def _record(self, result: MutationResult, detail: str | None = None) -> None:
-        from framework.migrations.mutation_runner import progress_line
+    def _record(self, mutant: Mutant, status: str, detail: str, duration: float = 0.0) -> None:
+        from framework.migrations.mutation_runner import new_result, progress_line
 
-        if detail is not None:
-            result.detail = detail
-        self.results[result.number] = result
-        mutant = next(m for m in self.mutants if m.number == result.number)
+        result = new_result(mutant, status)
+        result.detail, result.duration_seconds = detail, duration
+        self.results[mutant.number] = result
         self.say(progress_line(mutant, result, len(self.mutants)))
 
     def _hand_out(self, worker: _Worker) -> None:
@@ -300,14 +299,12 @@ class _Run:
                 f"passed{': ' + worker.killed if worker.killed else ''}: {worker.log_tail(server)}"
             )
         if worker.current is not None:
-            result = _result(worker.current, {"status": ERROR, "detail": "", "duration": 0.0})
-            worker.current = None
-            self._record(
-                result,
-                worker.killed
-                or f"worker {worker.index} exited with code {code} while judging this mutant: "
-                + worker.log_tail(server),
+            mutant, worker.current = worker.current, None
+            detail = worker.killed or (
+                f"worker {worker.index} exited with code {code} while judging this mutant: "
+                + worker.log_tail(server)
             )
+            self._record(mutant, ERROR, detail)
 
     def _kill_stuck(self, pool: list[_Worker]) -> None:
         now = time.monotonic()
@@ -318,15 +315,8 @@ class _Run:
                 worker.exited_at = worker.exited_at or now
                 if now - worker.exited_at > STOP_SECONDS:  # something it started holds stdout
                     worker.kill("it exited, but a process it started kept its output open")
-            busy = worker.current is not None or worker.baseline_seconds is None
-            if (busy or worker.stopping) and now - worker.since > worker.limit:
-                phase = (
-                    "this mutant"
-                    if worker.current is not None
-                    else "stopping"
-                    if worker.stopping
-                    else "start and baseline"
-                )
+            phase = _phase(worker)
+            if phase and now - worker.since > worker.limit:
                 worker.kill(
                     f"no verdict within {worker.limit:g}s ({phase}): "
                     f"worker {worker.index} was killed"
@@ -336,9 +326,18 @@ class _Run:
         server = self.session.server
         tails = "; ".join(f"worker {w.index}: {w.log_tail(server)}" for w in pool)
         while self.queue:
-            mutant = self.queue.pop(0)
-            result = _result(mutant, {"status": ERROR, "detail": "", "duration": 0.0})
-            self._record(result, f"not judged: every worker process ended ({tails})")
+            self._record(
+                self.queue.pop(0), ERROR, f"not judged: every worker process ended ({tails})"
+            )
+
+
+def _phase(worker: _Worker) -> str:
+    """What a worker is doing that its clock limits ("" when it waits on the parent)."""
+    if worker.current is not None:
+        return "this mutant"
+    if worker.stopping:
+        return "stopping"
+    return "start and baseline" if worker.baseline_seconds is None else ""
 
 
 def _spawn(index: int, limit: float) -> _Worker:
@@ -370,13 +369,7 @@ def _config(session: _Session, check: PytestCheck, timeout: float, index: int) -
         "tmp": str(session.workdir),
         "timeout": timeout,
         "parent": os.getpid(),
-        "check": {
-            "paths": [str(p) for p in check.paths],
-            "args": list(check.args),
-            "mode": check.mode,
-            "exitfirst": check.exitfirst,
-            "timeout_seconds": check.timeout_seconds,
-        },
+        "check": {**dataclasses.asdict(check), "last_output": ""},
     }
 
 
@@ -394,15 +387,6 @@ def _stop(pool: list[_Worker]) -> None:
             worker.signal_group()
         for worker in pool:
             worker.close()
-
-
-def _result(mutant: Mutant, message: dict[str, Any]) -> MutationResult:
-    from framework.migrations.mutation_runner import new_result
-
-    result = new_result(mutant, message["status"])
-    result.detail = message["detail"]
-    result.duration_seconds = message["duration"]
-    return result
 
 
 def _encode(mutant: Mutant) -> dict[str, Any]:

@@ -34,15 +34,7 @@ class QuickJanitor(DatabaseJanitor):
 
     def wait_unused(self, name: str, timeout: float = 1.0) -> bool:
         """Poll until no session uses ``name`` (True) or ``timeout`` passes (False)."""
-        deadline = time.monotonic() + timeout
-        with self._connect() as conn:
-            while True:
-                row = conn.execute(SESSIONS, (name,)).fetchone()
-                if not row or not row[0]:
-                    return True
-                if time.monotonic() > deadline:
-                    return False
-                time.sleep(0.001)
+        return self._until_none(SESSIONS, name, timeout, step=0.001)
 
     def wait_quiet(self, prefix: str, timeout: float = 2.0) -> bool:
         """Poll until no statement naming ``prefix`` runs (True) or ``timeout`` passes (False).
@@ -50,15 +42,19 @@ class QuickJanitor(DatabaseJanitor):
         A client killed during ``CREATE DATABASE`` leaves its server process to finish the
         statement; the database it makes must exist before a cleanup lists what to drop.
         """
+        return self._until_none(RUNNING, prefix, timeout, step=0.005)
+
+    def _until_none(self, count_query: str, value: str, timeout: float, step: float) -> bool:
+        """Poll ``count_query`` (one parameter) until it counts 0 (True) or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
         with self._connect() as conn:
             while True:
-                row = conn.execute(RUNNING, (prefix,)).fetchone()
+                row = conn.execute(count_query, (value,)).fetchone()
                 if not row or not row[0]:
                     return True
                 if time.monotonic() > deadline:
                     return False
-                time.sleep(0.005)
+                time.sleep(step)
 
     def create(self, name: str, template: str | None = None) -> ServerInfo:
         """Create ``name``, first letting the template's closing sessions end."""

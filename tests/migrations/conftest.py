@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from framework.janitor import DatabaseJanitor, unique_name
+from framework.migrations import MutationRunner
 from framework.migrations.migration_runner import discover
 from framework.migrations.templates import TemplateChain, ensure_chain
 from framework.server import ServerInfo
@@ -15,6 +17,19 @@ from framework.server import ServerInfo
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "examples" / "migrations_project"
 MIGRATIONS = PROJECT / "migrations"
+
+
+def sample_runner(server: ServerInfo, check: Any, **options: Any) -> MutationRunner:
+    """A quiet MutationRunner on the sample project that keeps its templates (content-addressed,
+    shared with other tests and with worker processes); ``options`` as MutationRunner's."""
+    return MutationRunner(
+        verbose=False,
+        migrations_dir=MIGRATIONS,
+        server=server,
+        check=check,
+        keep_templates=True,
+        **options,
+    )
 
 
 @pytest.fixture(scope="session")

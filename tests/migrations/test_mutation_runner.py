@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from typing import Any
 
 import psycopg
 import pytest
@@ -17,20 +16,10 @@ from framework.migrations.checks import MutantContext
 from framework.migrations.mutation_runner import MutationSetupError, env_timeout
 from framework.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
+from tests.migrations.conftest import sample_runner as _runner
 
 GOOD = str(PROJECT / "tests" / "good")
 WEAK = str(PROJECT / "tests" / "weak")
-
-
-def _runner(server: ServerInfo, check: Any, timeout_seconds: float | None = None) -> MutationRunner:
-    return MutationRunner(
-        verbose=False,
-        migrations_dir=MIGRATIONS,
-        server=server,
-        check=check,
-        timeout_seconds=timeout_seconds,
-        keep_templates=True,  # content-addressed and shared with other tests (and workers)
-    )
 
 
 @pytest.fixture(scope="module")

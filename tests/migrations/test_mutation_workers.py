@@ -26,20 +26,13 @@ from framework.migrations.mutants import generate_mutants
 from framework.migrations.mutation_runner import MutationSetupError
 from framework.migrations.mutation_workers import _config
 from framework.server import ServerInfo
-from tests.migrations.conftest import MIGRATIONS, PROJECT
+from tests.migrations.conftest import MIGRATIONS, PROJECT, sample_runner
 
 GOOD = str(PROJECT / "tests" / "good")
 
 
 def _runner(server: ServerInfo, check: Any, workers: int | None) -> MutationRunner:
-    return MutationRunner(
-        verbose=False,
-        migrations_dir=MIGRATIONS,
-        server=server,
-        check=check,
-        keep_templates=True,
-        workers=workers,
-    )
+    return sample_runner(server, check, workers=workers)
 
 
 def _verdicts(report: Any) -> list[tuple[int, str, str, str, str]]:
