@@ -264,6 +264,7 @@ class _Run:
         self._hand_out(worker)
 
     def _record(self, mutant: Mutant, status: str, detail: str, duration: float = 0.0) -> None:
+        """Keep a mutant's result; ``duration`` is the time it held a worker (0: never sent)."""
         from framework.migrations.mutation_runner import new_result, progress_line
 
         result = new_result(mutant, status)
@@ -304,7 +305,7 @@ class _Run:
                 f"worker {worker.index} exited with code {code} while judging this mutant: "
                 + worker.log_tail(server)
             )
-            self._record(mutant, ERROR, detail)
+            self._record(mutant, ERROR, detail, time.monotonic() - worker.since)
 
     def _kill_stuck(self, pool: list[_Worker]) -> None:
         now = time.monotonic()
