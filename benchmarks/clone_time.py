@@ -15,10 +15,10 @@ import time
 
 import psycopg
 
-from containers.base import make_provider
-from framework.janitor import DatabaseJanitor, unique_name
-from framework.server import ServerInfo
-from framework.settings import resolve_settings
+from pgtdd.config.settings import resolve_settings
+from pgtdd.databases.janitor import DatabaseJanitor, unique_name
+from pgtdd.providers.base import make_provider
+from pgtdd.server import ServerInfo
 
 SCHEMA = """
 CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);

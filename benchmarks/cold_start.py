@@ -113,7 +113,7 @@ def main() -> int:
             )
     finally:
         subprocess.run(
-            [sys.executable, "-m", "framework.cli", "down"], check=False, capture_output=True
+            [sys.executable, "-m", "pgtdd.cli.main", "down"], check=False, capture_output=True
         )
     medians = {k: statistics.median(v[1:] if k == "pgtdd-reuse" else v) for k, v in results.items()}
     print("\nmedian seconds from launching pytest to the first test body:")

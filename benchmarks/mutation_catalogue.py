@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from containers.base import make_provider  # noqa: E402
-from framework.migrations import MutationRunner, PytestCheck  # noqa: E402
-from framework.migrations.migration_runner import discover  # noqa: E402
-from framework.migrations.templates import QuickJanitor, chain_names  # noqa: E402
-from framework.settings import resolve_settings  # noqa: E402
+from pgtdd.config.settings import resolve_settings  # noqa: E402
+from pgtdd.migrations import MutationRunner, PytestCheck  # noqa: E402
+from pgtdd.migrations.runner import discover  # noqa: E402
+from pgtdd.migrations.templates import QuickJanitor, chain_names  # noqa: E402
+from pgtdd.providers.base import make_provider  # noqa: E402
 
 PROJECT = ROOT / "examples" / "migrations_project"
 

@@ -34,9 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from framework.server import ServerInfo
-from framework.session import start_server
-from framework.settings import resolve_settings
+from pgtdd.config.settings import resolve_settings
+from pgtdd.server import ServerInfo
+from pgtdd.session import start_server
 
 WARMUP = 10
 
@@ -137,7 +137,7 @@ def run_child(name: str, n: int, server: ServerInfo) -> dict[str, Any]:
 
 async def library_cycles(server: ServerInfo, n: int) -> dict[str, float]:
     """``async with tdd_test_context()`` in a loop, no pytest: the fixture logic alone."""
-    from framework.tdd_support import (
+    from pgtdd.tdd_support import (
         setup_tdd_infrastructure,
         tdd_test_context,
         teardown_tdd_infrastructure,

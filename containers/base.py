@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from framework.profiles import Profile
-from framework.server import ServerInfo
+from pgtdd.config.profile import Profile
+from pgtdd.server import ServerInfo
 
 
 class Provider(Protocol):
@@ -30,16 +30,16 @@ def make_provider(profile: Profile) -> Provider:
     """The provider a profile names."""
     if profile.provider == "container":
         if profile.reuse:
-            from containers.reuse import ReuseFirstProvider
+            from pgtdd.providers.reuse import ReuseFirstProvider
 
             return ReuseFirstProvider(profile)
-        from containers.docker_provider import ContainerProvider
+        from pgtdd.providers.container import ContainerProvider
 
         return ContainerProvider(profile)
     if profile.provider == "external":
-        from containers.external import ExternalProvider
+        from pgtdd.providers.external import ExternalProvider
 
         return ExternalProvider(profile)
-    from containers.native import NativeProvider
+    from pgtdd.providers.native import NativeProvider
 
     return NativeProvider(profile)

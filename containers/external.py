@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
-from containers.readiness import read_settings, wait_until_ready
-from framework.profiles import Profile, ProfileError
-from framework.server import ServerInfo
+from pgtdd.config.profile import Profile, ProfileError
+from pgtdd.providers.readiness import read_settings, wait_until_ready
+from pgtdd.server import ServerInfo
 
 DEFAULT_URL = "postgresql://dataflow_test:dataflow_test_password@localhost:5433/dataflow_test"
 

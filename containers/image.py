@@ -14,9 +14,9 @@ Images carry a label with a hash of their sources, so :func:`ensure_image` rebui
 
 Command line (until ``pgtdd image build`` is wired to :func:`build_image`)::
 
-    python -m containers.image build [--offline | --online] [--tag TAG]
-    python -m containers.image ensure        # build only when absent or stale
-    python -m containers.image present TAG   # exit status 0 when the image exists
+    python -m pgtdd.providers.image build [--offline | --online] [--tag TAG]
+    python -m pgtdd.providers.image ensure        # build only when absent or stale
+    python -m pgtdd.providers.image present TAG   # exit status 0 when the image exists
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ BASE_TAG = "pgtdd/postgres-base:15"
 OFFICIAL_BASE = "postgres:15"
 PG_MAJOR = "15"
 DEBIAN_SUITE = "bookworm"  # the Debian release whose postgresql-15 the offline image uses
-DOCKER_DIR = Path(__file__).resolve().parents[1] / "docker"
+# The build files ship as package data (``pgtdd/providers/image_files`` in a wheel); in a source
+# checkout (an editable install maps no data-only folder) they are the repository's docker/.
+_PACKAGED = Path(__file__).resolve().parent / "image_files"
+DOCKER_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[1] / "docker"
 SOURCE_HASH_LABEL = "org.pgtdd.source_hash"
 TUNED_SOURCES = ("Dockerfile", "pgtdd-entrypoint.sh", "pgtdd-build-seed.sh", "tuned.conf")
 REGISTRY_TIMEOUT_S = 5.0
@@ -216,8 +219,8 @@ def registry_answers(image: str = OFFICIAL_BASE, client: Any = None) -> bool:
 def _require_docker_dir() -> Path:
     if not (DOCKER_DIR / "Dockerfile").is_file():
         raise ImageBuildError(
-            f"{DOCKER_DIR}/Dockerfile not found: building the image needs the docker/ folder "
-            "of a pgtdd source checkout (git clone the project and run from there)"
+            f"{DOCKER_DIR}/Dockerfile not found: the image build files are missing from this "
+            "pgtdd installation; reinstall it (pip install --force-reinstall pgtdd)"
         )
     return DOCKER_DIR
 
@@ -590,7 +593,7 @@ def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m containers.image",
+        prog="python -m pgtdd.providers.image",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

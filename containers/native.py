@@ -18,10 +18,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from containers.docker_provider import port_is_free
-from containers.readiness import ServerStartError, verify_settings, wait_until_ready
-from framework.profiles import Profile
-from framework.server import ServerInfo
+from pgtdd.config.profile import Profile
+from pgtdd.providers.container import port_is_free
+from pgtdd.providers.readiness import ServerStartError, verify_settings, wait_until_ready
+from pgtdd.server import ServerInfo
 
 SEARCH_GLOB = "/usr/lib/postgresql/*/bin"
 

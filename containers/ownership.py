@@ -90,8 +90,8 @@ def sweep_orphans(client: Any) -> list[str]:
 
 
 def main() -> int:
-    """``python -m containers.ownership``: sweep once (spawned by the reuse fast path)."""
-    from containers.docker_provider import DockerUnavailableError, docker_client
+    """``python -m pgtdd.providers.ownership``: sweep once (spawned by the reuse fast path)."""
+    from pgtdd.providers.container import DockerUnavailableError, docker_client
 
     try:
         sweep_orphans(docker_client())

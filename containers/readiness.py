@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 
 import psycopg
 
-from containers.retry import is_transient, retrying
-from framework.profiles import RetryPolicy
-from framework.redact import redact
-from framework.server import ServerInfo
+from pgtdd.config.profile import RetryPolicy
+from pgtdd.redact import redact
+from pgtdd.retry import is_transient, retrying
+from pgtdd.server import ServerInfo
 
 _BOOL_WORDS = {"true": "on", "yes": "on", "1": "on", "false": "off", "no": "off", "0": "off"}
 

@@ -1,7 +1,8 @@
 """A detached watchdog that removes a session's container when the pytest process dies.
 
 Started by the container provider when Ryuk is not available; survives ``kill -9`` of pytest
-because it runs in its own session. Usage: ``python -m containers.reaper PID STARTED CONTAINER``.
+because it runs in its own session.
+Usage: ``python -m pgtdd.providers.reaper PID STARTED CONTAINER``.
 
 Its stdin is a pipe from the owner: end of file (the owner closed it, or exited, however it
 exited) means "remove it now". So the session's end need not wait for the removal: the owner
@@ -86,7 +87,7 @@ def spawn(pid: int, started: str, container_id: str) -> Watchdog:
     try:
         child = os.posix_spawn(
             sys.executable,
-            [sys.executable, "-m", "containers.reaper", str(pid), started, container_id],
+            [sys.executable, "-m", "pgtdd.providers.reaper", str(pid), started, container_id],
             os.environ,
             file_actions=[
                 (os.POSIX_SPAWN_DUP2, read_end, 0),

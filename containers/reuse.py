@@ -2,7 +2,7 @@
 
 With ``reuse: true`` a session's whole start should cost less than importing docker-py and
 testcontainers (~0.2 s) plus the ~15 engine calls the full path makes. So every reusable
-container the full path (:class:`~containers.docker_provider.ContainerProvider`) starts or
+container the full path (:class:`~pgtdd.providers.container.ContainerProvider`) starts or
 finds is recorded in a small file, keyed by the profile; the next session reads that record,
 asks the engine two questions over its UNIX socket (the image's id, from which the reuse key is
 computed again, so a rebuilt image or changed settings never reuse the old container; and the
@@ -29,15 +29,15 @@ from urllib.parse import quote, urlsplit
 
 import psycopg
 
-from containers.ownership import PORT_LABEL, REUSE_LABEL
-from containers.readiness import (
+from pgtdd.config.profile import Profile
+from pgtdd.providers.ownership import PORT_LABEL, REUSE_LABEL
+from pgtdd.providers.readiness import (
     ServerStartError,
     SettingsNotAppliedError,
     verify_settings,
     wait_until_ready,
 )
-from framework.profiles import Profile
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 PG_PORT = 5432
 LOOPBACK = "127.0.0.1"
@@ -277,7 +277,7 @@ class ReuseFirstProvider:
         found = find_reused(self.profile)
         if found is not None:
             return found
-        from containers.docker_provider import ContainerProvider
+        from pgtdd.providers.container import ContainerProvider
 
         self.full = ContainerProvider(self.profile)
         return self.full.start()  # type: ignore[no-any-return]
@@ -299,7 +299,7 @@ def spawn_sweeper() -> None:
     ``sh`` starts it in the background and exits at once, so the sweeper is nobody's child here:
     nothing to wait for, no zombie, no warning about a still-running subprocess.
     """
-    command = f"{shlex.quote(sys.executable)} -m containers.ownership >/dev/null 2>&1 &"
+    command = f"{shlex.quote(sys.executable)} -m pgtdd.providers.ownership >/dev/null 2>&1 &"
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
             ["sh", "-c", command],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
-from framework.redact import mask_url
+from pgtdd.redact import mask_url
 
 
 @dataclass(frozen=True)

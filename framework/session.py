@@ -13,13 +13,13 @@ from typing import Any
 
 import psycopg
 
-from containers.base import Provider, make_provider
-from framework.guard import ensure_profile_target, ensure_test_database
-from framework.profiles import PROFILE_DIR
-from framework.redact import redact
-from framework.server import ServerInfo
-from framework.session_db import RunIdentity, SessionDatabases, schema_files
-from framework.settings import Settings
+from pgtdd.config.profile import PROFILE_DIR
+from pgtdd.config.settings import Settings
+from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
+from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
+from pgtdd.providers.base import Provider, make_provider
+from pgtdd.redact import redact
+from pgtdd.server import ServerInfo
 
 # Connections the framework itself may hold besides the pools: janitor, checks, a margin.
 RESERVED_CONNECTIONS = 3

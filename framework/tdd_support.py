@@ -1,65 +1,78 @@
-"""TDD support: one real transaction and savepoint per test, rolled back at the end.
+"""The spec's ``dataflow.testing.tdd_support``: every name it imports from there, in one place.
 
-The spec imports these names from ``dataflow.testing.tdd_support``; here they live in
-``framework.tdd_support``. Per test: one connection from a session-wide asyncpg pool, one round
-trip to begin (``BEGIN ISOLATION LEVEL ... READ WRITE; SET LOCAL statement_timeout; <arm the
-commit guard>; SAVEPOINT``), one round trip to end (``RELEASE SAVEPOINT; ROLLBACK``), and the
-after-test check of :mod:`framework.tdd_checks`.
+Per test, one real transaction and savepoint, rolled back at the end (see
+:mod:`pgtdd.isolation.runner`). The helpers the guides call next to these names
+(``get_pool_manager``, ``create_optimized_pool``, ``get_schema_cache``,
+``get_memory_optimizer``, ``DataFlow``, ``TDD_CONFIG``) are here too, loaded on first use.
+The fixtures need no import: the pgtdd plugin registers them (``pytest_plugins =
+["pgtdd.tdd_support"]`` in a conftest, as the guides write it, is harmless).
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
-import warnings
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
-
-from framework.guard import UnsafeDatabaseError
-from framework.pool import PoolError
-from framework.redact import mask_url, redact
-from framework.tdd_checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
-from framework.tdd_context import (
-    _CURRENT,
+from pgtdd.isolation.runner import (
     DEFAULT_DATABASE_URL,
     ISOLATION_LEVELS,
     ConnectionPoolExhaustedError,
     ContextMetrics,
     SavepointError,
+    TDDDatabaseManager,
     TDDError,
     TDDInfrastructureError,
     TDDIsolationError,
     TDDIsolationWarning,
     TDDTestContext,
+    TDDTransactionManager,
+    TransactionOutcome,
     configured_pool_size,
     configured_timeout,
+    connection_gone,
     current_tdd_context,
+    explain_statement_timeout,
+    get_database_manager,
+    get_transaction_manager,
     is_tdd_mode,
     normalize_isolation_level,
     resolve_database_url,
+    run_test_context,
     set_session_database_url,
+    setup_tdd_infrastructure,
+    tdd_test_context,
+    teardown_tdd_infrastructure,
     validate_savepoint_name,
 )
-from framework.tdd_managers import (
-    _DATABASE_MANAGER,
-    _TRANSACTION_MANAGER,
-    TDDDatabaseManager,
-    TDDTransactionManager,
-    connection_gone,
-    get_database_manager,
-    get_transaction_manager,
-)
+
+# Helpers of other layers, imported when first asked for (PEP 562).
+_LAZY: dict[str, str] = {
+    "get_pool_manager": "pgtdd.isolation.pool",
+    "create_optimized_pool": "pgtdd.isolation.pool",
+    "PoolError": "pgtdd.isolation.pool",
+    "get_schema_cache": "pgtdd.models.schema_cache",
+    "SchemaCache": "pgtdd.models.schema_cache",
+    "get_memory_optimizer": "pgtdd.performance.memory",
+    "DataFlow": "pgtdd.models.dataflow",
+    "TDD_CONFIG": "pgtdd.models.dataflow",
+}
+
+if TYPE_CHECKING:
+    from pgtdd.isolation.pool import PoolError, create_optimized_pool, get_pool_manager
+    from pgtdd.models.dataflow import TDD_CONFIG, DataFlow
+    from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
+    from pgtdd.performance.memory import get_memory_optimizer
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "ISOLATION_LEVELS",
+    "TDD_CONFIG",
     "ConnectionPoolExhaustedError",
     "ContextMetrics",
+    "DataFlow",
+    "PoolError",
     "SavepointError",
+    "SchemaCache",
     "TDDDatabaseManager",
     "TDDError",
     "TDDInfrastructureError",
@@ -71,9 +84,13 @@ __all__ = [
     "configured_pool_size",
     "configured_timeout",
     "connection_gone",
+    "create_optimized_pool",
     "current_tdd_context",
     "explain_statement_timeout",
     "get_database_manager",
+    "get_memory_optimizer",
+    "get_pool_manager",
+    "get_schema_cache",
     "get_transaction_manager",
     "is_tdd_mode",
     "normalize_isolation_level",
@@ -87,304 +104,10 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- running a context
-
-
-@asynccontextmanager
-async def run_test_context(
-    context: TDDTestContext,
-    *,
-    test_failed: Callable[[], bool] | None = None,
-    manager: TDDDatabaseManager | None = None,
-) -> AsyncIterator[TDDTestContext]:
-    """Run ``context`` as a top-level test: connection, transaction, after-test check.
-
-    ``test_failed`` tells the check whether the test itself failed (pytest fixtures pass it),
-    so a failed test is not also warned about the failed transaction it left.
-    """
-    started = time.perf_counter()
-    manager = manager or _DATABASE_MANAGER
-    raw_before = manager.raw_in_use()
-    connection = await manager.get_test_connection(context)
-    try:
-        await _TRANSACTION_MANAGER.begin_test_transaction(connection, context)
-    except BaseException:
-        await manager.cleanup_test_connection(context, discard=True)
-        raise
-    log = QueryLog()
-    connection.add_query_logger(log)
-    token = _CURRENT.set(context)
-    context.metrics.setup_time_ms = (time.perf_counter() - started) * 1000
-    body_error: BaseException | None = None
-    try:
-        yield context
-    except BaseException as exc:
-        body_error = context.error = exc
-        raise
-    finally:
-        ending = time.perf_counter()
-        _reset_current(token)
-        if body_error is not None:
-            explain_statement_timeout(body_error, context)
-        discard = True
-        try:
-            if not connection_gone(connection):
-                connection.remove_query_logger(log)
-            failed = body_error is not None or (test_failed is not None and test_failed())
-            result = await _finish(context, connection, log, failed)
-            discard = result.discard_connection
-            result.warnings += await _release_leaks(manager, context, raw_before)
-        finally:
-            await manager.cleanup_test_connection(context, discard=discard)
-        context.metrics.queries = log.count
-        context.metrics.teardown_time_ms = (time.perf_counter() - ending) * 1000
-        _report(result, body_error)
-
-
-def _reset_current(token: Any) -> None:
-    try:
-        _CURRENT.reset(token)
-    except ValueError:  # finalized from another context copy: leave that copy alone
-        _CURRENT.set(None)
-
-
-async def _finish(
-    context: TDDTestContext, connection: Any, log: QueryLog, failed: bool
-) -> CheckResult:
-    closed = CheckResult(
-        failures=[
-            f"test {context.test_id} closed its connection (or the server ended it); its "
-            "transaction is gone and the pool opens a new connection for the next test"
-        ],
-        discard_connection=True,
-    )
-    if connection_gone(connection):
-        return closed
-    try:
-        outcome = await _TRANSACTION_MANAGER.end_test_transaction(connection, context)
-    except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
-        if connection_gone(connection):
-            return closed
-        raise
-    if not outcome.clean:
-        await asyncio.sleep(0)  # let asyncpg deliver the last query-log records
-    result = check_transaction(context.test_id, context.savepoint_name, outcome, log, failed)
-    if result.discard_connection:
-        outcome.discard = True
-    return result
-
-
-_TIMEOUT_NOTE = "pgtdd: the test transaction's statement_timeout"
-
-
-def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> None:
-    """Add the limit and how to raise it to asyncpg's "statement timeout" error (once)."""
-    if not isinstance(error, asyncpg.QueryCanceledError) or "statement timeout" not in str(error):
-        return
-    if any(note.startswith(_TIMEOUT_NOTE) for note in getattr(error, "__notes__", ())):
-        return
-    error.add_note(
-        f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
-        "is meant to run that long, raise it: DATAFLOW_TDD_TIMEOUT=<seconds> for every test, "
-        "or timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
-    )
-
-
-async def _release_leaks(
-    manager: TDDDatabaseManager, context: TDDTestContext, raw_before: int
-) -> list[str]:
-    """Release connections opened during the test and still held; name them."""
-    found: list[str] = []
-    leaked = manager.contexts_within(context)
-    for other in leaked:
-        await manager.cleanup_test_connection(other, discard=True)
-    if leaked:
-        names = ", ".join(sorted(other.test_id for other in leaked))
-        found.append(
-            f"test {context.test_id} still held {len(leaked)} extra connection(s) from the TDD "
-            f"pool at its end (contexts {names}); pgtdd rolled them back and closed them. "
-            "Fix: leave each `async with tdd_test_context()` block, or call "
-            "`await get_database_manager().cleanup_test_connection(context)`."
-        )
-    raw = manager.raw_in_use() - raw_before
-    if raw > 0:
-        found.append(
-            f"test {context.test_id} still held {raw} connection(s) acquired directly from "
-            "db_manager.connection_pool. Fix: `await pool.release(connection)` (or use "
-            "`async with pool.acquire() as connection:`)."
-        )
-    return found
-
-
-def _report(result: CheckResult, body_error: BaseException | None) -> None:
-    if result.ok:
-        return
-    if body_error is not None:
-        for message in result.failures + result.warnings:
-            body_error.add_note(f"pgtdd: {message}")
-        return
-    for message in result.warnings:
-        warnings.warn(TDDIsolationWarning(message), stacklevel=4)
-    if result.failures:
-        raise TDDIsolationError("\n".join(result.failures))
-
-
-@asynccontextmanager
-async def _nested_context(
-    parent: TDDTestContext, context: TDDTestContext
-) -> AsyncIterator[TDDTestContext]:
-    """A context inside ``parent``'s transaction: its own savepoint, undone at exit."""
-    connection = parent.connection
-    if connection is None:
-        raise SavepointError(f"cannot nest inside {parent.test_id}: it has no connection")
-    if context.isolation_level != parent.isolation_level:
-        raise SavepointError(
-            f"a nested context runs inside {parent.test_id}'s {parent.isolation_level} "
-            f"transaction and cannot use {context.isolation_level}; pass nested=False for a "
-            "separate connection and transaction"
-        )
-    started = time.perf_counter()
-    context.parent = context.owner = parent
-    context.connection = connection
-    tx = _TRANSACTION_MANAGER
-    await tx.create_savepoint(connection, context)
-    if context.timeout != parent.timeout:
-        await connection.execute(f"SET LOCAL statement_timeout = {context.timeout * 1000}")
-    token = _CURRENT.set(context)
-    context.metrics.setup_time_ms = (time.perf_counter() - started) * 1000
-    body_error: BaseException | None = None
-    try:
-        yield context
-    except BaseException as exc:
-        body_error = context.error = exc
-        raise
-    finally:
-        _reset_current(token)
-        problem = None
-        if not connection.is_in_transaction():
-            problem = f"nested context {context.test_id} ended the outer transaction"
-        else:
-            try:
-                await tx.discard_savepoint(connection, context)
-            except SavepointError as exc:
-                problem = f"nested context {context.test_id}: {exc}"
-        context.connection = None
-        if problem is not None:
-            _report(CheckResult(failures=[problem + f". Fix: {_FIX_NESTED}."]), body_error)
-
-
-_FIX_NESTED = "leave transaction control to pgtdd and use nested savepoints for sub-steps"
-
-
-def tdd_test_context(
-    test_id: str | None = None,
-    isolation_level: str | None = None,
-    timeout: int | None = None,
-    rollback_on_error: bool = True,
-    *,
-    nested: bool | None = None,
-    **metadata: Any,
-) -> Any:
-    """``async with tdd_test_context(...) as context``: an isolated, rolled-back test scope.
-
-    At top level the context gets its own connection and transaction (isolation level
-    ``"READ COMMITTED"`` unless given). Inside another context of the same task it nests by
-    default: same connection, its own savepoint, everything it did undone at exit
-    (``nested=False`` forces a separate connection). Extra keyword arguments go to
-    ``context.metadata``.
-    """
-    parent = _CURRENT.get()
-    if nested is None:
-        nested = parent is not None and parent.connection is not None
-    if nested and (parent is None or parent.connection is None):
-        raise SavepointError("nested=True needs an active tdd_test_context in this task")
-    level = isolation_level or (parent.isolation_level if nested and parent else "READ COMMITTED")
-    context = TDDTestContext(
-        test_id=test_id,
-        isolation_level=level,
-        timeout=timeout,
-        rollback_on_error=rollback_on_error,
-        metadata=metadata,
-    )
-    if nested and parent is not None:
-        return _nested_context(parent, context)
-    return run_test_context(context)
-
-
-# --------------------------------------------------------------------------- infrastructure
-
-_TRANSIENT = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-)
-
-
-def _is_transient(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, _TRANSIENT):
-            return True
-        seen = seen.__cause__
-    return False
-
-
-def _retrying(attempts: int) -> AsyncRetrying:
-    return AsyncRetrying(
-        stop=stop_after_attempt(attempts),
-        wait=wait_exponential(multiplier=0.05, max=1.0),
-        retry=retry_if_exception(_is_transient),
-        reraise=True,
-    )
-
-
-async def setup_tdd_infrastructure(
-    connection_string: str | None = None,
-    attempts: int = 5,
-    manager: TDDDatabaseManager | None = None,
-) -> TDDDatabaseManager:
-    """Create the pool (the session's by default), retrying transient faults.
-
-    Connection refused, timeouts, "the database system is starting up" and "too many
-    connections" are retried (exponential backoff, ``attempts`` tries); anything else fails at
-    once. Raises :class:`TDDInfrastructureError` naming the cause and the attempts made.
-    """
-    manager = manager or _DATABASE_MANAGER
-    url = resolve_database_url(connection_string or manager.connection_string)
-    retrying = _retrying(attempts)
-    try:
-        async for attempt in retrying:
-            with attempt:
-                await manager.initialize(url)
-    except UnsafeDatabaseError as exc:
-        raise TDDInfrastructureError(
-            f"TDD infrastructure could not start on {mask_url(url)}: {exc}"
-        ) from exc
-    except (PoolError, TDDError, ValueError, *_TRANSIENT) as exc:
-        cause = exc.__cause__ or exc
-        tries = retrying.statistics.get("attempt_number", 1)
-        raise TDDInfrastructureError(
-            f"TDD infrastructure could not start on {mask_url(url)} after {tries} attempt(s): "
-            f"{type(cause).__name__}: {redact(str(cause))}. Check that the server is running "
-            "and reachable, and that TEST_DATABASE_URL (or the pgtdd profile) names it"
-        ) from exc
-    return manager
-
-
-async def teardown_tdd_infrastructure(
-    attempts: int = 3, manager: TDDDatabaseManager | None = None
-) -> None:
-    """Release every test connection and close the pool; raise ``TDDInfrastructureError``."""
-    manager = manager or _DATABASE_MANAGER
-    try:
-        async for attempt in _retrying(attempts):
-            with attempt:
-                await manager.close()
-    except (PoolError, TDDError, *_TRANSIENT) as exc:
-        raise TDDInfrastructureError(
-            f"TDD infrastructure could not shut down cleanly ({manager.safe_url}): "
-            f"{type(exc).__name__}: {redact(str(exc))}"
-        ) from exc
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

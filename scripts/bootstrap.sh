@@ -6,7 +6,7 @@
 #   3. create .venv and `pip install -e '.[dev]'` when missing or pyproject.toml changed;
 #   4. build pgtdd/postgres:15 when absent or built from other sources: `docker build` on
 #      postgres:15 when that image is present or a registry answers, else the offline build
-#      (mmdebstrap + docker import; see containers/image.py).
+#      (mmdebstrap + docker import; see containers/image.py, pgtdd.providers.image).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -82,7 +82,7 @@ install_venv() {
 		python3 -m venv .venv || die "python3 -m venv .venv failed (apt-get install python3-venv)"
 	fi
 	want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-	if [[ -r "$stamp" && "$(<"$stamp")" == "$want" ]] && .venv/bin/python -c 'import framework' 2>/dev/null; then
+	if [[ -r "$stamp" && "$(<"$stamp")" == "$want" ]] && .venv/bin/python -c 'import pgtdd.fixtures.plugin' 2>/dev/null; then
 		say ".venv is up to date with pyproject.toml"
 		return
 	fi
@@ -93,8 +93,8 @@ install_venv() {
 }
 
 build_image() {
-	.venv/bin/python -m containers.image ensure \
-		|| die "building pgtdd/postgres:15 failed (cause above); retry: .venv/bin/python -m containers.image build"
+	.venv/bin/python -m pgtdd.providers.image ensure \
+		|| die "building pgtdd/postgres:15 failed (cause above); retry: .venv/bin/python -m pgtdd.providers.image build"
 }
 
 install_packages

@@ -13,7 +13,7 @@ from tests.test_parallel import docker_or_fail
 
 def pgtdd(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "framework.cli", *args],
+        [sys.executable, "-m", "pgtdd.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

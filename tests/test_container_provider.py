@@ -20,11 +20,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from containers.docker_provider import ContainerProvider, docker_client
-from containers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
-from containers.readiness import SettingsNotAppliedError, verify_settings
-from framework.profiles import Profile, load_profile
-from framework.server import ServerInfo
+from pgtdd.config.profile import Profile, load_profile
+from pgtdd.providers.container import ContainerProvider, docker_client
+from pgtdd.providers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
+from pgtdd.providers.readiness import SettingsNotAppliedError, verify_settings
+from pgtdd.server import ServerInfo
 
 IMAGE = "pgtdd/postgres:15"
 
@@ -143,7 +143,7 @@ def test_host_network_port_taken_between_check_and_bind_falls_back(
     """The port is free when checked and taken when PostgreSQL binds it: by a plain socket, or
     by another session's PostgreSQL with the same credentials, which must not be mistaken for
     ours (it answers, and its settings are the same)."""
-    import containers.docker_provider as module
+    import pgtdd.providers.container as module
 
     host_profile = dataclasses.replace(profile, network="host")
     with contextlib.ExitStack() as stack:
@@ -195,7 +195,7 @@ def test_release_without_a_live_watchdog_removes_the_container_itself(
 def test_the_reuse_record_depends_on_network_and_settings(
     profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from containers.reuse import record_path
+    from pgtdd.providers.reuse import record_path
 
     monkeypatch.setenv("PGTDD_STATE_DIR", str(tmp_path))
     paths = {
@@ -239,8 +239,8 @@ def test_reuse_keeps_one_container_keyed_by_settings(
 
 REUSE_CHILD = """
 import json, sys
-from containers.base import make_provider
-from framework.settings import resolve_settings
+from pgtdd.providers.base import make_provider
+from pgtdd.config.settings import resolve_settings
 provider = make_provider(resolve_settings(cli_profile="container", cli_reuse=True, cli_port=0,
                                           cli_image=sys.argv[1]).profile)
 server = provider.start()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 SEEN: dict[str, ServerInfo] = {}
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from framework.guard import (
+from pgtdd.config.profile import load_profile
+from pgtdd.config.settings import resolve_settings
+from pgtdd.databases.guard import (
     ALLOW_ENV,
     UnsafeDatabaseError,
     check_test_database,
@@ -23,9 +25,7 @@ from framework.guard import (
     push_session_settings,
     restore_session_servers,
 )
-from framework.profiles import load_profile
-from framework.server import ServerInfo
-from framework.settings import resolve_settings
+from pgtdd.server import ServerInfo
 
 SECRET = "Gu4rdSecret-not-shown"
 DB_TEST = """
@@ -241,7 +241,7 @@ def test_allowed_by_variable_the_session_runs(
 async def test_tdd_pool_on_an_unmarked_url_is_refused_before_connecting(
     listener: Listener,
 ) -> None:
-    from framework.tdd_support import (
+    from pgtdd.tdd_support import (
         TDDDatabaseManager,
         TDDInfrastructureError,
         setup_tdd_infrastructure,
@@ -260,7 +260,7 @@ async def test_tdd_pool_on_an_unmarked_url_is_refused_before_connecting(
 def test_mutate_and_migrate_down_refuse_an_unmarked_url(
     listener: Listener, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from framework.cli import main
+    from pgtdd.cli.main import main
 
     url = f"postgresql://app:{SECRET}@127.0.0.1:{listener.port}/app"
     (tmp_path / "001_a.up.sql").write_text("CREATE TABLE a (id int);\n")

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from containers.image import (
+from pgtdd.providers.image import (
     DEFAULT_TAG,
     DebianMirrors,
     docker_client,

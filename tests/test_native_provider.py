@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from containers.native import BinariesNotFoundError, NativeProvider, find_bin_dir
-from framework.profiles import load_profile
+from pgtdd.config.profile import load_profile
+from pgtdd.providers.native import BinariesNotFoundError, NativeProvider, find_bin_dir
 
 
 def test_native_cluster_is_tuned_and_removed_at_stop() -> None:

@@ -13,11 +13,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from containers.docker_provider import docker_client
-from containers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL
-from framework.janitor import DatabaseJanitor
-from framework.server import ServerInfo
-from framework.session_db import RUN_PREFIX, RunIdentity, SessionDatabases, template_key
+from pgtdd.databases.janitor import DatabaseJanitor
+from pgtdd.databases.session_db import RUN_PREFIX, RunIdentity, SessionDatabases, template_key
+from pgtdd.providers.container import docker_client
+from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL
+from pgtdd.server import ServerInfo
 from tests.test_container_provider import wait_gone
 
 IMAGE = "pgtdd/postgres:15"

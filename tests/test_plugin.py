@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 DB_TEST = """
 def test_db(pgtdd_server):

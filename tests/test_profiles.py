@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from framework.profiles import ProfileError, builtin_profiles, load_profile
-from framework.settings import choose_profile, resolve_settings
+from pgtdd.config.profile import ProfileError, builtin_profiles, load_profile
+from pgtdd.config.settings import choose_profile, resolve_settings
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -21,13 +21,13 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from containers.ownership import OWNER, OWNER_LABEL, PROFILE_LABEL
-from framework.plugin import FIXTURE_MODULES
-from framework.profiles import load_profile
-from framework.redact import MASK
-from framework.secrets_plugin import mask, secret_forms
-from framework.server import ServerInfo
-from framework.settings import resolve_settings
+from pgtdd.config.profile import load_profile
+from pgtdd.config.settings import resolve_settings
+from pgtdd.fixtures.plugin import FIXTURE_MODULES
+from pgtdd.fixtures.secrets import mask, secret_forms
+from pgtdd.providers.ownership import OWNER, OWNER_LABEL, PROFILE_LABEL
+from pgtdd.redact import MASK
+from pgtdd.server import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,
@@ -157,7 +157,7 @@ def test_a_whole_run_prints_the_password_nowhere(
 
 def pgtdd(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "framework.cli", *args],
+        [sys.executable, "-m", "pgtdd.cli.main", *args],
         capture_output=True,
         text=True,
         env=inner_env(),
@@ -213,7 +213,7 @@ def test_objects_that_hold_the_password_do_not_show_it(pgtdd_server: ServerInfo)
 
 
 def test_the_secrets_plugin_is_registered_by_the_pgtdd_plugin() -> None:
-    assert "framework.secrets_plugin" in FIXTURE_MODULES
+    assert "pgtdd.fixtures.secrets" in FIXTURE_MODULES
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_mask_known_secret_first_then_any_url(text: str, expected: str) -> None:
 def test_redact_masks_a_known_password_whole_even_with_url_characters() -> None:
     from urllib.parse import quote
 
-    from framework.redact import redact
+    from pgtdd.redact import redact
 
     secret = "p@ss:w/rd%x"
     text = (

@@ -20,9 +20,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from framework.pool import PoolManager
-from framework.server import ServerInfo
-from framework.tdd_support import TDDDatabaseManager, TDDTestContext, run_test_context
+from pgtdd.isolation.pool import PoolManager
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import TDDDatabaseManager, TDDTestContext, run_test_context
 
 CYCLES = int(os.environ.get("PGTDD_SOAK_CYCLES", "5000"))
 WARMUP = 200

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from suites import APPROACHES, DISABLED_PLUGINS, write_suite
 
-from framework.performance.suite import run_suite
+from pgtdd.performance.suite import run_suite
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framework.performance.suite import write_pgtdd_suite
+from pgtdd.performance.suite import write_pgtdd_suite
 
 APPROACHES = ("pgtdd", "pytest-postgresql", "testcontainers")
 

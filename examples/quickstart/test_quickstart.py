@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 
 def test_the_server_is_tuned_for_tests(pgtdd_server: ServerInfo) -> None:

@@ -2,7 +2,7 @@
 
 Modules: ``mutation``, ``performance``, ``migration_runner``, ``schema_snapshotter``,
 ``data_validator``; the main classes are re-exported here. Fixtures live in
-``framework.migrations.fixtures`` (registered by the pgtdd plugin).
+``pgtdd.migrations.fixtures`` (registered by the pgtdd plugin).
 """
 
 from __future__ import annotations
@@ -10,39 +10,33 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# The main classes are imported on first use (PEP 562): `import framework.migrations.fixtures`,
+# The main classes are imported on first use (PEP 562): `import pgtdd.migrations.fixtures`,
 # which the pgtdd plugin does in every session, then costs nothing of pglast's import.
 _EXPORTS: dict[str, str] = {
-    "CheckResult": "framework.migrations.data_validator",
-    "DataSnapshot": "framework.migrations.data_validator",
-    "DataValidator": "framework.migrations.data_validator",
-    "Migration": "framework.migrations.migration_runner",
-    "MigrationError": "framework.migrations.migration_runner",
-    "MigrationPerformanceProfiler": "framework.migrations.performance",
-    "MigrationRunner": "framework.migrations.migration_runner",
-    "MigrationStatus": "framework.migrations.migration_runner",
-    "Mutation": "framework.migrations.mutation",
-    "MutationRegistry": "framework.migrations.mutation",
-    "MutationReport": "framework.migrations.mutation",
-    "MutationResult": "framework.migrations.mutation",
-    "MutationRunner": "framework.migrations.mutation",
-    "PerformanceBaseline": "framework.migrations.performance",
-    "PerformanceProfile": "framework.migrations.performance",
-    "PytestCheck": "framework.migrations.mutation",
-    "SchemaDiff": "framework.migrations.schema_snapshotter",
-    "SchemaSnapshot": "framework.migrations.schema_snapshotter",
-    "SchemaSnapshotter": "framework.migrations.schema_snapshotter",
+    "CheckResult": "pgtdd.migrations.data_validator",
+    "DataSnapshot": "pgtdd.migrations.data_validator",
+    "DataValidator": "pgtdd.migrations.data_validator",
+    "Migration": "pgtdd.migrations.runner",
+    "MigrationError": "pgtdd.migrations.runner",
+    "MigrationPerformanceProfiler": "pgtdd.migrations.performance",
+    "MigrationRunner": "pgtdd.migrations.runner",
+    "MigrationStatus": "pgtdd.migrations.runner",
+    "Mutation": "pgtdd.migrations.mutation",
+    "MutationRegistry": "pgtdd.migrations.mutation",
+    "MutationReport": "pgtdd.migrations.mutation",
+    "MutationResult": "pgtdd.migrations.mutation",
+    "MutationRunner": "pgtdd.migrations.mutation",
+    "PerformanceBaseline": "pgtdd.migrations.performance",
+    "PerformanceProfile": "pgtdd.migrations.performance",
+    "PytestCheck": "pgtdd.migrations.mutation",
+    "SchemaDiff": "pgtdd.migrations.snapshot",
+    "SchemaSnapshot": "pgtdd.migrations.snapshot",
+    "SchemaSnapshotter": "pgtdd.migrations.snapshot",
 }
 
 if TYPE_CHECKING:
-    from framework.migrations.data_validator import CheckResult, DataSnapshot, DataValidator
-    from framework.migrations.migration_runner import (
-        Migration,
-        MigrationError,
-        MigrationRunner,
-        MigrationStatus,
-    )
-    from framework.migrations.mutation import (
+    from pgtdd.migrations.data_validator import CheckResult, DataSnapshot, DataValidator
+    from pgtdd.migrations.mutation import (
         Mutation,
         MutationRegistry,
         MutationReport,
@@ -50,12 +44,18 @@ if TYPE_CHECKING:
         MutationRunner,
         PytestCheck,
     )
-    from framework.migrations.performance import (
+    from pgtdd.migrations.performance import (
         MigrationPerformanceProfiler,
         PerformanceBaseline,
         PerformanceProfile,
     )
-    from framework.migrations.schema_snapshotter import (
+    from pgtdd.migrations.runner import (
+        Migration,
+        MigrationError,
+        MigrationRunner,
+        MigrationStatus,
+    )
+    from pgtdd.migrations.snapshot import (
         SchemaDiff,
         SchemaSnapshot,
         SchemaSnapshotter,

@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 Connection = psycopg.Connection[Any]
 Target = Connection | ServerInfo | str

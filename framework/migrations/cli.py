@@ -12,16 +12,16 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from containers.external import parse_url
-from framework.guard import UnsafeDatabaseError, ensure_test_database
-from framework.profiles import ProfileError
-from framework.redact import redact
-from framework.server import ServerInfo
-from framework.settings import Settings, resolve_settings
+from pgtdd.config.profile import ProfileError
+from pgtdd.config.settings import Settings, resolve_settings
+from pgtdd.databases.guard import UnsafeDatabaseError, ensure_test_database
+from pgtdd.providers.external import parse_url
+from pgtdd.redact import redact
+from pgtdd.server import ServerInfo
 
 if TYPE_CHECKING:
-    from framework.migrations.migration_runner import Migration, MigrationRunner
-    from framework.migrations.mutation_report import MutationReport
+    from pgtdd.migrations.mutation.report import MutationReport
+    from pgtdd.migrations.runner import Migration, MigrationRunner
 
 # The toolkit (pglast among it) is imported by the handlers: `pgtdd up` and the other
 # commands build this parser too, and should not pay for it.
@@ -98,7 +98,7 @@ def _profile_or_none() -> Settings | None:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """``pgtdd migrate``."""
-    from framework.migrations.migration_runner import MigrationError, MigrationRunner
+    from pgtdd.migrations.runner import MigrationError, MigrationRunner
 
     try:
         server = _server(args, destructive=args.action in ("down", "redo"))
@@ -129,10 +129,10 @@ def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
 
 def run_mutate(args: argparse.Namespace) -> int:
     """``pgtdd mutate``."""
-    from framework.migrations.catalogue import MutationRegistry
-    from framework.migrations.checks import PytestCheck
-    from framework.migrations.migration_runner import MigrationError
-    from framework.migrations.mutation_runner import MutationRunner, MutationSetupError
+    from pgtdd.migrations.mutation.catalogue import MutationRegistry
+    from pgtdd.migrations.mutation.checks import PytestCheck
+    from pgtdd.migrations.mutation.runner import MutationRunner, MutationSetupError
+    from pgtdd.migrations.runner import MigrationError
 
     try:
         server = _server(args, destructive=True)

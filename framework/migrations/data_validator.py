@@ -14,8 +14,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from framework.migrations._db import Target, fetch_all, open_target
-from framework.migrations.migration_runner import DEFAULT_TRACKING_TABLE
+from pgtdd.migrations._db import Target, fetch_all, open_target
+from pgtdd.migrations.runner import DEFAULT_TRACKING_TABLE
 
 TABLES_QUERY = """
     SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

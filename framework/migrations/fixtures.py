@@ -7,12 +7,12 @@
 
 Factories declare variants in a conftest::
 
-    from framework.migrations.fixtures import database_connection_fixture, migrated_database_fixture
+    from pgtdd.migrations.fixtures import database_connection_fixture, migrated_database_fixture
 
     blog_db = database_connection_fixture(schema_files=["schema/users.sql"])
     migrated_db = migrated_database_fixture("migrations")   # a clone at head per test
 
-Under ``pgtdd mutate`` (or a :class:`~framework.migrations.mutation_runner.MutationRunner` with a
+Under ``pgtdd mutate`` (or a :class:`~pgtdd.migrations.mutation.runner.MutationRunner` with a
 pytest check) ``PGTDD_MIGRATIONS_DIR`` and ``PGTDD_MIGRATED_DATABASE`` point
 ``migrated_database_fixture`` at the mutant: its folder, and its database as the template.
 """
@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 import pytest
 
-from framework.janitor import DatabaseJanitor, JanitorError, unique_name
-from framework.migrations.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
-from framework.server import ServerInfo
+from pgtdd.databases.janitor import DatabaseJanitor, JanitorError, unique_name
+from pgtdd.migrations.mutation.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
+from pgtdd.server import ServerInfo
 
 if TYPE_CHECKING:
-    from framework.migrations.catalogue import MutationRegistry
-    from framework.migrations.migration_runner import MigrationRunner
-    from framework.migrations.performance import MigrationPerformanceProfiler
-    from framework.migrations.schema_snapshotter import SchemaSnapshot
+    from pgtdd.migrations.mutation.catalogue import MutationRegistry
+    from pgtdd.migrations.performance import MigrationPerformanceProfiler
+    from pgtdd.migrations.runner import MigrationRunner
+    from pgtdd.migrations.snapshot import SchemaSnapshot
 
 # The toolkit's modules (pglast among them) are imported inside the fixtures that use them: the
 # pgtdd plugin registers this module in every session, and most sessions never use it.
@@ -49,7 +49,7 @@ FixtureFunction = Callable[..., Any]
 @pytest.fixture(scope="session")
 def pgtdd_migrations_janitor(pgtdd_server: ServerInfo) -> Iterator[DatabaseJanitor]:
     """One janitor (one maintenance connection) for the toolkit's fixtures in a session."""
-    from framework.migrations.templates import QuickJanitor
+    from pgtdd.migrations.templates import QuickJanitor
 
     with QuickJanitor(pgtdd_server) as janitor:
         yield janitor
@@ -125,13 +125,13 @@ class MigratedDatabase:
 
     def runner(self, conn: psycopg.Connection[Any] | None = None) -> MigrationRunner:
         """A :class:`MigrationRunner` for the folder on this database."""
-        from framework.migrations.migration_runner import MigrationRunner
+        from pgtdd.migrations.runner import MigrationRunner
 
         return MigrationRunner(conn if conn is not None else self.server, self.migrations_dir)
 
     def snapshot(self) -> SchemaSnapshot:
         """The schema as it is now."""
-        from framework.migrations.schema_snapshotter import SchemaSnapshotter
+        from pgtdd.migrations.snapshot import SchemaSnapshotter
 
         with SchemaSnapshotter(self.server) as snapshotter:
             return snapshotter.capture()
@@ -150,8 +150,8 @@ def migrated_database_fixture(
     cache: dict[tuple[str, str], str] = {}
 
     def head_template(janitor: DatabaseJanitor, folder: Path, refresh: bool = False) -> str:
-        from framework.migrations.migration_runner import discover
-        from framework.migrations.templates import ensure_chain
+        from pgtdd.migrations.runner import discover
+        from pgtdd.migrations.templates import ensure_chain
 
         key = (janitor.server.safe_url, str(folder))
         if refresh or key not in cache:
@@ -197,7 +197,7 @@ def declared_schema_fixture(
 
     @pytest.fixture(name=name)
     def fixture(pgtdd_migrations_janitor: DatabaseJanitor) -> SchemaSnapshot:
-        from framework.migrations.schema_snapshotter import SchemaSnapshotter
+        from pgtdd.migrations.snapshot import SchemaSnapshotter
 
         janitor = pgtdd_migrations_janitor
         template = _schema_template(janitor, files)
@@ -246,7 +246,7 @@ class SampleSchema(dict[str, Path]):
 @pytest.fixture
 def sample_confiture_schema(tmp_path: Path) -> SampleSchema:
     """The five sample schema files, written to a temporary folder (apply in this order)."""
-    from framework.migrations.sample_schema import FILES
+    from pgtdd.migrations.sample_schema import FILES
 
     folder = tmp_path / "schema"
     folder.mkdir()
@@ -261,7 +261,7 @@ def sample_confiture_schema(tmp_path: Path) -> SampleSchema:
 @pytest.fixture
 def mutation_registry() -> MutationRegistry:
     """The mutation catalogue."""
-    from framework.migrations.catalogue import MutationRegistry
+    from pgtdd.migrations.mutation.catalogue import MutationRegistry
 
     return MutationRegistry()
 
@@ -269,6 +269,6 @@ def mutation_registry() -> MutationRegistry:
 @pytest.fixture
 def performance_profiler() -> MigrationPerformanceProfiler:
     """A profiler (thresholds from ``PERF_*_THRESHOLD``)."""
-    from framework.migrations.performance import MigrationPerformanceProfiler
+    from pgtdd.migrations.performance import MigrationPerformanceProfiler
 
     return MigrationPerformanceProfiler()

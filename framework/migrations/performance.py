@@ -23,9 +23,9 @@ from typing import Any
 import psycopg
 from pglast import ast
 
-from framework.migrations._db import Connection, Target, is_idle, open_target
-from framework.migrations.migration_runner import needs_autocommit
-from framework.migrations.sql_ast import SqlParseError, parse, statement_text
+from pgtdd.migrations._db import Connection, Target, is_idle, open_target
+from pgtdd.migrations.runner import needs_autocommit
+from pgtdd.migrations.sql_ast import SqlParseError, parse, statement_text
 
 DEFAULT_THRESHOLDS = {"CREATE TABLE": 5.0, "CREATE INDEX": 10.0, "BULK INSERT 10K": 30.0}
 EXPLAINABLE = (

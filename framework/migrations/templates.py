@@ -12,9 +12,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from framework.janitor import DatabaseJanitor, unique_name
-from framework.migrations.migration_runner import Migration, MigrationRunner
-from framework.server import ServerInfo
+from pgtdd.databases.janitor import DatabaseJanitor, unique_name
+from pgtdd.migrations.runner import Migration, MigrationRunner
+from pgtdd.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_mt_"
 SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"

@@ -3,14 +3,14 @@
 Spec 003 (performance guide) and the monitoring and memory fixtures of spec 000.
 """
 
-from framework.performance.gate import PerformanceGate
-from framework.performance.monitor import (
+from pgtdd.performance.gate import PerformanceGate
+from pgtdd.performance.monitor import (
     AlertHandler,
     MetricsCollector,
     PerformanceMonitor,
     PerformanceWarning,
 )
-from framework.performance.regression import RegressionDetector
+from pgtdd.performance.regression import RegressionDetector
 
 __all__ = [
     "AlertHandler",

@@ -18,14 +18,14 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from framework.performance.stats import summarize
-from framework.schema_cache import get_schema_cache
-from framework.tdd_support import (
+from pgtdd.isolation.runner import (
     TDDIsolationWarning,
     TDDTestContext,
     get_database_manager,
     tdd_test_context,
 )
+from pgtdd.models.schema_cache import get_schema_cache
+from pgtdd.performance.stats import summarize
 
 Progress = Callable[[str, int, int], None]
 

@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from framework.performance.gate import PerformanceGate
-from framework.performance.report import build_baseline, load_perf_document
-from framework.redact import redact
+from pgtdd.performance.gate import PerformanceGate
+from pgtdd.performance.report import build_baseline, load_perf_document
+from pgtdd.redact import redact
 
 
 def add_subcommands(subparsers: Any) -> None:
@@ -83,10 +83,10 @@ class ProgressLine:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from framework.guard import session_settings
-    from framework.performance.benchmark import TDDPerformanceBenchmark
-    from framework.session import start_server
-    from framework.settings import resolve_settings
+    from pgtdd.config.settings import resolve_settings
+    from pgtdd.databases.guard import session_settings
+    from pgtdd.performance.benchmark import TDDPerformanceBenchmark
+    from pgtdd.session import start_server
 
     settings = resolve_settings(cli_profile=args.profile)
     progress = ProgressLine()
@@ -117,8 +117,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 async def _run_benchmark(benchmark: Any, scale: float) -> dict[str, Any]:
-    from framework.performance.benchmark import run_comprehensive_benchmark
-    from framework.tdd_support import get_database_manager
+    from pgtdd.isolation.runner import get_database_manager
+    from pgtdd.performance.benchmark import run_comprehensive_benchmark
 
     try:
         return await run_comprehensive_benchmark(benchmark, scale)
@@ -130,7 +130,7 @@ def _suite_runs(
     runs: int, profile: str, benchmark: Any, progress: ProgressLine
 ) -> list[dict[str, Any]]:
     """Run the generated 20-test suite ``runs`` times (cold start included, as a user would)."""
-    from framework.performance.suite import run_suite, write_pgtdd_suite
+    from pgtdd.performance.suite import run_suite, write_pgtdd_suite
 
     results = []
     with tempfile.TemporaryDirectory(prefix="pgtdd-bench-") as tmp:

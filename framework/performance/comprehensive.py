@@ -17,10 +17,10 @@ import asyncio
 import statistics
 from typing import Any
 
-from framework.performance.benchmark import TDDPerformanceBenchmark
-from framework.pool import get_pool_manager
-from framework.schema_cache import get_schema_cache
-from framework.tdd_support import TDDTestContext, get_database_manager
+from pgtdd.isolation.pool import get_pool_manager
+from pgtdd.isolation.runner import TDDTestContext, get_database_manager
+from pgtdd.models.schema_cache import get_schema_cache
+from pgtdd.performance.benchmark import TDDPerformanceBenchmark
 
 PROBE_ITERATIONS = 10
 

@@ -2,8 +2,8 @@
 
 Where the spec's examples call ``pytest.warns(UserWarning, "text")`` to *emit* a warning (that
 call only builds a context manager and warns nothing), these fixtures call
-``warnings.warn(...)`` with a :class:`~framework.performance.monitor.PerformanceWarning` or a
-:class:`~framework.performance.memory_tracking.MemoryLeakWarning`, both ``UserWarning``
+``warnings.warn(...)`` with a :class:`~pgtdd.performance.monitor.PerformanceWarning` or a
+:class:`~pgtdd.performance.memory_tracking.MemoryLeakWarning`, both ``UserWarning``
 subclasses. With ``filterwarnings = ["error"]`` such a warning fails the test's teardown, which
 is the point of a gate; filter ``PerformanceWarning`` to ``default`` to only see it.
 """
@@ -20,19 +20,19 @@ from typing import TYPE_CHECKING
 import pytest
 import pytest_asyncio
 
-from framework.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
-from framework.performance.monitor import (
+from pgtdd.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
+from pgtdd.performance.monitor import (
     AlertHandler,
     MetricsCollector,
     PerformanceMonitor,
     PerformanceWarning,
 )
-from framework.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
-from framework.performance.regression import RegressionDetector
+from pgtdd.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
+from pgtdd.performance.regression import RegressionDetector
 
 if TYPE_CHECKING:
-    from framework.performance.comprehensive import BenchmarkContext
-    from framework.tdd_support import TDDDatabaseManager
+    from pgtdd.isolation.runner import TDDDatabaseManager
+    from pgtdd.performance.comprehensive import BenchmarkContext
 
 MonitoredTest = tuple[PerformanceMonitor, MetricsCollector, AlertHandler]
 
@@ -156,11 +156,11 @@ async def comprehensive_tdd_benchmark(
     """A :class:`BenchmarkContext` on the session's TDD pool, optimisations already probed.
 
     ``optimizations_enabled`` is filled from real operations (see
-    :mod:`framework.performance.comprehensive`); ``validate_performance_target(ms)`` and
+    :mod:`pgtdd.performance.comprehensive`); ``validate_performance_target(ms)`` and
     ``get_comprehensive_report()`` use the individual tests it measures at setup.
     """
-    from framework.performance.benchmark import TDDPerformanceBenchmark
-    from framework.performance.comprehensive import BenchmarkContext
+    from pgtdd.performance.benchmark import TDDPerformanceBenchmark
+    from pgtdd.performance.comprehensive import BenchmarkContext
 
     context = BenchmarkContext(TDDPerformanceBenchmark(pgtdd_tdd_infrastructure.connection_string))
     await context.observe()

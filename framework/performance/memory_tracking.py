@@ -1,6 +1,6 @@
 """Memory tracking for a test: RSS deltas of blocks, cleanup, leak warnings.
 
-Measurements come from :func:`framework.memory.get_memory_optimizer` (the process's real
+Measurements come from :func:`pgtdd.performance.memory.get_memory_optimizer` (the process's real
 resident set size via psutil). RSS is what the operating system charges the process: freed
 Python objects do not always return their pages (small objects live in arenas), so a
 retained delta is a hint of a leak, not a proof.
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from framework.memory import MemoryOptimizer, get_memory_optimizer
+from pgtdd.performance.memory import MemoryOptimizer, get_memory_optimizer
 
 _labels = itertools.count()
 

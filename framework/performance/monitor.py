@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.performance.stats import summarize
+from pgtdd.performance.stats import summarize
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "test_duration_ms": 100.0,

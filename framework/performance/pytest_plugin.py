@@ -3,7 +3,7 @@
 ``memory`` markers.
 
 Durations are pytest's own phase durations (``report.duration``). Statement counts come from
-:mod:`framework.performance.queries`. Under xdist, workers measure and attach the figures to
+:mod:`pgtdd.performance.queries`. Under xdist, workers measure and attach the figures to
 their reports; the controller collects them and writes the summary and files.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 import psutil
 import pytest
 
-from framework.performance import queries
-from framework.performance.options import CALL_MS_KEY, MARKERS, add_options, target_ms
-from framework.performance.regression import BaselineError, RegressionDetector
-from framework.performance.report import (
+from pgtdd.performance import queries
+from pgtdd.performance.options import CALL_MS_KEY, MARKERS, add_options, target_ms
+from pgtdd.performance.regression import BaselineError, RegressionDetector
+from pgtdd.performance.report import (
     TestTiming,
     median_or_none,
     over_target_lines,
@@ -30,7 +30,7 @@ from framework.performance.report import (
     regression_lines,
 )
 
-pytest_plugins = ["framework.performance.fixtures"]
+pytest_plugins = ["pgtdd.performance.fixtures"]
 
 RECORDER_KEY = pytest.StashKey["PerfRecorder"]()
 QUERIES_ATTR = "pgtdd_queries"
@@ -216,7 +216,7 @@ def _attach_tdd_connections() -> None:
     statements are counted too. Counting from the very first statement needs the pool to
     attach each connection when it opens (``attach_query_counter_async`` as its init hook).
     """
-    module = sys.modules.get("framework.tdd_support")
+    module = sys.modules.get("pgtdd.isolation.managers")
     if module is None:
         return
     for connection in list(module.get_database_manager().active_connections.values()):

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from framework.performance.regression import RegressionDetector
-from framework.performance.stats import summarize
+from pgtdd.performance.regression import RegressionDetector
+from pgtdd.performance.stats import summarize
 
 PERF_FORMAT = "pgtdd-perf/1"
 SUITE_PREFIX = "suite::"

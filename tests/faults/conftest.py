@@ -25,7 +25,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from containers.ownership import (
+from pgtdd.providers.ownership import (
     OWNER,
     OWNER_LABEL,
     PID_LABEL,
@@ -33,7 +33,7 @@ from containers.ownership import (
     STARTED_LABEL,
     process_started,
 )
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 IMAGE = "pgtdd/postgres:15"
 # Bounded waits for events (a process to end, a backend or container to go away). They only
@@ -82,7 +82,7 @@ def needs(what: str, exc: BaseException) -> None:
 
 def require_docker() -> Any:
     """A Docker client with the pgtdd image present (fails in CI, skips elsewhere)."""
-    from containers.docker_provider import docker_client
+    from pgtdd.providers.container import docker_client
 
     try:
         client = docker_client()

@@ -96,7 +96,7 @@ def test_refused_tcp_daemon_stops_the_run(closed_port: int, tmp_path: Path) -> N
 def test_doctor_reports_the_hung_daemon_with_the_fix(hung_daemon: HungDaemon) -> None:
     env = inner_env(PGTDD_PROFILE="container", DOCKER_HOST=f"unix://{hung_daemon.path}")
     done = subprocess.run(
-        [sys.executable, "-m", "framework.cli", "doctor", "--json"],
+        [sys.executable, "-m", "pgtdd.cli.main", "doctor", "--json"],
         capture_output=True,
         text=True,
         env=env,

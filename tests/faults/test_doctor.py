@@ -13,9 +13,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from framework import doctor as doctor_module
-from framework.doctor import Doctor, Report
-from framework.server import ServerInfo
+from pgtdd.cli import doctor as doctor_module
+from pgtdd.cli.doctor import Doctor, Report
+from pgtdd.server import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,
@@ -54,7 +54,7 @@ class DoctorRun:
 def run_doctor(*args: str, **env: str) -> DoctorRun:
     """``pgtdd doctor ARGS`` in a subprocess."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "framework.cli", "doctor", *args],
+        [sys.executable, "-m", "pgtdd.cli.main", "doctor", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

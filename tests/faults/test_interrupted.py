@@ -51,11 +51,11 @@ def read_container_id(proc: subprocess.Popen[str]) -> str:
 
 
 def reapers_of(pid: int) -> list[psutil.Process]:
-    """The watchdog processes (``containers.reaper``) started by process ``pid``."""
+    """The watchdog processes (``pgtdd.providers.reaper``) started by process ``pid``."""
     found = []
     for child in psutil.Process(pid).children(recursive=True):
         try:
-            if "containers.reaper" in " ".join(child.cmdline()):
+            if "pgtdd.providers.reaper" in " ".join(child.cmdline()):
                 found.append(child)
         except psutil.Error:
             continue

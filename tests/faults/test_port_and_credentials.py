@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,
@@ -106,7 +106,7 @@ def test_wrong_credentials_are_named_without_the_password(
 def test_doctor_names_the_rejected_password(pgtdd_server: ServerInfo) -> None:
     url = pgtdd_server.url.replace(pgtdd_server.password, "Wr0ng-S3cret", 1)
     done = subprocess.run(
-        [sys.executable, "-m", "framework.cli", "doctor", "--json"],
+        [sys.executable, "-m", "pgtdd.cli.main", "doctor", "--json"],
         capture_output=True,
         text=True,
         env=inner_env(PGTDD_PROFILE="local", TEST_DATABASE_URL=url),

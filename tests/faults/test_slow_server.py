@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from framework.guard import ALLOW_ENV
+from pgtdd.databases.guard import ALLOW_ENV
 from tests.faults.conftest import (
     SLOW_LINE,
     inner_env,

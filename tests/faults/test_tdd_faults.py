@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 from tests.faults.conftest import (
     BOUNDED_CONFTEST,
     InnerRun,
@@ -25,7 +25,7 @@ from tests.faults.conftest import (
 HEADER = """
 import contextlib
 import pytest
-from framework.tdd_support import tdd_test_context as open_context
+from pgtdd.tdd_support import tdd_test_context as open_context
 """
 
 POOL_EXHAUSTION = """

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from framework.janitor import DatabaseJanitor, unique_name
-from framework.migrations import MutationRunner
-from framework.migrations.migration_runner import discover
-from framework.migrations.templates import TemplateChain, ensure_chain
-from framework.server import ServerInfo
+from pgtdd.databases.janitor import DatabaseJanitor, unique_name
+from pgtdd.migrations import MutationRunner
+from pgtdd.migrations.runner import discover
+from pgtdd.migrations.templates import TemplateChain, ensure_chain
+from pgtdd.server import ServerInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "examples" / "migrations_project"

@@ -1,4 +1,4 @@
-"""``pgtdd migrate`` and ``pgtdd mutate`` (the parsers framework.migrations.cli adds)."""
+"""``pgtdd migrate`` and ``pgtdd mutate`` (the parsers pgtdd.migrations.cli adds)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 import psycopg
 import pytest
 
-from framework.migrations.cli import add_subcommands
-from framework.server import ServerInfo
+from pgtdd.migrations.cli import add_subcommands
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 

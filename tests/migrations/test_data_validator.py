@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from framework.migrations import DataValidator
-from framework.server import ServerInfo
+from pgtdd.migrations import DataValidator
+from pgtdd.server import ServerInfo
 
 SETUP = """
 CREATE TABLE parent (id int PRIMARY KEY, code text);

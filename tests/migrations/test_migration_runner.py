@@ -8,9 +8,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from framework.migrations import MigrationError, MigrationRunner, SchemaSnapshotter
-from framework.migrations.migration_runner import discover, needs_autocommit
-from framework.server import ServerInfo
+from pgtdd.migrations import MigrationError, MigrationRunner, SchemaSnapshotter
+from pgtdd.migrations.runner import discover, needs_autocommit
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 

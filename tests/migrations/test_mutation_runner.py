@@ -10,11 +10,11 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
-from framework.janitor import DatabaseJanitor
-from framework.migrations import MutationRegistry, MutationReport, MutationRunner, PytestCheck
-from framework.migrations.checks import MutantContext
-from framework.migrations.mutation_runner import MutationSetupError, env_timeout
-from framework.server import ServerInfo
+from pgtdd.databases.janitor import DatabaseJanitor
+from pgtdd.migrations import MutationRegistry, MutationReport, MutationRunner, PytestCheck
+from pgtdd.migrations.mutation.checks import MutantContext
+from pgtdd.migrations.mutation.runner import MutationSetupError, env_timeout
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 from tests.migrations.conftest import sample_runner as _runner
 

@@ -19,13 +19,13 @@ import psutil
 import psycopg
 import pytest
 
-from framework.janitor import DatabaseJanitor
-from framework.migrations import MutationRegistry, MutationRunner, PytestCheck
-from framework.migrations.migration_runner import discover
-from framework.migrations.mutants import generate_mutants
-from framework.migrations.mutation_runner import MutationSetupError
-from framework.migrations.mutation_workers import _config
-from framework.server import ServerInfo
+from pgtdd.databases.janitor import DatabaseJanitor
+from pgtdd.migrations import MutationRegistry, MutationRunner, PytestCheck
+from pgtdd.migrations.mutation.mutants import generate_mutants
+from pgtdd.migrations.mutation.runner import MutationSetupError
+from pgtdd.migrations.mutation.workers import _config
+from pgtdd.migrations.runner import discover
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT, sample_runner
 
 GOOD = str(PROJECT / "tests" / "good")
@@ -48,7 +48,7 @@ def _left_behind(server: ServerInfo) -> tuple[list[str], list[int]]:
     workers = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if "framework.migrations.mutation_workers" in child.cmdline():
+            if "pgtdd.migrations.mutation.workers" in child.cmdline():
                 workers.append(child.pid)
         except psutil.NoSuchProcess:
             continue
@@ -174,8 +174,8 @@ def test_a_worker_that_cannot_start_stops_the_run_naming_why(
 
 INTERRUPTED_PARENT = """
 import json, sys
-from framework.migrations import MutationRegistry, MutationRunner, PytestCheck
-from framework.server import ServerInfo
+from pgtdd.migrations import MutationRegistry, MutationRunner, PytestCheck
+from pgtdd.server import ServerInfo
 
 data = json.loads(sys.stdin.readline())
 server = ServerInfo(**{**data, "notes": tuple(data["notes"])})

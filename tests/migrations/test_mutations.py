@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from framework.migrations import MutationRegistry
-from framework.migrations.catalogue import CATEGORIES, SEVERITIES
-from framework.migrations.migration_runner import MigrationError, MigrationRunner, discover
-from framework.migrations.sql_ast import parse, same_statements
-from framework.server import ServerInfo
+from pgtdd.migrations import MutationRegistry
+from pgtdd.migrations.mutation.catalogue import CATEGORIES, SEVERITIES
+from pgtdd.migrations.runner import MigrationError, MigrationRunner, discover
+from pgtdd.migrations.sql_ast import parse, same_statements
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 REGISTRY = MutationRegistry()
@@ -65,7 +65,7 @@ def _files(direction: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("mutation", ALL, ids=[m.id for m in ALL])
 def test_mutation_turns_a_sample_migration_into_different_valid_sql(mutation: object) -> None:
-    from framework.migrations.catalogue import Mutation
+    from pgtdd.migrations.mutation.catalogue import Mutation
 
     assert isinstance(mutation, Mutation)
     produced = 0
@@ -89,7 +89,7 @@ def test_a_mutant_runs_on_postgresql_in_its_migrations_place(
     mutation: object, db_at: Callable[[int], ServerInfo], tmp_path: Path
 ) -> None:
     """Valid SQL for real: a mutant file, put in its migration's place, runs on the server."""
-    from framework.migrations.catalogue import Mutation
+    from pgtdd.migrations.mutation.catalogue import Mutation
 
     assert isinstance(mutation, Mutation)
     errors = []

@@ -7,12 +7,12 @@ from typing import Any
 import psycopg
 import pytest
 
-from framework.migrations import (
+from pgtdd.migrations import (
     MigrationPerformanceProfiler,
     PerformanceBaseline,
     PerformanceProfile,
 )
-from framework.migrations.performance import threshold_for, threshold_variable
+from pgtdd.migrations.performance import threshold_for, threshold_variable
 
 
 def test_profile_times_the_sql_on_the_connection(

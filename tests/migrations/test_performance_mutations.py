@@ -17,9 +17,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from framework.migrations import MigrationRunner, MutationRegistry
-from framework.migrations.sql_ast import parse, statement_text
-from framework.server import ServerInfo
+from pgtdd.migrations import MigrationRunner, MutationRegistry
+from pgtdd.migrations.sql_ast import parse, statement_text
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 REGISTRY = MutationRegistry()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import psycopg
 
-from framework.migrations import MigrationRunner, SchemaSnapshotter
-from framework.migrations.sample_schema import FILES
-from framework.server import ServerInfo
+from pgtdd.migrations import MigrationRunner, SchemaSnapshotter
+from pgtdd.migrations.sample_schema import FILES
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 

@@ -6,8 +6,8 @@ import json
 
 import psycopg
 
-from framework.migrations import SchemaSnapshot, SchemaSnapshotter
-from framework.server import ServerInfo
+from pgtdd.migrations import SchemaSnapshot, SchemaSnapshotter
+from pgtdd.server import ServerInfo
 
 DDL = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

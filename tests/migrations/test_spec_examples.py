@@ -21,14 +21,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from framework.migrations.mutation import MutationRegistry, MutationRunner, PytestCheck
-from framework.migrations.mutation_runner import MutationSetupError
-from framework.migrations.performance import (
+from pgtdd.migrations.mutation import MutationRegistry, MutationRunner, PytestCheck
+from pgtdd.migrations.mutation.runner import MutationSetupError
+from pgtdd.migrations.performance import (
     MigrationPerformanceProfiler,
     PerformanceBaseline,
     PerformanceProfile,
 )
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 ORIGINAL_SQL = "CREATE TABLE users (id UUID PRIMARY KEY, email TEXT NOT NULL UNIQUE)"

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from framework.performance.benchmark import TDDPerformanceBenchmark
-from framework.performance.comprehensive import BenchmarkContext
-from framework.server import ServerInfo
-from framework.tdd_support import TDDDatabaseManager
+from pgtdd.performance.benchmark import TDDPerformanceBenchmark
+from pgtdd.performance.comprehensive import BenchmarkContext
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import TDDDatabaseManager
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
         [
             sys.executable,
             "-m",
-            "framework.cli",
+            "pgtdd.cli.main",
             "bench",
             "--profile",
             "local",

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from framework.memory import get_memory_optimizer
-from framework.performance.fixtures import MemoryOptimizedTest, MonitoredTest
-from framework.performance.memory_tracking import MemoryLeakWarning, warn_if_leaking
+from pgtdd.performance.fixtures import MemoryOptimizedTest, MonitoredTest
+from pgtdd.performance.memory import get_memory_optimizer
+from pgtdd.performance.memory_tracking import MemoryLeakWarning, warn_if_leaking
 
 MB = 1024 * 1024
 
@@ -41,7 +41,7 @@ def test_tracker_warning_is_a_real_warning_that_filters_can_turn_into_errors(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(SLOW_AND_FAST.format(fixture="tdd_performance_tracker"))
-    result = _run(pytester, "-W", "error::framework.performance.monitor.PerformanceWarning")
+    result = _run(pytester, "-W", "error::pgtdd.performance.monitor.PerformanceWarning")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*PerformanceWarning: *::test_slow took*", "ERROR *::test_slow*"])
 

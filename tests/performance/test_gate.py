@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framework.performance.gate import PerformanceGate
+from pgtdd.performance.gate import PerformanceGate
 
 
 def _full_gate() -> PerformanceGate:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from framework.performance.monitor import (
+from pgtdd.performance.monitor import (
     AlertHandler,
     MetricsCollector,
     PerformanceMonitor,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from framework.cli import main as pgtdd
+from pgtdd.cli.main import main as pgtdd
 
 WORK = """
 import os, time

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 ASYNCPG_SUITE = """
 import os
@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from framework.performance.queries import attach_query_counter
+from pgtdd.performance.queries import attach_query_counter
 
 
 @pytest_asyncio.fixture
@@ -46,7 +46,7 @@ import os
 import psycopg
 import pytest
 
-from framework.performance.queries import CountingCursor
+from pgtdd.performance.queries import CountingCursor
 
 
 @pytest.fixture

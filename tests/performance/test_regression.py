@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.performance.regression import BaselineError, RegressionDetector
+from pgtdd.performance.regression import BaselineError, RegressionDetector
 
 
 def test_baseline_is_the_median_of_several_runs_not_one_sample(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from framework.server import ServerInfo
+from pgtdd.server import ServerInfo
 
 CHILD_INI = """\
 [pytest]

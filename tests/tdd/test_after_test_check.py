@@ -9,7 +9,7 @@ import asyncpg
 import psycopg
 import pytest
 
-from framework.tdd_support import (
+from pgtdd.tdd_support import (
     TDDIsolationError,
     TDDIsolationWarning,
     TDDTestContext,
@@ -201,7 +201,7 @@ async def test_next_starts_clean(tdd_test_context):
 
 
 def test_fixture_reports_at_teardown_and_next_test_is_clean(run_pytest: RunPytest) -> None:
-    result = run_pytest(CHILD_TESTS, "-W", "default::framework.tdd_support.TDDIsolationWarning")
+    result = run_pytest(CHILD_TESTS, "-W", "default::pgtdd.tdd_support.TDDIsolationWarning")
     assert "ERROR at teardown of test_commits" in result.output, result.output
     assert "TDDIsolationError: test test_commits#" in result.output
     assert "ended the transaction that isolates it" in result.output
@@ -250,7 +250,7 @@ async def test_next_starts_clean(tdd_test_context):
     conn = tdd_test_context.connection
     assert await conn.fetchval("SELECT to_regclass('public.child_killed')") is None
     assert await conn.fetchval("SELECT to_regclass('public.child_closed')") is None
-    from framework.tdd_support import get_database_manager
+    from pgtdd.tdd_support import get_database_manager
     assert list(get_database_manager().active_connections) == [tdd_test_context.test_id]
 """
 
@@ -268,7 +268,7 @@ def test_killed_or_closed_connection_is_named_and_the_next_test_runs(
 
 TIMEOUT_TESTS = """
 import pytest
-from framework.tdd_fixtures import tdd_context_fixture
+from pgtdd.fixtures.tdd import tdd_context_fixture
 
 short_context = tdd_context_fixture(timeout=1)
 

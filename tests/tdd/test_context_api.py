@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from framework.server import ServerInfo
-from framework.tdd_support import (
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import (
     DEFAULT_DATABASE_URL,
     TDDDatabaseManager,
     TDDInfrastructureError,
@@ -138,7 +138,7 @@ def test_database_url_prefers_the_session_server(
 
 
 def test_database_url_falls_back_to_env_then_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    from framework import tdd_context
+    from pgtdd.isolation import context as tdd_context
 
     monkeypatch.setattr(tdd_context, "_session_url", None)
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://u@envhost/envdb")
@@ -171,7 +171,7 @@ def test_fixtures_run_when_tdd_mode_is_unset(run_pytest: RunPytest) -> None:
 
 POOL_SIZE_TEST = """
 import pytest
-from framework.tdd_support import get_database_manager
+from pgtdd.tdd_support import get_database_manager
 
 @pytest.mark.asyncio
 async def test_pool_size(tdd_test_context):

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from framework.dataflow import TDD_CONFIG, DataFlow, DataFlowSchemaError
-from framework.dataflow_models import NOW, model_spec, table_name_for
-from framework.tdd_support import TDDTestContext
+from pgtdd.models.dataflow import TDD_CONFIG, DataFlow, DataFlowSchemaError
+from pgtdd.models.spec import NOW, model_spec, table_name_for
+from pgtdd.tdd_support import TDDTestContext
 
 
 class Everything:

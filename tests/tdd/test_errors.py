@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from framework.server import ServerInfo
-from framework.tdd_support import (
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import (
     ConnectionPoolExhaustedError,
     SavepointError,
     TDDDatabaseManager,

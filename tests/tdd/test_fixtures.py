@@ -9,18 +9,18 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from framework.dataflow import DataFlow, ModelAPI
-from framework.memory import get_memory_optimizer
-from framework.schema_cache import get_schema_cache
-from framework.tdd_fixtures import (
+from pgtdd.fixtures.tdd import (
     EnhancedTDDTestContext,
     _own_connection,
     seeded_data_fixture,
     tdd_context_fixture,
 )
-from framework.tdd_models import database_key, standard_specs
-from framework.tdd_resources import ResourceManager
-from framework.tdd_support import (
+from pgtdd.isolation.resources import ResourceManager
+from pgtdd.models.dataflow import DataFlow, ModelAPI
+from pgtdd.models.schema_cache import get_schema_cache
+from pgtdd.models.standard import database_key, standard_specs
+from pgtdd.performance.memory import get_memory_optimizer
+from pgtdd.tdd_support import (
     TDDDatabaseManager,
     TDDTestContext,
     get_database_manager,

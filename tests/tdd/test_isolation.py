@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from framework.tdd_support import TDDTestContext
+from pgtdd.tdd_support import TDDTestContext
 from tests.tdd.conftest import RunPytest
 
 PROBE_TESTS = """

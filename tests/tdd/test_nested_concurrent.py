@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from framework.tdd_support import (
+from pgtdd.tdd_support import (
     SavepointError,
     TDDIsolationError,
     TDDTestContext,
@@ -147,7 +147,7 @@ async def test_fixture_context_is_current_in_the_test(
 
 FUNCTION_LOOP_TEST = """
 import pytest
-from framework.tdd_support import get_database_manager, tdd_test_context
+from pgtdd.tdd_support import get_database_manager, tdd_test_context
 
 @pytest.mark.asyncio(loop_scope="session")
 async def test_start_session_pool(tdd_test_context):

@@ -1,7 +1,7 @@
 """The examples of spec 000 (TDD API reference) that use these fixtures and utilities.
 
 As written, except (see docs/tdd_api.md, "Corrected spec examples"):
-* imports come from ``framework.tdd_support`` (spec: ``dataflow.testing.tdd_support``);
+* imports come from ``pgtdd.tdd_support`` (spec: ``dataflow.testing.tdd_support``);
 * timing comparisons (``setup_time_ms < 10``, ``acquisition_time_ms < 5``) are checked in
   ``benchmarks/tdd_overhead.py``; here the values are only required to be measured (> 0);
 * async fixtures are declared with ``pytest_asyncio.fixture`` (strict mode), and the
@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from framework.memory import get_memory_optimizer
-from framework.pool import get_pool_manager
-from framework.schema_cache import get_schema_cache
-from framework.server import ServerInfo
-from framework.tdd_support import (
+from pgtdd.isolation.pool import get_pool_manager
+from pgtdd.models.schema_cache import get_schema_cache
+from pgtdd.performance.memory import get_memory_optimizer
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import (
     ConnectionPoolExhaustedError,
     SavepointError,
     TDDDatabaseManager,
@@ -413,7 +413,7 @@ async def test_pool_exhausted_example(pgtdd_server: ServerInfo) -> None:
 CONFTEST_EXAMPLE = """
 import pytest
 import pytest_asyncio
-from framework.tdd_support import setup_tdd_infrastructure, teardown_tdd_infrastructure
+from pgtdd.tdd_support import setup_tdd_infrastructure, teardown_tdd_infrastructure
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", autouse=True)
 async def initialize_tdd():
@@ -424,7 +424,7 @@ async def initialize_tdd():
 
 CONFTEST_USER = """
 import pytest
-from framework.tdd_support import get_database_manager, tdd_test_context
+from pgtdd.tdd_support import get_database_manager, tdd_test_context
 
 @pytest.mark.asyncio
 async def test_uses_the_infrastructure():

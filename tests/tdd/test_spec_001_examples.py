@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from framework.dataflow import DataFlow
-from framework.pool import get_pool_manager
-from framework.schema_cache import SchemaCache, get_schema_cache
-from framework.server import ServerInfo
-from framework.tdd_support import (
+from pgtdd.isolation.pool import get_pool_manager
+from pgtdd.models.dataflow import DataFlow
+from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
+from pgtdd.server import ServerInfo
+from pgtdd.tdd_support import (
     TDDDatabaseManager,
     TDDTestContext,
     get_database_manager,

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import pytest_asyncio
 
-from framework.tdd_support import (
+from pgtdd.tdd_support import (
     ISOLATION_LEVELS,
     SavepointError,
     TDDDatabaseManager,
@@ -222,7 +222,7 @@ async def test_exception_inside_a_context_rolls_back(pgtdd_tdd_infrastructure: A
 
 SPEC_002_ROBUST = """
 import pytest
-from framework.tdd_support import (
+from pgtdd.tdd_support import (
     TDDTestContext, get_database_manager, get_transaction_manager,
 )
 

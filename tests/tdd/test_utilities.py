@@ -8,10 +8,10 @@ from typing import Any
 import psutil
 import pytest
 
-from framework.memory import MemoryOptimizer, get_memory_optimizer
-from framework.pool import PoolError, create_optimized_pool, get_pool_manager
-from framework.schema_cache import SchemaCache, get_schema_cache
-from framework.server import ServerInfo
+from pgtdd.isolation.pool import PoolError, create_optimized_pool, get_pool_manager
+from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
+from pgtdd.performance.memory import MemoryOptimizer, get_memory_optimizer
+from pgtdd.server import ServerInfo
 
 
 @pytest.mark.asyncio

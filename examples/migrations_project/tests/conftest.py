@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.migrations.fixtures import (
+from pgtdd.migrations.fixtures import (
     current_migrations_dir,
     declared_schema_fixture,
     migrated_database_fixture,

@@ -14,8 +14,8 @@ from typing import Any
 
 from pglast import ast, enums
 
-from framework.migrations.migration_runner import discover
-from framework.migrations.sql_ast import parse, relname
+from pgtdd.migrations.runner import discover
+from pgtdd.migrations.sql_ast import parse, relname
 
 AT = enums.AlterTableType
 CT = enums.ConstrType

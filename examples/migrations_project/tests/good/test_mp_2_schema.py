@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from framework.migrations.fixtures import MigratedDatabase
-from framework.migrations.schema_snapshotter import SchemaSnapshot
+from pgtdd.migrations.fixtures import MigratedDatabase
+from pgtdd.migrations.snapshot import SchemaSnapshot
 
 
 def test_migrations_build_the_declared_schema(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from framework.migrations.data_validator import DataValidator
-from framework.migrations.fixtures import MigratedDatabase
-from framework.migrations.migration_runner import MigrationRunner
-from framework.migrations.schema_snapshotter import SchemaSnapshotter
+from pgtdd.migrations.data_validator import DataValidator
+from pgtdd.migrations.fixtures import MigratedDatabase
+from pgtdd.migrations.runner import MigrationRunner
+from pgtdd.migrations.snapshot import SchemaSnapshotter
 
 
 def test_each_down_restores_the_previous_schema(migrated_db: MigratedDatabase) -> None:

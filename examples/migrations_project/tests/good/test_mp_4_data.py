@@ -10,8 +10,8 @@ from typing import Any
 
 import psycopg
 
-from framework.migrations.fixtures import MigratedDatabase
-from framework.migrations.migration_runner import MigrationRunner
+from pgtdd.migrations.fixtures import MigratedDatabase
+from pgtdd.migrations.runner import MigrationRunner
 
 LOG_BATCHES = """
 CREATE TABLE batch_log (rows integer NOT NULL);

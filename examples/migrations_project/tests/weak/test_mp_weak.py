@@ -6,7 +6,7 @@ the mutants they let through.
 
 from __future__ import annotations
 
-from framework.migrations.fixtures import MigratedDatabase
+from pgtdd.migrations.fixtures import MigratedDatabase
 
 
 def test_migrations_leave_nothing_pending(migrated_db: MigratedDatabase) -> None:

@@ -1,0 +1,163 @@
+"""The ``pgtdd`` command line: up, down, status, image build, and the toolkit's subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from pgtdd.config.profile import ProfileError
+from pgtdd.config.settings import resolve_settings
+from pgtdd.redact import redact
+
+# Modules contributing subcommands: each has ``add_subcommands(subparsers) -> None``.
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "pgtdd.cli.doctor",
+    "pgtdd.performance.cli",
+    "pgtdd.migrations.cli",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _up(args: argparse.Namespace) -> int:
+    from pgtdd.fixtures.plugin import server_lines
+    from pgtdd.session import start_server
+
+    settings = resolve_settings(cli_profile=args.profile, cli_port=args.port)
+    profile = settings.profile
+    if profile.provider == "container":
+        # `up` is for a server that outlives the command: always the reusable container.
+        profile = dataclasses.replace(profile, reuse=True)
+    elif profile.provider == "native":
+        print(
+            "pgtdd up: the native provider lives only as long as a pytest session", file=sys.stderr
+        )
+        return 2
+    _, server = start_server(dataclasses.replace(settings, profile=profile))
+    for line in server_lines(server, 0.0):
+        print(line.replace(", ready in 0.00s", ""))
+    print(f"URL: {server.url if args.show_password else server.safe_url}")
+    if not args.show_password:
+        print("(password masked: it is the profile's `password`; --show-password prints it)")
+    return 0
+
+
+def _containers() -> list[object]:
+    from pgtdd.providers.container import docker_client
+    from pgtdd.providers.ownership import OWNER, OWNER_LABEL
+
+    client = docker_client()
+    return list(
+        client.containers.list(
+            all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}, ignore_removed=True
+        )
+    )
+
+
+def _down(args: argparse.Namespace) -> int:
+    from docker.errors import NotFound
+
+    from pgtdd.providers.ownership import REUSE_LABEL, owner_alive
+
+    removed = 0
+    for container in _containers():
+        labels = container.labels  # type: ignore[attr-defined]
+        if REUSE_LABEL in labels or args.all or not owner_alive(labels):
+            try:
+                container.remove(force=True, v=True)  # type: ignore[attr-defined]
+            except NotFound:  # removed meanwhile by its own session's watchdog
+                continue
+            removed += 1
+    print(f"removed {removed} container(s)")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from pgtdd.providers.ownership import (
+        PID_LABEL,
+        PORT_LABEL,
+        PROFILE_LABEL,
+        REUSE_LABEL,
+        owner_alive,
+    )
+
+    rows = []
+    for container in _containers():
+        labels = container.labels  # type: ignore[attr-defined]
+        ports = container.attrs["NetworkSettings"]["Ports"] or {}  # type: ignore[attr-defined]
+        bound = ",".join(b["HostPort"] for v in ports.values() if v for b in v)
+        bound = bound or labels.get(PORT_LABEL, "-")  # on the host network: no mapping
+        kind = "reuse" if REUSE_LABEL in labels else f"pid {labels.get(PID_LABEL, '?')}"
+        owner = "" if REUSE_LABEL in labels else (" alive" if owner_alive(labels) else " GONE")
+        rows.append(
+            f"{container.short_id}  {container.status:<8} port {bound:<6} "  # type: ignore[attr-defined]
+            f"profile {labels.get(PROFILE_LABEL, '?')}  {kind}{owner}"
+        )
+    print("\n".join(rows) if rows else "no pgtdd containers")
+    return 0
+
+
+def _image_build(args: argparse.Namespace) -> int:
+    from pgtdd.providers.image import ImageBuildError, build_image
+
+    try:
+        tag = build_image(offline=True if args.offline else None, tag=args.tag, progress=print)
+    except ImageBuildError as exc:
+        print(f"pgtdd image build: {exc}", file=sys.stderr)
+        return 1
+    print(f"built {tag}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="pgtdd", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start a reusable server and print its URL")
+    up.add_argument("--profile", help="profile name or YAML path (default as for pytest)")
+    up.add_argument("--port", type=int, help="host port (default: the profile's)")
+    up.add_argument("--show-password", action="store_true", help="print the URL unmasked")
+    up.set_defaults(func=_up)
+
+    down = sub.add_parser("down", help="remove reusable and orphaned pgtdd containers")
+    down.add_argument("--all", action="store_true", help="also containers of live sessions")
+    down.set_defaults(func=_down)
+
+    sub.add_parser("status", help="list pgtdd containers").set_defaults(func=_status)
+
+    image = sub.add_parser("image", help="image commands").add_subparsers(
+        dest="image_cmd", required=True
+    )
+    build = image.add_parser("build", help="build the tuned image pgtdd/postgres:15")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="build from Debian packages (mmdebstrap), no registry needed",
+    )
+    build.add_argument("--tag", default="pgtdd/postgres:15")
+    build.set_defaults(func=_image_build)
+
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).add_subcommands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pgtdd`` command."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except (ProfileError, RuntimeError, OSError) as exc:
+        print(f"pgtdd {args.command}: {redact(str(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
