@@ -15,13 +15,13 @@ from testcontainers.core.container import DockerContainer
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
+from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import ServerStartError, wait_until_ready
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
     container_name,
-    engine_socket,
     identity_args,
     reuse_key,
     save_record,
@@ -39,29 +39,8 @@ ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine 
 _RELEASED: list[reaper.Watchdog] = []
 
 
-class DockerUnavailableError(RuntimeError):
-    """No Docker engine answers."""
-
-
 class ImageUnavailableError(RuntimeError):
     """None of the profile's images is present or can be pulled."""
-
-
-def docker_client(timeout: float = 5.0) -> Any:
-    """A client for a reachable engine, or ``DockerUnavailableError`` naming the fixes."""
-    import docker
-    from docker.errors import DockerException
-
-    try:
-        client = docker.from_env(timeout=timeout)
-        client.ping()
-    except DockerException as exc:
-        raise DockerUnavailableError(
-            f"Docker is not reachable ({exc}). Ways out: start Docker (e.g. `dockerd &` or "
-            "`systemctl start docker`); or use a server of your own with `--db-profile local` "
-            "(TEST_DATABASE_URL); or local PostgreSQL binaries with `--db-profile native`."
-        ) from None
-    return client
 
 
 def free_port() -> int:

@@ -207,7 +207,7 @@ class Doctor:
             self.add("docker", "skip", reason)
             self.add("image", "skip", reason)
             return True
-        from pgtdd.providers.container import DockerUnavailableError, docker_client
+        from pgtdd.providers.engine import DockerUnavailableError, docker_client
 
         try:
             client = docker_client()
@@ -521,7 +521,8 @@ def _one_line(text: str) -> str:
 
 def server_failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
     """(what happened, the fix) for an exception raised while starting the profile's server."""
-    from pgtdd.providers.container import DockerUnavailableError, ImageUnavailableError
+    from pgtdd.providers.container import ImageUnavailableError
+    from pgtdd.providers.engine import DockerUnavailableError
     from pgtdd.providers.native import BinariesNotFoundError
 
     message = str(exc).strip()

@@ -46,7 +46,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _containers() -> list[object]:
-    from pgtdd.providers.container import docker_client
+    from pgtdd.providers.engine import docker_client
     from pgtdd.providers.ownership import OWNER, OWNER_LABEL
 
     client = docker_client()
