@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -118,9 +119,10 @@ class Doctor(DatabaseChecks):
         profile = settings.profile
         self.secrets.append(profile.password)
         if profile.url:
-            from pgtdd.databases.guard import server_from_url
+            from pgtdd.server import ServerURLError, parse_url
 
-            self.secrets.append(server_from_url(profile.url).password)
+            with contextlib.suppress(ServerURLError):  # reported by the guard's check
+                self.secrets.append(parse_url(profile.url).password)
         overrides = {
             key: where
             for key, where in profile.sources.items()
@@ -144,12 +146,12 @@ class Doctor(DatabaseChecks):
         if profile.provider != "external":
             self.add("guard", "ok", f"the {profile.provider} server is provisioned by pgtdd")
             return True
-        from pgtdd.providers.external import DEFAULT_URL, parse_url
+        from pgtdd.server import DEFAULT_URL, ServerURLError, parse_url
 
         try:
             server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
             verdict = check_test_database(server, settings, environ=self.environ)
-        except (ProfileError, RuntimeError) as exc:
+        except (ProfileError, ServerURLError, RuntimeError) as exc:
             self.add("guard", "fail", str(exc), "fix the URL or PGTDD_ALLOW_DATABASE")
             return False
         if verdict.allowed:
@@ -277,7 +279,7 @@ def server_failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
         if cause in rest:
             return first + log_note, rest.strip()
     if profile.provider == "external":
-        from pgtdd.providers.external import DEFAULT_URL, parse_url
+        from pgtdd.server import DEFAULT_URL, parse_url
 
         target = parse_url(profile.url or DEFAULT_URL)
         fix = (

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from pgtdd.config.profile import Profile
 from pgtdd.config.settings import Settings
-from pgtdd.server import ServerInfo
+from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 ALLOW_ENV = "PGTDD_ALLOW_DATABASE"
 PROVISIONED_PROVIDERS = frozenset({"container", "native"})
@@ -161,7 +161,11 @@ def ensure_test_url(
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """:func:`ensure_test_database` for a connection URL (``TDDDatabaseManager``, ``--url``)."""
-    ensure_test_database(server_from_url(url), settings, environ=environ)
+    try:
+        server = parse_url(url)
+    except ServerURLError as exc:
+        raise UnsafeDatabaseError(str(exc)) from None
+    ensure_test_database(server, settings, environ=environ)
 
 
 def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
@@ -169,30 +173,8 @@ def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | No
     profile = settings.profile
     if profile.provider != "external":
         return
-    from pgtdd.providers.external import DEFAULT_URL, parse_url
-
     server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
     ensure_test_database(server, settings, environ=environ)
-
-
-def server_from_url(url: str, *, profile: str = "external") -> ServerInfo:
-    """The (unprovisioned) server a URL points at, defaults as libpq applies them."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-        raise UnsafeDatabaseError(
-            f"not a PostgreSQL URL: {parts.scheme}://{parts.hostname or ''}... "
-            "(expected postgresql://user:password@host:port/database)"
-        )
-    user = unquote(parts.username or "postgres")
-    return ServerInfo(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=user,
-        password=unquote(parts.password or ""),
-        database=unquote(parts.path.lstrip("/")) or user,
-        provider="external",
-        profile=profile,
-    )
 
 
 @dataclass(frozen=True)

@@ -42,16 +42,18 @@ from pgtdd.isolation.context import (
     set_session_database_url,
     validate_savepoint_name,
 )
-from pgtdd.isolation.managers import (
+from pgtdd.isolation.database import (
     _DATABASE_MANAGER,
-    _TRANSACTION_MANAGER,
     TDDDatabaseManager,
-    TDDTransactionManager,
     connection_gone,
     get_database_manager,
-    get_transaction_manager,
 )
 from pgtdd.isolation.pool import PoolError
+from pgtdd.isolation.transactions import (
+    _TRANSACTION_MANAGER,
+    TDDTransactionManager,
+    get_transaction_manager,
+)
 from pgtdd.redact import mask_url, redact
 
 __all__ = [
