@@ -28,6 +28,7 @@ from pgtdd.providers.reuse import (
     server_command,
     verify_identity_and_settings,
 )
+from pgtdd.retry import poll_until
 from pgtdd.server import ServerInfo
 
 PG_PORT = 5432
@@ -300,12 +301,11 @@ class ContainerProvider:
         return _finish(server, version, settings, self.notes)
 
     def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
-        deadline = time.monotonic() + self.profile.timeouts.startup
-        while time.monotonic() < deadline:
-            found = self._find_reusable(client, key)
-            if found is not None:
-                return found
-            time.sleep(0.1)
+        found = poll_until(
+            lambda: self._find_reusable(client, key), self.profile.timeouts.startup, 0.1
+        )
+        if found is not None:
+            return found
         raise ServerStartError(f"reusable container {container_name(key)} did not start in time")
 
     def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:

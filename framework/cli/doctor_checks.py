@@ -7,7 +7,6 @@ pool statistics, leaked connections), mixed into :class:`pgtdd.cli.doctor.Doctor
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import time
@@ -18,6 +17,7 @@ from typing import Any, Literal
 import asyncpg
 
 from pgtdd.config.settings import Settings
+from pgtdd.retry import apoll_until
 from pgtdd.server import ServerInfo
 
 Status = Literal["ok", "warn", "fail", "skip"]
@@ -276,15 +276,18 @@ class DatabaseChecks:
 
 async def _wait_gone(conn: Any, pids: set[int]) -> set[int]:
     """Which of ``pids`` still have a backend after a bounded wait for them to exit."""
-    deadline = time.monotonic() + LEAK_WAIT_SECONDS
-    while True:
+    left: set[int] = set(pids)
+
+    async def gone() -> bool | None:
         rows = await conn.fetch(
             "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])", sorted(pids)
         )
-        left = {int(row["pid"]) for row in rows}
-        if not left or time.monotonic() > deadline:
-            return left
-        await asyncio.sleep(0.05)
+        left.clear()
+        left.update(int(row["pid"]) for row in rows)
+        return True if not left else None
+
+    await apoll_until(gone, LEAK_WAIT_SECONDS, 0.05)
+    return left
 
 
 def _quote_ident(name: str) -> str:

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from pgtdd.databases.guard import UnsafeDatabaseError
 from pgtdd.isolation.checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
@@ -55,6 +54,7 @@ from pgtdd.isolation.transactions import (
     get_transaction_manager,
 )
 from pgtdd.redact import mask_url, redact
+from pgtdd.retry import async_retrying
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -334,15 +334,6 @@ def _is_transient(exc: BaseException) -> bool:
     return False
 
 
-def _retrying(attempts: int) -> AsyncRetrying:
-    return AsyncRetrying(
-        stop=stop_after_attempt(attempts),
-        wait=wait_exponential(multiplier=0.05, max=1.0),
-        retry=retry_if_exception(_is_transient),
-        reraise=True,
-    )
-
-
 async def setup_tdd_infrastructure(
     connection_string: str | None = None,
     attempts: int = 5,
@@ -356,7 +347,7 @@ async def setup_tdd_infrastructure(
     """
     manager = manager or _DATABASE_MANAGER
     url = resolve_database_url(connection_string or manager.connection_string)
-    retrying = _retrying(attempts)
+    retrying = async_retrying(attempts, _is_transient)
     try:
         async for attempt in retrying:
             with attempt:
@@ -382,7 +373,7 @@ async def teardown_tdd_infrastructure(
     """Release every test connection and close the pool; raise ``TDDInfrastructureError``."""
     manager = manager or _DATABASE_MANAGER
     try:
-        async for attempt in _retrying(attempts):
+        async for attempt in async_retrying(attempts, _is_transient):
             with attempt:
                 await manager.close()
     except (PoolError, TDDError, *_TRANSIENT) as exc:
