@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgtdd.performance.stats import summarize
+from pgtdd.performance.targets import MONITOR_THRESHOLDS
 
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    "test_duration_ms": 100.0,
-    "fixture_setup_ms": 5.0,
-    "memory_usage_mb": 10.0,
-}
+DEFAULT_THRESHOLDS: dict[str, float] = dict(MONITOR_THRESHOLDS)
 
 
 class PerformanceWarning(UserWarning):

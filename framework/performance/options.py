@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-DEFAULT_TARGET_MS = 100.0
-DEFAULT_MEMORY_THRESHOLD_MB = 5.0
+from pgtdd.performance.targets import MEMORY_LEAK_THRESHOLD_MB, TARGETS_MS
+
+DEFAULT_TARGET_MS = TARGETS_MS["individual_test"]
+DEFAULT_MEMORY_THRESHOLD_MB = MEMORY_LEAK_THRESHOLD_MB
 
 # Milliseconds the test's call phase took, measured by pytest; set by the makereport hook.
 CALL_MS_KEY = pytest.StashKey[float]()
