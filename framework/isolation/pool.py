@@ -122,10 +122,6 @@ class PoolManager:
     def __contains__(self, pool_id: object) -> bool:
         return pool_id in self._pools
 
-    def pool_ids(self) -> list[str]:
-        """The ids of the pools currently open."""
-        return list(self._pools)
-
     async def create_optimized_pool(
         self,
         pool_id: str,
@@ -289,11 +285,6 @@ class PoolManager:
         except TimeoutError:
             managed.pool.terminate()
         return True
-
-    async def cleanup_all(self) -> None:
-        """Close every pool this manager created."""
-        for pool_id in list(self._pools):
-            await self.cleanup_pool(pool_id)
 
 
 _MANAGER = PoolManager()

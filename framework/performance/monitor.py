@@ -137,7 +137,3 @@ class AlertHandler:
     def get_alerts(self, severity: str | None = None) -> list[Alert]:
         """Alerts raised so far, optionally only those of one severity."""
         return [a for a in self.monitor.alerts if severity is None or a.severity == severity]
-
-    def has_critical(self) -> bool:
-        """Whether any alert is beyond 1.5x its threshold."""
-        return bool(self.get_alerts("critical"))

@@ -42,11 +42,6 @@ class QueryCounter:
 _current: QueryCounter | None = None
 
 
-def current_counter() -> QueryCounter | None:
-    """The counter of the test now running, or ``None`` outside a test."""
-    return _current
-
-
 @contextmanager
 def counting(counter: QueryCounter) -> Iterator[QueryCounter]:
     """Make ``counter`` current for the ``with`` block (the hooks do this per test)."""
@@ -97,11 +92,6 @@ def attach_query_counter(connection: Any) -> None:
 async def attach_query_counter_async(connection: Any) -> None:
     """:func:`attach_query_counter` as a coroutine, for ``asyncpg.create_pool(init=...)``."""
     attach_query_counter(connection)
-
-
-def detach_query_counter(connection: Any) -> None:
-    """Stop counting an asyncpg connection's statements."""
-    connection.remove_query_logger(_asyncpg_logger)
 
 
 class CountingCursor(psycopg.Cursor[Any]):
