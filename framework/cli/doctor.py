@@ -24,11 +24,10 @@ from typing import Any
 
 from pgtdd.cli.doctor_checks import Check, DatabaseChecks, Report, Status, one_line
 from pgtdd.config.profile import ProfileError
-from pgtdd.config.settings import Settings, resolve_settings
+from pgtdd.config.settings import Settings, activated, resolve_settings
 from pgtdd.databases.guard import (
     check_test_database,
     ensure_test_database,
-    session_settings,
 )
 from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
@@ -76,7 +75,7 @@ class Doctor(DatabaseChecks):
             self._skip_rest("server", "Docker is needed by this profile")
             return self.report
         # The guard judges the TDD pool's URL by this profile, as in a pytest session.
-        with session_settings(settings), self._server(settings) as server:
+        with activated(settings), self._server(settings) as server:
             if server is None:
                 self._skip_rest("connectivity", "no server")
             else:

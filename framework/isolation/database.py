@@ -28,6 +28,7 @@ from pgtdd.isolation.context import (
     configured_pool_size,
     resolve_database_url,
     session_database_url,
+    setting_source,
 )
 from pgtdd.isolation.pool import PoolManager, get_pool_manager
 from pgtdd.redact import mask_url, redact
@@ -188,8 +189,9 @@ class TDDDatabaseManager:
             f"no connection of the TDD pool ({size} connection(s), {self.safe_url}) became free "
             f"within {self.acquire_timeout:g} s: held by test(s) {shown or 'none'}{extra}. "
             "Fix: release connections (leave the `async with tdd_test_context()` block or call "
-            "`await get_database_manager().cleanup_test_connection(context)`), or raise "
-            f"DATAFLOW_TDD_POOL_SIZE (now {size})."
+            "`await get_database_manager().cleanup_test_connection(context)`), or raise the "
+            f"profile key {setting_source('pool.max_size')} or DATAFLOW_TDD_POOL_SIZE "
+            f"(now {size}); the wait is {setting_source('pool.acquire_timeout')}."
         )
 
     def in_use(self) -> int:

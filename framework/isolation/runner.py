@@ -39,6 +39,7 @@ from pgtdd.isolation.context import (
     normalize_isolation_level,
     resolve_database_url,
     set_session_database_url,
+    setting_source,
     validate_savepoint_name,
 )
 from pgtdd.isolation.database import (
@@ -187,8 +188,9 @@ def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> 
         return
     error.add_note(
         f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
-        "is meant to run that long, raise it: DATAFLOW_TDD_TIMEOUT=<seconds> for every test, "
-        "or timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
+        "is meant to run that long, raise it for every test with the profile key "
+        f"{setting_source('timeouts.statement')} or DATAFLOW_TDD_TIMEOUT=<seconds>, or for one "
+        "with timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
     )
 
 

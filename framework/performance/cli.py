@@ -83,8 +83,7 @@ class ProgressLine:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pgtdd.config.settings import resolve_settings
-    from pgtdd.databases.guard import session_settings
+    from pgtdd.config.settings import activated, resolve_settings
     from pgtdd.performance.benchmark import TDDPerformanceBenchmark
     from pgtdd.session import start_server
 
@@ -93,7 +92,7 @@ def _bench(args: argparse.Namespace) -> int:
     progress("starting server", 0, 1)
     provider, server = start_server(settings)
     try:
-        with session_settings(settings):  # the guard judges the pool's URL by this profile
+        with activated(settings):  # the guard judges the pool's URL by this profile
             benchmark = TDDPerformanceBenchmark(server.url, progress=progress)
             asyncio.run(_run_benchmark(benchmark, args.scale))
     finally:
