@@ -17,7 +17,7 @@ from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
 from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
-from pgtdd.providers.readiness import ServerStartError, wait_until_ready
+from pgtdd.providers.readiness import ServerStartError, check_major, wait_for_version
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
@@ -84,8 +84,12 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
-    """The first candidate present locally, else the first that can be pulled."""
+def choose_image(client: Any, candidates: tuple[str, ...], version: int | None = None) -> str:
+    """The first candidate present locally, else the first that can be pulled.
+
+    When none is, the error names the majors whose images are here and how to build the
+    asked one (``version``).
+    """
     from docker.errors import DockerException, ImageNotFound
 
     for name in candidates:
@@ -101,12 +105,42 @@ def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
             return name
         except DockerException as exc:
             failures.append(f"{name}: {str(exc).splitlines()[0][:160]}")
-    raise ImageUnavailableError(
-        "none of the profile's images is present or can be pulled ("
-        + "; ".join(failures)
-        + "). Build the tuned image locally with `pgtdd image build` "
-        "(`--offline` on hosts with no registry), or list an image you have in the profile."
+    raise ImageUnavailableError(_no_image_message(client, failures, version))
+
+
+def _no_image_message(client: Any, failures: list[str], version: int | None) -> str:
+    asked = f"PostgreSQL {version}: " if version is not None else ""
+    build = "pgtdd image build" + (f" --version {version}" if version is not None else "")
+    here = local_majors(client)
+    have = (
+        "images here give PostgreSQL " + ", ".join(str(n) for n in here) + " (--db-version N)"
+        if here
+        else "no pgtdd/postgres or postgres image is here"
     )
+    return (
+        f"{asked}none of the profile's images is present or can be pulled ("
+        + "; ".join(failures)
+        + f"). {have}. Build the tuned image with `{build}` (`--offline` on hosts with no "
+        "registry), or list an image you have in the profile; without Docker, "
+        "`pip install 'pgtdd[embedded]'` and `--db-profile native` give PostgreSQL 18."
+    )
+
+
+def local_majors(client: Any) -> list[int]:
+    """The majors of the ``pgtdd/postgres:N`` and ``postgres:N`` images present locally."""
+    from docker.errors import DockerException
+
+    found: set[int] = set()
+    try:
+        images = client.images.list()
+    except DockerException:
+        return []
+    for image in images:
+        for tag in image.tags:
+            name, _, label = tag.rpartition(":")
+            if name in ("pgtdd/postgres", "postgres") and label.isdigit():
+                found.add(int(label))
+    return sorted(found)
 
 
 class ContainerProvider:
@@ -132,7 +166,7 @@ class ContainerProvider:
         swept = sweep_orphans(client)
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
-        image = choose_image(client, self.profile.image)
+        image = choose_image(client, self.profile.image, self.profile.version)
         self.network = choose_network(client, self.profile)
         key = None
         if self.profile.reuse:
@@ -194,6 +228,9 @@ class ContainerProvider:
             .with_env("POSTGRES_USER", profile.user)
             .with_env("POSTGRES_PASSWORD", profile.password)
             .with_env("POSTGRES_DB", profile.database)
+            # The official postgres:18 image moved PGDATA under its VOLUME: keep the data
+            # where the tmpfs is (and where every pgtdd image has it).
+            .with_env("PGDATA", PGDATA)
             .with_command(server_command(profile))
         )
         if reuse_key is not None:
@@ -292,13 +329,15 @@ class ContainerProvider:
     ) -> ServerInfo:
         """Wait until ``server`` answers, check it is ours and tuned, record a reusable one."""
         profile = self.profile
-        version = wait_until_ready(
+        version, number = wait_for_version(
             server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs, alive=alive
         )
+        server = _finish(server, version, number, {}, self.notes)
+        check_major(server, profile, fix=_image_fix(server, profile.version))
         settings = verify_identity_and_settings(server, profile, self.identity)
         if key is not None:
             save_record(profile, server, key, self.network)
-        return _finish(server, version, settings, self.notes)
+        return _finish(server, version, number, settings, self.notes)
 
     def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
         found = poll_until(
@@ -373,11 +412,21 @@ class ContainerProvider:
 
 
 def _finish(
-    server: ServerInfo, version: str, settings: dict[str, str], notes: list[str]
+    server: ServerInfo, version: str, number: int, settings: dict[str, str], notes: list[str]
 ) -> ServerInfo:
     from dataclasses import replace
 
-    return replace(server, version=version, settings=settings, notes=tuple(notes))
+    return replace(
+        server, version=version, version_num=number, settings=settings, notes=tuple(notes)
+    )
+
+
+def _image_fix(server: ServerInfo, version: int | None) -> str:
+    return (
+        f"image {server.image} is not of PostgreSQL {version}: put an image of {version} first "
+        f"in the profile's `image` list (`pgtdd image build --version {version}` builds "
+        f"pgtdd/postgres:{version})"
+    )
 
 
 def _running_after(container: DockerContainer, seconds: float) -> Callable[[], bool]:

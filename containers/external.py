@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgtdd.config.profile import Profile, ProfileError
-from pgtdd.providers.readiness import read_settings, wait_until_ready
+from pgtdd.providers.readiness import check_major, read_settings, wait_for_version
 from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 
@@ -23,11 +23,18 @@ class ExternalProvider:
             server = parse_url(self.profile.url or DEFAULT_URL, profile=self.profile.name)
         except ServerURLError as exc:
             raise ProfileError(f"{exc} (TEST_DATABASE_URL or the profile's url)") from None
-        version = wait_until_ready(
+        version, number = wait_for_version(
             server, self.profile.retry, connect_timeout=self.profile.timeouts.connect
         )
+        server = replace(server, version=version, version_num=number)
+        check_major(
+            server,
+            self.profile,
+            fix=f"point TEST_DATABASE_URL (or the profile's url) at a server of PostgreSQL "
+            f"{self.profile.version}",
+        )
         names = list(self.profile.server_settings) or ["jit", "fsync", "synchronous_commit"]
-        return replace(server, version=version, settings=read_settings(server, names))
+        return replace(server, settings=read_settings(server, names))
 
     def release(self) -> None:
         """The same as :meth:`stop`."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -19,24 +20,55 @@ import psycopg
 from psycopg import sql
 
 from pgtdd.config.profile import Profile
+from pgtdd.config.versions import DEFAULT_VERSION, SUPPORTED
 from pgtdd.providers.container import port_is_free
-from pgtdd.providers.readiness import ServerStartError, verify_settings, wait_until_ready
+from pgtdd.providers.embedded import INSTALL as EMBEDDED_INSTALL
+from pgtdd.providers.embedded import MAJOR as EMBEDDED_MAJOR
+from pgtdd.providers.embedded import bin_dir as embedded_bin_dir
+from pgtdd.providers.readiness import (
+    ServerStartError,
+    check_major,
+    verify_settings,
+    wait_for_version,
+)
 from pgtdd.server import ServerInfo
 
 SEARCH_GLOB = "/usr/lib/postgresql/*/bin"
+_VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
 
 
 class BinariesNotFoundError(RuntimeError):
-    """No PostgreSQL server binaries were found."""
+    """No PostgreSQL server binaries (of the asked major) were found."""
 
 
 def find_bin_dir(
-    explicit: str | None = None, *, path: str | None = None, pattern: str = SEARCH_GLOB
+    explicit: str | None = None,
+    *,
+    major: int | None = None,
+    path: str | None = None,
+    pattern: str = SEARCH_GLOB,
+    embedded: bool = True,
 ) -> Path:
-    """Where ``initdb`` and ``postgres`` live: PGTDD_PG_BIN, PATH, pg_config, Debian layout.
+    """Where ``initdb`` and ``postgres`` of PostgreSQL ``major`` (any when None) live.
 
-    ``path`` replaces the ``PATH`` searched and ``pattern`` the Debian layout glob.
+    Looked for in PGTDD_PG_BIN (``explicit``), PATH, ``pg_config --bindir``, the Debian layout
+    (``pattern``) and the ``pgtdd[embedded]`` extra, in this order; ``path`` replaces the
+    ``PATH`` searched and ``embedded=False`` leaves the extra out.
     """
+    found: list[tuple[Path, int | None]] = []
+    for directory in _candidates(explicit, path, pattern, embedded):
+        if not ((directory / "initdb").is_file() and (directory / "postgres").is_file()):
+            continue
+        number = _major_of(directory)
+        if major is None or number == major:
+            return directory
+        found.append((directory, number))
+    raise BinariesNotFoundError(_not_found(explicit, major, pattern, found))
+
+
+def _candidates(
+    explicit: str | None, path: str | None, pattern: str, embedded: bool
+) -> list[Path]:
     candidates: list[Path] = []
     if explicit:
         candidates.append(Path(explicit))
@@ -49,14 +81,61 @@ def find_bin_dir(
             )
             candidates.append(Path(out.stdout.strip()))
     candidates += sorted(Path("/").glob(pattern.lstrip("/")), key=_version_key, reverse=True)
-    for directory in candidates:
-        if (directory / "initdb").is_file() and (directory / "postgres").is_file():
-            return directory
-    raise BinariesNotFoundError(
-        "no PostgreSQL server binaries (initdb, postgres) found in PGTDD_PG_BIN, PATH, "
-        f"pg_config --bindir or {pattern}. Install them (apt-get install postgresql-15) and "
-        "set PGTDD_PG_BIN to their folder, or use the container profile."
+    extra = embedded_bin_dir() if embedded else None
+    if extra is not None:
+        candidates.append(extra)
+    unique: list[Path] = []
+    for candidate in candidates:
+        if candidate not in unique:
+            unique.append(candidate)
+    return unique
+
+
+def _major_of(directory: Path) -> int | None:
+    """The major of the binaries in ``directory`` (``postgres --version``)."""
+    if directory.parent.parent == Path("/usr/lib/postgresql") and directory.parent.name.isdigit():
+        return int(directory.parent.name)  # Debian's layout names it
+    try:
+        out = subprocess.run(
+            [str(directory / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _VERSION.search(out)
+    return int(match[1]) if match else None
+
+
+def _not_found(
+    explicit: str | None, major: int | None, pattern: str, found: list[tuple[Path, int | None]]
+) -> str:
+    wanted = f"PostgreSQL {major} server binaries" if major else "PostgreSQL server binaries"
+    message = (
+        f"no {wanted} (initdb, postgres) found in PGTDD_PG_BIN, PATH, pg_config --bindir, "
+        f"{pattern} or the pgtdd[embedded] extra"
     )
+    if found:
+        message += "; found " + ", ".join(
+            f"{'PostgreSQL ' + str(n) if n else 'an unknown version'} in {d}" for d, n in found
+        )
+        if explicit and found[0][0] == Path(explicit):
+            message += " (PGTDD_PG_BIN)"
+    ways = []
+    if major in (None, EMBEDDED_MAJOR):
+        ways.append(f"`{EMBEDDED_INSTALL}` (PostgreSQL {EMBEDDED_MAJOR}, no root, no Docker)")
+    ways.append(f"install them (apt-get install postgresql-{major or DEFAULT_VERSION})")
+    ways.append("set PGTDD_PG_BIN to the folder holding their initdb and postgres")
+    majors = sorted({n for _, n in found if n in SUPPORTED})
+    if major is not None and majors:
+        ways.append(
+            f"ask for a version found here (--db-version {majors[-1]} or "
+            f"PGTDD_PG_VERSION={majors[-1]})"
+        )
+    ways.append("use the container profile")
+    return message + ". Ways out: " + "; ".join(ways) + "."
 
 
 def _version_key(path: Path) -> int:
@@ -102,7 +181,7 @@ class NativeProvider:
 
     def start(self) -> ServerInfo:
         """Create the cluster, start the server, create the database, verify the settings."""
-        bin_dir = find_bin_dir(self.profile.pg_bin)
+        bin_dir = find_bin_dir(self.profile.pg_bin, major=self.profile.version)
         user, uid, gid = _run_as()
         base = "/dev/shm" if os.path.isdir("/dev/shm") else None
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-native-", dir=base))
@@ -173,18 +252,18 @@ class NativeProvider:
             provider=self.name,
             profile=profile.name,
         )
-        version = wait_until_ready(
+        version, number = wait_for_version(
             admin, profile.retry, connect_timeout=profile.timeouts.connect, logs=lambda: _tail(log)
         )
         if self.process.poll() is not None:
             raise ServerStartError(f"postgres exited at start-up:\n{_tail(log)}")
+        admin = replace(admin, version=version, version_num=number, image=str(bin_dir))
+        check_major(admin, profile, fix=f"the binaries in {bin_dir} are not of that major")
         with psycopg.connect(admin.url, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(profile.database)))
         server = admin.with_database(profile.database)
         settings = verify_settings(server, profile.server_settings)
-        return replace(
-            server, version=version, settings=settings, image=str(bin_dir), notes=tuple(self.notes)
-        )
+        return replace(server, settings=settings, notes=tuple(self.notes))
 
     def release(self) -> None:
         """The same as :meth:`stop`."""

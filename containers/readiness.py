@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import psycopg
 
-from pgtdd.config.profile import RetryPolicy
+from pgtdd.config.profile import Profile, RetryPolicy
 from pgtdd.redact import redact
 from pgtdd.retry import is_transient, retrying
 from pgtdd.server import ServerInfo
@@ -22,6 +22,10 @@ class SettingsNotAppliedError(ServerStartError):
     """The server runs, but some profile settings did not take effect."""
 
 
+class VersionMismatchError(ServerStartError):
+    """The server answering is of another major than the one asked for."""
+
+
 def wait_until_ready(
     server: ServerInfo,
     policy: RetryPolicy,
@@ -30,7 +34,22 @@ def wait_until_ready(
     logs: Callable[[], str] | None = None,
     alive: Callable[[], bool] | None = None,
 ) -> str:
-    """Poll until a real connection runs ``SELECT 1``; return ``server_version``.
+    """:func:`wait_for_version`'s ``server_version`` only."""
+    return wait_for_version(
+        server, policy, connect_timeout=connect_timeout, logs=logs, alive=alive
+    )[0]
+
+
+def wait_for_version(
+    server: ServerInfo,
+    policy: RetryPolicy,
+    *,
+    connect_timeout: float,
+    logs: Callable[[], str] | None = None,
+    alive: Callable[[], bool] | None = None,
+) -> tuple[str, int]:
+    """Poll until a real connection runs ``SELECT 1``; return ``server_version`` and
+    ``server_version_num``.
 
     Transient faults are retried until ``policy.deadline``; a permanent one (wrong password,
     unknown database) stops at once, and so does any fault once ``alive()`` says the server
@@ -41,12 +60,15 @@ def wait_until_ready(
     def transient(exc: BaseException) -> bool:
         return is_transient(exc) and (alive is None or alive())
 
-    def attempt() -> str:
+    def attempt() -> tuple[str, int]:
         timeout = max(1, round(connect_timeout))
         with psycopg.connect(server.url, connect_timeout=timeout, autocommit=True) as conn:
             conn.execute("SELECT 1")
-            row = conn.execute("SHOW server_version").fetchone()
-        return str(row[0]) if row else ""
+            row = conn.execute(
+                "SELECT current_setting('server_version'), "
+                "current_setting('server_version_num')::int"
+            ).fetchone()
+        return (str(row[0]), int(row[1])) if row else ("", 0)
 
     try:
         return retrying(policy, transient=transient)(attempt)
@@ -54,6 +76,20 @@ def wait_until_ready(
         raise ServerStartError(_failure(server, exc, policy, logs)) from exc
     except OSError as exc:
         raise ServerStartError(_failure(server, exc, policy, logs)) from exc
+
+
+def check_major(server: ServerInfo, profile: Profile, *, fix: str) -> None:
+    """Raise :class:`VersionMismatchError` when the server is not of the major the profile
+    asks for (``fix`` says how to get one that is)."""
+    asked = profile.version
+    if asked is None or server.major in (None, asked):
+        return
+    raise VersionMismatchError(
+        f"PostgreSQL {asked} was asked for (version from {profile.source_of('version')}), but "
+        f"the server at {server.safe_url} is {server.version} (server_version_num "
+        f"{server.version_num}): {fix}, or ask for {server.major} (--db-version "
+        f"{server.major} or PGTDD_PG_VERSION={server.major})"
+    )
 
 
 def _failure(

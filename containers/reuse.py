@@ -36,7 +36,7 @@ from pgtdd.providers.readiness import (
     ServerStartError,
     SettingsNotAppliedError,
     verify_settings,
-    wait_until_ready,
+    wait_for_version,
 )
 from pgtdd.server import ServerInfo
 
@@ -60,6 +60,7 @@ def reuse_key(image_id: str, profile: Profile, network: str) -> str:
         [
             image_id,
             network,
+            profile.version,
             server_command(profile),
             profile.user,
             profile.password,
@@ -125,6 +126,7 @@ def record_path(profile: Profile) -> Path:
             engine_address(),
             profile.network,
             list(profile.image),
+            profile.version,
             server_command(profile),
             profile.user,
             profile.password,
@@ -169,13 +171,17 @@ def find_reused(profile: Profile) -> ServerInfo | None:
         return None
     identity = container_name(record["key"]) if record["network"] == "host" else None
     try:
-        version = wait_until_ready(server, profile.retry, connect_timeout=profile.timeouts.connect)
+        version, number = wait_for_version(
+            server, profile.retry, connect_timeout=profile.timeouts.connect
+        )
+        if profile.version is not None and number // 10000 != profile.version:
+            return None  # the full path says what is wrong
         settings = verify_identity_and_settings(server, profile, identity)
     except (ServerStartError, psycopg.Error, OSError):
         return None
     spawn_sweeper()
     notes = (f"reused container {record['container_id'][:12]}",)
-    return replace(server, version=version, settings=settings, notes=notes)
+    return replace(server, version=version, version_num=number, settings=settings, notes=notes)
 
 
 def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> ServerInfo | None:

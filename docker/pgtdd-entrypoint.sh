@@ -20,7 +20,7 @@
 set -Eeuo pipefail
 
 PGTDD_SHARE=${PGTDD_SHARE:-/usr/local/share/pgtdd}
-PGTDD_SEED=${PGTDD_SEED:-/var/lib/postgresql/seed}  # $PGTDD_SEED.tar and $PGTDD_SEED.env
+PGTDD_SEED=${PGTDD_SEED:-/usr/local/share/pgtdd/seed}  # $PGTDD_SEED.tar and $PGTDD_SEED.env
 
 pgtdd_log() {
 	printf 'pgtdd-entrypoint: %s\n' "$*"

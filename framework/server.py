@@ -35,6 +35,12 @@ class ServerInfo:
     image: str | None = None
     container_id: str | None = None
     notes: tuple[str, ...] = ()
+    version_num: int = 0  # the server's own server_version_num (0: not read)
+
+    @property
+    def major(self) -> int | None:
+        """The server's major version (``server_version_num // 10000``), None if not read."""
+        return self.version_num // 10000 if self.version_num else None
 
     @property
     def url(self) -> str:

@@ -20,14 +20,15 @@ from typing import Any
 import psycopg
 import pytest
 
-from pgtdd.config.profile import Profile, load_profile
+from pgtdd.config.profile import Profile
 from pgtdd.providers.container import ContainerProvider
 from pgtdd.providers.engine import docker_client
 from pgtdd.providers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import SettingsNotAppliedError, verify_settings
 from pgtdd.server import ServerInfo
+from tests.majors import base_image, profile_for_session, tuned_image
 
-IMAGE = "pgtdd/postgres:15"
+IMAGE = tuned_image()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def docker() -> Any:
 
 @pytest.fixture
 def profile(docker: Any) -> Profile:
-    return dataclasses.replace(load_profile("container", environ={}), image=(IMAGE,))
+    return dataclasses.replace(profile_for_session("container"), image=(IMAGE,))
 
 
 @pytest.fixture
@@ -308,7 +309,7 @@ def test_a_rebuilt_image_is_never_served_by_the_old_reused_container(
     try:
         first = start_reused(state, image=tag)
         started.append(first["id"])
-        docker.images.get("pgtdd/postgres-base:15").tag(tag)  # "rebuilt": same tag, new id
+        docker.images.get(base_image()).tag(tag)  # "rebuilt": same tag, new id
         rebuilt = start_reused(state, image=tag)
         started.append(rebuilt["id"])
         assert rebuilt["id"] != first["id"] and rebuilt["docker_imported"]

@@ -1,7 +1,8 @@
-"""The tuned image pgtdd/postgres:15 keeps the official postgres image's contract.
+"""The tuned image pgtdd/postgres:<major> keeps the official postgres image's contract.
 
 Real Docker: every test starts a container of the built image (tmpfs on PGDATA, a published
-port on 127.0.0.1) and removes it afterwards. Without a Docker engine or the image these tests
+port on 127.0.0.1) and removes it afterwards. The image is the session's major's (``--db-version``),
+so CI's runs on two majors check both images. Without a Docker engine or the image these tests
 fail when CI is set and skip otherwise; `bash scripts/bootstrap.sh` provides both.
 """
 
@@ -19,17 +20,14 @@ import psycopg
 import pytest
 
 from pgtdd.providers.engine import engine_problem
-from pgtdd.providers.image import (
-    DEFAULT_TAG,
-    DebianMirrors,
-    docker_client,
-    host_debian_mirrors,
-    image_labels,
-)
+from pgtdd.providers.image import docker_client, image_labels
+from pgtdd.providers.image_offline import DebianMirrors, host_debian_mirrors
+from tests.majors import session_version, tuned_image
 
 PGDATA = "/var/lib/postgresql/data"
 SEED = {"user": "dataflow_test", "password": "dataflow_test_password", "dbname": "dataflow_test"}
 READY_TIMEOUT_S = 60.0
+TAG = tuned_image()
 
 
 def _unavailable(reason: str) -> None:
@@ -47,9 +45,9 @@ def engine() -> Iterator[Any]:
     if problem is not None:
         _unavailable(problem)
     client = docker_client()
-    if image_labels(DEFAULT_TAG, client) is None:
+    if image_labels(TAG, client) is None:
         client.close()
-        _unavailable(f"the image {DEFAULT_TAG} is not built")
+        _unavailable(f"the image {TAG} is not built")
     yield client
     client.close()
 
@@ -84,7 +82,7 @@ def started(
 ) -> Iterator[Started]:
     """Run the image with the credentials, wait until SELECT 1 works, always remove it."""
     container = client.containers.run(
-        DEFAULT_TAG,
+        TAG,
         command,
         detach=True,
         tmpfs={PGDATA: "rw"},
@@ -134,11 +132,11 @@ def _rejected(running: Started, **creds: str) -> bool:
     return False
 
 
-def test_labels_mark_a_preinitialised_pg15_image(engine: Any) -> None:
-    labels = image_labels(DEFAULT_TAG, engine)
+def test_labels_mark_a_preinitialised_image_of_its_major(engine: Any) -> None:
+    labels = image_labels(TAG, engine)
     assert labels is not None
     assert labels["org.pgtdd.preinitialized"] == "true"
-    assert labels["org.pgtdd.pg_major"] == "15"
+    assert labels["org.pgtdd.pg_major"] == str(session_version())
 
 
 def test_seed_credentials_take_the_fast_path_with_tuned_settings(engine: Any) -> None:
@@ -148,7 +146,7 @@ def test_seed_credentials_take_the_fast_path_with_tuned_settings(engine: Any) ->
             "SELECT current_user, current_database(), "
             "current_setting('server_version_num')::int / 10000"
         ).fetchone()
-        assert row == ("dataflow_test", "dataflow_test", 15)
+        assert row == ("dataflow_test", "dataflow_test", session_version())
         settings = {
             name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
             for name in ("fsync", "synchronous_commit", "full_page_writes", "jit")
@@ -189,15 +187,17 @@ def test_another_locale_runs_initdb_at_start(engine: Any) -> None:
     creds = {"user": "postgres", "password": "pw", "dbname": "postgres"}
     with started(engine, creds, LANG="C") as pg, pg.connect(**creds) as conn:
         assert _start_path(pg.logs()) == "initdb"
-        assert conn.execute("SHOW lc_collate").fetchone() == ("C",)
+        # The database's collation (the lc_collate setting is gone since PostgreSQL 16).
+        collation = "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+        assert conn.execute(collation).fetchone() == ("C",)
         assert conn.execute("SHOW fsync").fetchone() == ("off",)
         assert _rejected(pg, **{**creds, "password": "wrong"})
 
 
 def test_other_commands_run_as_given(engine: Any) -> None:
-    out: bytes = engine.containers.run(DEFAULT_TAG, ["postgres", "--version"], remove=True)
-    assert out.decode().startswith("postgres (PostgreSQL) 15.")
-    out = engine.containers.run(DEFAULT_TAG, ["id", "-un"], remove=True)
+    out: bytes = engine.containers.run(TAG, ["postgres", "--version"], remove=True)
+    assert out.decode().startswith(f"postgres (PostgreSQL) {session_version()}.")
+    out = engine.containers.run(TAG, ["id", "-un"], remove=True)
     assert out.decode().strip() == "root"
 
 

@@ -18,9 +18,10 @@ from pgtdd.databases.session_db import RUN_PREFIX, RunIdentity, SessionDatabases
 from pgtdd.providers.engine import docker_client
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL
 from pgtdd.server import ServerInfo
+from tests.majors import tuned_image
 from tests.test_container_provider import wait_gone
 
-IMAGE = "pgtdd/postgres:15"
+IMAGE = tuned_image()
 
 
 def tables(server: ServerInfo) -> set[str]:

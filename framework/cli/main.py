@@ -104,7 +104,12 @@ def _image_build(args: argparse.Namespace) -> int:
     from pgtdd.providers.image import ImageBuildError, build_image
 
     try:
-        tag = build_image(offline=True if args.offline else None, tag=args.tag, progress=print)
+        tag = build_image(
+            offline=True if args.offline else None,
+            version=args.version,
+            tag=args.tag,
+            progress=print,
+        )
     except ImageBuildError as exc:
         print(f"pgtdd image build: {exc}", file=sys.stderr)
         return 1
@@ -132,13 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
     image = sub.add_parser("image", help="image commands").add_subparsers(
         dest="image_cmd", required=True
     )
-    build = image.add_parser("build", help="build the tuned image pgtdd/postgres:15")
+    build = image.add_parser("build", help="build the tuned image pgtdd/postgres:<version>")
     build.add_argument(
         "--offline",
         action="store_true",
-        help="build from Debian packages (mmdebstrap), no registry needed",
+        help="build from distribution packages (mmdebstrap), no registry needed",
     )
-    build.add_argument("--tag", default="pgtdd/postgres:15")
+    build.add_argument(
+        "--version", help="PostgreSQL major: 15, 16, 17 or 18 (default 18)", default=None
+    )
+    build.add_argument("--tag", default=None, help="image tag (default pgtdd/postgres:<version>)")
     build.set_defaults(func=_image_build)
 
     for name in SUBCOMMAND_MODULES:

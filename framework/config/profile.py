@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 import pgtdd.profiles as _builtin_profiles
+from pgtdd.config.versions import VersionError, expand_image, parse_version, settings_for
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
@@ -80,12 +81,48 @@ class Profile:
     test_database: bool = False
     schema: tuple[str, ...] = ()
     pg_bin: str | None = None
+    # The PostgreSQL major asked for (None: any). ``image`` and ``server_settings`` are for
+    # this major: the images as written (``{version}`` in ``image_templates``) expanded, and
+    # the settings it lacks moved to ``settings_left_out`` (name -> why).
+    version: int | None = None
+    image_templates: tuple[str, ...] = ()
+    settings_asked: Mapping[str, str] = field(default_factory=dict, compare=False)
+    settings_left_out: Mapping[str, str] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def source_of(self, key: str) -> str:
         """Where ``key`` (``"host_port"``, ``"timeouts.statement"``...) got its value:
         ``profiles/ci.yaml:9``, ``env DATAFLOW_TDD_TIMEOUT``, ``--db-port``, or ``default``."""
         return self.sources.get(key, "default")
+
+    def for_version(
+        self, version: int | None, source: str | None = None, *, strict: bool = True
+    ) -> Profile:
+        """This profile for another major: images expanded and settings checked again for it;
+        ``source`` (``--db-version``, ``env PGTDD_PG_VERSION``...) is recorded for ``version``.
+        ``strict=False`` leaves a ``{version}`` image as it is when there is no version yet."""
+        where = self.source_of("image")
+        try:
+            images = tuple(
+                t if version is None and not strict else expand_image(t, version, where)
+                for t in self.image_templates
+            )
+        except VersionError as exc:
+            raise ProfileError(str(exc)) from None
+        asked = self.settings_asked or self.server_settings
+        kept, left_out = settings_for(asked, version)
+        sources = dict(self.sources)
+        if source is not None:
+            sources["version"] = source
+        return dataclasses.replace(
+            self,
+            version=version,
+            image=images,
+            server_settings=kept,
+            settings_asked=dict(asked),
+            settings_left_out=left_out,
+            sources=sources,
+        )
 
 
 _NESTED: dict[str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy]] = {
@@ -110,6 +147,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "test_database": (bool,),
     "schema": (str, list),
     "pg_bin": (str,),
+    "version": (int, str),
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
@@ -300,12 +338,18 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
-    return Profile(
+    version = None
+    if values.get("version") not in (None, ""):
+        try:
+            version = parse_version(values["version"], sources["version"])
+        except VersionError as exc:
+            raise ProfileError(str(exc)) from None
+    profile = Profile(
         name=path.stem,
         path=path,
         provider=provider,
         description=values.get("description", ""),
-        image=tuple(_as_list(values.get("image", []))),
+        image_templates=tuple(_as_list(values.get("image", []))),
         host_port=values.get("host_port", 5433),
         user=values.get("user", "dataflow_test"),
         password=str(values.get("password", "dataflow_test_password")),
@@ -323,6 +367,8 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         pg_bin=values.get("pg_bin") or None,
         sources=sources,
     )
+    # Strict once the session's version is known (resolve_settings): it may come from elsewhere.
+    return profile.for_version(version, strict=False)
 
 
 def _as_list(value: Any) -> list[str]:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pgtdd.config.profile import Profile, ProfileError, load_profile
+from pgtdd.config.versions import VersionError, parse_version
 
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE")
 DEFAULT_PROFILE = "container"
@@ -66,7 +67,9 @@ def resolve_settings(
     cli_image: str | None = None,
     cli_port: int | None = None,
     cli_reuse: bool | None = None,
+    cli_version: str | None = None,
     ini_profile: str | None = None,
+    ini_version: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve the session settings; raises ``ProfileError`` with file and line on bad input."""
@@ -81,7 +84,8 @@ def resolve_settings(
         sources[key] = where
 
     if cli_image:
-        override("image", (cli_image, *profile.image), "--db-image")
+        override("image_templates", (cli_image, *profile.image_templates), "--db-image")
+        sources["image"] = "--db-image"
     if cli_port is not None:
         override("host_port", cli_port, "--db-port")
     elif env.get("PGTDD_PORT"):
@@ -94,7 +98,26 @@ def resolve_settings(
         override("url", env["TEST_DATABASE_URL"], "env TEST_DATABASE_URL")
     _tdd_variables(profile, env, changes, sources)
     profile = dataclasses.replace(profile, **changes, sources=sources)  # type: ignore[arg-type]
-    return Settings(profile=profile, profile_source=source)
+    version, version_source = _version(profile, cli_version, env, ini_version)
+    return Settings(profile=profile.for_version(version, version_source), profile_source=source)
+
+
+def _version(
+    profile: Profile, cli: str | None, env: Mapping[str, str], ini: str | None
+) -> tuple[int | None, str | None]:
+    """The PostgreSQL major asked for and where from: ``--db-version`` > ``PGTDD_PG_VERSION``
+    > ini ``pgtdd_pg_version`` > the profile's ``version:`` (source None: as recorded)."""
+    for value, where in (
+        (cli, "--db-version"),
+        (env.get("PGTDD_PG_VERSION"), "env PGTDD_PG_VERSION"),
+        (ini, "ini pgtdd_pg_version"),
+    ):
+        if value is not None and str(value).strip():
+            try:
+                return parse_version(value, where), where
+            except VersionError as exc:
+                raise ProfileError(str(exc)) from None
+    return profile.version, None
 
 
 def _tdd_variables(

@@ -70,7 +70,10 @@ def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
                 conn.execute(path.read_text(encoding="utf-8").encode())
                 conn.commit()
             except psycopg.Error as exc:
-                raise SchemaError(f"schema file {path} failed: {exc}") from exc
+                from pgtdd.providers.embedded import extension_hint
+
+                hint = extension_hint(str(exc), server)
+                raise SchemaError(f"schema file {path} failed: {exc}{hint}") from exc
 
 
 @dataclass(frozen=True)

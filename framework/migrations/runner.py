@@ -377,9 +377,11 @@ class MigrationRunner:
             shown = f" in statement: {text.strip()[:200]}" if part else ""
             note = " (ran outside a transaction: earlier statements stayed applied)" if part else ""
             message = exc.diag.message_primary or str(exc)
+            from pgtdd.providers.embedded import extension_hint
+
             raise MigrationError(
                 f"{migration.label}.{direction}.sql failed{where}: {message}"
-                f" [{exc.sqlstate}]{shown}{note}",
+                f" [{exc.sqlstate}]{shown}{note}{extension_hint(message)}",
                 sqlstate=exc.sqlstate,
             ) from exc
 

@@ -34,8 +34,9 @@ from pgtdd.providers.ownership import (
     process_started,
 )
 from pgtdd.server import ServerInfo
+from tests.majors import tuned_image
 
-IMAGE = "pgtdd/postgres:15"
+IMAGE = tuned_image()
 # Bounded waits for events (a process to end, a backend or container to go away). They only
 # turn a hang into a failure; no test asserts how long anything took.
 INNER_TIMEOUT = 180.0
