@@ -333,8 +333,9 @@ class ContainerProvider:
             server, profile.retry, connect_timeout=profile.timeouts.connect, logs=logs, alive=alive
         )
         server = _finish(server, version, number, {}, self.notes)
-        check_major(server, profile, fix=_image_fix(server, profile.version))
+        # Ours first (on the host network another server may answer on the port), then its major.
         settings = verify_identity_and_settings(server, profile, self.identity)
+        check_major(server, profile, fix=_image_fix(server, profile.version))
         if key is not None:
             save_record(profile, server, key, self.network)
         return _finish(server, version, number, settings, self.notes)

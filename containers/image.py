@@ -26,6 +26,7 @@ from typing import Any
 
 from pgtdd.config.versions import DEFAULT_VERSION, MAJORS, Major, VersionError, parse_version
 from pgtdd.providers.image_engine import (
+    DOCKER_DIR,
     SOURCE_HASH_LABEL,
     Clock,
     ImageBuildError,
@@ -44,7 +45,7 @@ from pgtdd.providers.image_offline import base_source_hash, build_base_image
 
 TUNED_SOURCES = ("Dockerfile", "pgtdd-entrypoint.sh", "pgtdd-build-seed.sh", "tuned.conf")
 DEFAULT_TAG = MAJORS[DEFAULT_VERSION].image
-__all__ = ["ImageBuildError", "docker_client", "image_labels", "image_present"]
+__all__ = ["DOCKER_DIR", "ImageBuildError", "docker_client", "image_labels", "image_present"]
 
 
 def major(version: int | str | None) -> Major:

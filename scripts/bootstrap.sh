@@ -4,9 +4,10 @@
 #   1. apt-get install docker.io, mmdebstrap and PostgreSQL's binaries when missing;
 #   2. start dockerd in the background when no Docker engine answers, and wait for it;
 #   3. create .venv and `pip install -e '.[dev]'` when missing or pyproject.toml changed;
-#   4. build pgtdd/postgres:15 when absent or built from other sources: `docker build` on
-#      postgres:15 when that image is present or a registry answers, else the offline build
-#      (mmdebstrap + docker import; see containers/image.py, pgtdd.providers.image).
+#   4. build pgtdd/postgres:<major> for each major of PGTDD_BOOTSTRAP_PG_VERSIONS (default
+#      "18 15": the default and the oldest, the two CI runs on) when absent or built from other
+#      sources: `docker build` on postgres:<major> when that image is present or a registry
+#      answers, else the offline build (mmdebstrap + docker import; see containers/image.py).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -93,8 +94,11 @@ install_venv() {
 }
 
 build_image() {
-	.venv/bin/python -m pgtdd.providers.image ensure \
-		|| die "building pgtdd/postgres:15 failed (cause above); retry: .venv/bin/python -m pgtdd.providers.image build"
+	local -a versions=()
+	local v
+	for v in ${PGTDD_BOOTSTRAP_PG_VERSIONS:-18 15}; do versions+=(--version "$v"); done
+	.venv/bin/python -m pgtdd.providers.image ensure "${versions[@]}" \
+		|| die "building the pgtdd/postgres images failed (cause above); retry: .venv/bin/pgtdd image build --version N"
 }
 
 install_packages

@@ -9,23 +9,23 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgtdd.config.profile import load_profile
 from pgtdd.providers.native import BinariesNotFoundError, NativeProvider, find_bin_dir
+from tests.majors import profile_for_session, session_version
 
 
 def test_native_cluster_is_tuned_and_removed_at_stop() -> None:
     try:
-        find_bin_dir(os.environ.get("PGTDD_PG_BIN"))
+        find_bin_dir(os.environ.get("PGTDD_PG_BIN"), major=session_version())
     except BinariesNotFoundError as exc:
         if os.environ.get("CI"):
             pytest.fail(str(exc))
         pytest.skip(str(exc))
-    profile = dataclasses.replace(load_profile("native", environ={}), host_port=0)
+    profile = dataclasses.replace(profile_for_session("native"), host_port=0)
     provider = NativeProvider(profile)
     server = provider.start()
     workdir, process = provider.workdir, provider.process
     try:
-        assert server.provider == "native" and server.version.startswith("15")
+        assert server.provider == "native" and server.major == session_version()
         with psycopg.connect(server.url) as conn:
             assert conn.execute("SHOW fsync").fetchone() == ("off",)
             assert conn.execute("SELECT current_database()").fetchone() == ("dataflow_test",)
@@ -37,6 +37,8 @@ def test_native_cluster_is_tuned_and_removed_at_stop() -> None:
 
 def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
     with pytest.raises(
-        BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-15"
+        BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-18"
     ):
-        find_bin_dir(str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin")
+        find_bin_dir(
+            str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin", embedded=False
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pgtdd.server import ServerInfo
+from tests.majors import session_version
 
 DB_TEST = """
 def test_db(pgtdd_server):
@@ -66,6 +67,7 @@ def test_no_docker_fails_fast_naming_the_ways_out(
     out = result.stdout.str() + result.stderr.str()
     assert "Docker is not reachable" in out
     assert "start Docker" in out and "--db-profile local" in out and "--db-profile native" in out
+    assert "pip install 'pgtdd[embedded]'" in out  # the way out with neither Docker nor PostgreSQL
     result.assert_outcomes()  # no test ran
 
 
@@ -103,7 +105,8 @@ def test_wrong_database_name_is_named(
 
 
 def test_session_server_fixture_describes_the_server(pgtdd_server: ServerInfo) -> None:
-    assert pgtdd_server.version.startswith("15")
+    assert pgtdd_server.version.startswith(str(session_version()))
+    assert pgtdd_server.major == session_version() == pgtdd_server.version_num // 10000
     assert pgtdd_server.provider in ("container", "external", "native")
     assert pgtdd_server.url.startswith("postgresql://")
     assert pgtdd_server.password not in repr(pgtdd_server)
@@ -111,3 +114,57 @@ def test_session_server_fixture_describes_the_server(pgtdd_server: ServerInfo) -
     if pgtdd_server.provider != "external":
         assert pgtdd_server.settings["fsync"] == "off"
         assert pgtdd_server.settings["jit"] == "off"
+
+
+def test_header_shows_the_version_asked_where_from_and_the_servers_own(
+    pytester: pytest.Pytester, pgtdd_server: ServerInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", pgtdd_server.url)
+    monkeypatch.setenv("PGTDD_PG_VERSION", "15")  # the option beats the variable
+    pytester.makepyfile(DB_TEST)
+    major = session_version()
+    result = pytester.runpytest_subprocess(
+        "--db-profile", "local", "--db-version", str(major), "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+    out = result.stdout.str()
+    assert f"PostgreSQL {major} asked (--db-version)" in out
+    assert (
+        f"pgtdd: PostgreSQL {pgtdd_server.version} (server_version_num {pgtdd_server.version_num})"
+        in out
+    )
+
+
+def test_a_server_of_another_major_than_asked_stops_the_run(
+    pytester: pytest.Pytester, pgtdd_server: ServerInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = 15 if session_version() != 15 else 18
+    monkeypatch.setenv("TEST_DATABASE_URL", pgtdd_server.url)
+    pytester.makepyfile(DB_TEST)
+    result = pytester.runpytest_subprocess("--db-profile", "local", "--db-version", str(other))
+    assert result.ret == 3
+    out = result.stdout.str() + result.stderr.str()
+    assert f"PostgreSQL {other} was asked for (version from --db-version)" in out
+    assert f"is {pgtdd_server.version} (server_version_num {pgtdd_server.version_num})" in out
+    assert (
+        f"point TEST_DATABASE_URL (or the profile's url) at a server of PostgreSQL {other}" in out
+    )
+    result.assert_outcomes()
+
+
+def test_an_unsupported_version_stops_the_run_before_anything_starts(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No engine to reach: the version is refused before any provider would try one.
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    pytester.makepyfile(DB_TEST)
+    result = pytester.runpytest_subprocess("--db-version", "99", timeout=60)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "*--db-version: PostgreSQL '99' is not a version pgtdd provisions; choose one of "
+            "15, 16, 17, 18*"
+        ]
+    )
+    assert "Docker" not in result.stdout.str() + result.stderr.str()
+    assert "passed" not in result.stdout.str()  # no test ran (a usage error has no summary)

@@ -3,7 +3,6 @@ each major has, and bad values (no database needed)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -68,10 +67,8 @@ def test_the_image_override_is_templated_too() -> None:
 
 @pytest.mark.parametrize("value", ["99", "14", "eighteen", "", "18x", "-1"])
 def test_an_unsupported_version_fails_at_once_naming_the_choices(value: str) -> None:
-    started = time.perf_counter()
-    with pytest.raises(ProfileError) as info:
+    with pytest.raises(ProfileError) as info:  # while resolving: before any provider exists
         resolve_settings(cli_profile="container", environ={"PGTDD_PG_VERSION": value or "?"})
-    assert time.perf_counter() - started < 2.0
     message = str(info.value)
     assert message.startswith("env PGTDD_PG_VERSION: PostgreSQL")
     assert "choose one of 15, 16, 17, 18" in message

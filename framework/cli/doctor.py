@@ -184,10 +184,10 @@ class Doctor(DatabaseChecks):
             f"Docker {version.get('Version', '?')} (API {version.get('ApiVersion', '?')}) "
             f"at {self.environ.get('DOCKER_HOST') or 'the default socket'}",
         )
-        self._image(client, profile.image)
+        self._image(client, profile.image, profile.version)
         return True
 
-    def _image(self, client: Any, candidates: tuple[str, ...]) -> None:
+    def _image(self, client: Any, candidates: tuple[str, ...], version: int | None) -> None:
         from docker.errors import DockerException, ImageNotFound
 
         for name in candidates:
@@ -204,7 +204,8 @@ class Doctor(DatabaseChecks):
             "image",
             "warn",
             f"none of {', '.join(candidates)} is present locally: the session will try to pull",
-            "on a host without a registry build it with `pgtdd image build --offline`",
+            "on a host without a registry build it with `pgtdd image build --offline"
+            + (f" --version {version}`" if version is not None else "`"),
         )
 
     # ----------------------------------------------------------------- the server

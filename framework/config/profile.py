@@ -23,7 +23,10 @@ PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
 NETWORKS = ("auto", "bridge", "host")
 
-_VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+# A default may hold braces one level deep: ``${PGTDD_IMAGE:-pgtdd/postgres:{version}}``.
+_VAR = re.compile(
+    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>(?:[^{}]|\{[^{}]*\})*))?\}"
+)
 
 
 class ProfileError(ValueError):

@@ -22,6 +22,9 @@ def add_subcommands(subparsers: Any) -> None:
         "bench", help="benchmark the TDD infrastructure against pgtdd's performance targets"
     )
     bench.add_argument("--profile", help="profile name or YAML path (default as for pytest)")
+    bench.add_argument(
+        "--db-version", metavar="MAJOR", help="PostgreSQL major (15-18; default as for pytest)"
+    )
     bench.add_argument("--json", action="store_true", help="print the report as JSON (for CI)")
     bench.add_argument(
         "--scale",
@@ -88,7 +91,7 @@ def _bench(args: argparse.Namespace) -> int:
     from pgtdd.performance.benchmark import TDDPerformanceBenchmark
     from pgtdd.session import start_server
 
-    settings = resolve_settings(cli_profile=args.profile)
+    settings = resolve_settings(cli_profile=args.profile, cli_version=args.db_version)
     progress = ProgressLine()
     progress("starting server", 0, 1)
     provider, server = start_server(settings)
@@ -98,11 +101,13 @@ def _bench(args: argparse.Namespace) -> int:
             asyncio.run(_run_benchmark(benchmark, args.scale))
     finally:
         provider.stop()
-    suite = _suite_runs(args.suite_runs, settings.profile.name, benchmark, progress)
+    suite = _suite_runs(args.suite_runs, settings.profile, benchmark, progress)
     report = benchmark.generate_performance_report()
     progress.finish()
     report["server"] = {
         "version": server.version,
+        "version_num": server.version_num,
+        "major": server.major,
         "provider": server.provider,
         "profile": server.profile,
         "image": server.image,
@@ -127,7 +132,7 @@ async def _run_benchmark(benchmark: Any, scale: float) -> dict[str, Any]:
 
 
 def _suite_runs(
-    runs: int, profile: str, benchmark: Any, progress: ProgressLine
+    runs: int, profile: Any, benchmark: Any, progress: ProgressLine
 ) -> list[dict[str, Any]]:
     """Run the generated 20-test suite ``runs`` times (cold start included, as a user would)."""
     from pgtdd.performance.suite import run_suite, write_pgtdd_suite
@@ -137,7 +142,10 @@ def _suite_runs(
         folder = write_pgtdd_suite(Path(tmp), 20)
         for i in range(runs):
             progress("test_suite_20", i, runs)
-            run = run_suite(folder, 20, env={"PGTDD_PROFILE": profile})
+            env = {"PGTDD_PROFILE": str(profile.path)}
+            if profile.version is not None:  # the suite runs on the benchmarked major
+                env["PGTDD_PG_VERSION"] = str(profile.version)
+            run = run_suite(folder, 20, env=env)
             if not run.ok:
                 raise RuntimeError(
                     f"the 20-test suite failed (exit {run.returncode}):\n{redact(run.output)}"

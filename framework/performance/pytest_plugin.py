@@ -35,6 +35,7 @@ from pgtdd.performance.report import (
     over_target_lines,
     perf_document,
     regression_lines,
+    server_record,
 )
 
 pytest_plugins = ["pgtdd.performance.fixtures"]
@@ -186,7 +187,7 @@ class PerfRecorder:
         if self.detector is not None:
             median = median_or_none([t.own_ms for t in timings])
             self.regression_lines, self.regressions = regression_lines(
-                self.detector, timings, median
+                self.detector, timings, median, _server_major(self.config)
             )
             fail = self.config.getoption("pgtdd_fail_on_regression", False)
             if fail and self.regressions and session.exitstatus == pytest.ExitCode.OK:
@@ -208,10 +209,26 @@ class PerfRecorder:
 
     def write_json(self, path: Path, timings: list[TestTiming]) -> None:
         wall_s = time.perf_counter() - self.started
-        document = perf_document(timings, self.target_ms, wall_s)
+        document = perf_document(timings, self.target_ms, wall_s, _server(self.config))
         document["summary"]["process_s"] = round(time.time() - _PROCESS.create_time(), 3)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _server(config: pytest.Config) -> dict[str, Any]:
+    """The session's server as the perf document records it (``{}`` when none started)."""
+    from pgtdd.fixtures.keys import MANAGER_KEY
+
+    manager = config.stash.get(MANAGER_KEY, None)
+    server = manager.server if manager is not None else None
+    if server is None or not server.version_num:
+        return {}
+    return server_record(server.version, server.version_num)
+
+
+def _server_major(config: pytest.Config) -> int | None:
+    major = _server(config).get("major")
+    return int(major) if major else None
 
 
 _PROCESS = psutil.Process()

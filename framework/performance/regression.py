@@ -6,9 +6,13 @@ metric exist, and holds their median. Unlike the spec's sketch, a faster run doe
 silently replace the baseline (that ratchets it down on noise); re-establish it on purpose
 with :meth:`RegressionDetector.establish_baseline`.
 
+A baseline records the PostgreSQL major its runs were measured on (``server``, when known):
+figures from another major are reported as such, never compared as if they were the same.
+
 File format (``pgtdd-baseline/1``)::
 
     {"format": "pgtdd-baseline/1",
+     "server": {"major": 18, "version": "18.6"},
      "metrics": {"fixture_setup": {"median": 1.9, "runs": 3, "samples": [1.8, 1.9, 2.4]}},
      "pending": {"schema_operation": [0.7]}}
 """
@@ -57,8 +61,20 @@ def _median(value: Sample) -> float:
 
 def load_baseline(path: Path) -> tuple[dict[str, BaselineEntry], dict[str, list[float]]]:
     """Read a baseline file: (established entries, pending samples). Missing file: empty."""
+    entries, pending, _server = _load(path)
+    return entries, pending
+
+
+def baseline_server(path: Path) -> dict[str, Any]:
+    """The server a baseline was measured on (``{}`` when not recorded)."""
+    return _load(path)[2]
+
+
+def _load(
+    path: Path,
+) -> tuple[dict[str, BaselineEntry], dict[str, list[float]], dict[str, Any]]:
     if not path.exists():
-        return {}, {}
+        return {}, {}, {}
     try:
         data = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
@@ -77,15 +93,21 @@ def load_baseline(path: Path) -> tuple[dict[str, BaselineEntry], dict[str, list[
         for name, e in data.get("metrics", {}).items()
     }
     pending = {name: [float(v) for v in vs] for name, vs in data.get("pending", {}).items()}
-    return entries, pending
+    server = data.get("server")
+    return entries, pending, dict(server) if isinstance(server, dict) else {}
 
 
 def save_baseline(
-    path: Path, entries: Mapping[str, BaselineEntry], pending: Mapping[str, Sequence[float]]
+    path: Path,
+    entries: Mapping[str, BaselineEntry],
+    pending: Mapping[str, Sequence[float]],
+    server: Mapping[str, Any] | None = None,
 ) -> None:
     """Write a baseline file (atomically: a temporary file renamed over the old one)."""
-    data = {
-        "format": BASELINE_FORMAT,
+    data: dict[str, Any] = {"format": BASELINE_FORMAT}
+    if server:
+        data["server"] = dict(server)
+    data |= {
         "metrics": {name: entry.to_json() for name, entry in sorted(entries.items())},
         "pending": {name: list(vs) for name, vs in sorted(pending.items()) if vs},
     }
@@ -117,7 +139,7 @@ class RegressionDetector:
         self.regression_threshold = regression_threshold
         self.min_runs = min_runs
         self.min_delta = min_delta
-        self.baseline_data, self.pending = load_baseline(self.baseline_file)
+        self.baseline_data, self.pending, self.server = _load(self.baseline_file)
 
     def establish_baseline(self, runs: Sequence[Mapping[str, Sample]]) -> dict[str, float]:
         """Set every metric's baseline to the median of its values over ``runs`` and save.
@@ -203,5 +225,11 @@ class RegressionDetector:
         """Only the regressed metrics of :meth:`check_all`."""
         return [r for r in self.check_all(current) if r["regression_detected"]]
 
+    @property
+    def server_major(self) -> int | None:
+        """The PostgreSQL major the baseline was measured on, when it says."""
+        major = self.server.get("major")
+        return int(major) if isinstance(major, int | str) and str(major).isdigit() else None
+
     def _save(self) -> None:
-        save_baseline(self.baseline_file, self.baseline_data, self.pending)
+        save_baseline(self.baseline_file, self.baseline_data, self.pending, self.server)

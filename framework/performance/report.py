@@ -65,8 +65,14 @@ class TestTiming:
         }
 
 
-def perf_document(timings: Iterable[TestTiming], target_ms: float, wall_s: float) -> dict[str, Any]:
-    """The ``--pgtdd-perf-json`` document."""
+def perf_document(
+    timings: Iterable[TestTiming],
+    target_ms: float,
+    wall_s: float,
+    server: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ``--pgtdd-perf-json`` document; ``server`` is the PostgreSQL it ran on
+    (:func:`server_record`), when the session had one."""
     tests = [t.to_json(target_ms) for t in timings]
     ran = [t for t in tests if t["outcome"] != "skipped"]
     own = [t["own_ms"] for t in ran]
@@ -84,10 +90,16 @@ def perf_document(timings: Iterable[TestTiming], target_ms: float, wall_s: float
         "format": PERF_FORMAT,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "python": platform.python_version(),
+        "server": dict(server or {}),
         "target_ms": target_ms,
         "summary": summary,
         "tests": tests,
     }
+
+
+def server_record(version: str, version_num: int) -> dict[str, Any]:
+    """What a perf document or baseline records of the server: its version and major."""
+    return {"version": version, "version_num": version_num, "major": version_num // 10000}
 
 
 def load_perf_document(path: Path) -> dict[str, Any]:
@@ -157,16 +169,43 @@ def build_baseline(perf_files: Sequence[Path], out: Path, min_runs: int = 3) -> 
             f"a baseline needs at least {min_runs} runs (medians, not one sample); got "
             f"{len(perf_files)}: run pytest --pgtdd-perf-json {min_runs} times"
         )
-    runs = [run_metrics(load_perf_document(p)) for p in perf_files]
+    documents = [load_perf_document(p) for p in perf_files]
+    majors = {doc.get("server", {}).get("major") for doc in documents}
+    if len(majors) > 1:
+        found = ", ".join(
+            f"{p.name}: PostgreSQL {doc.get('server', {}).get('major') or 'unknown'}"
+            for p, doc in zip(perf_files, documents, strict=True)
+        )
+        raise ValueError(
+            f"the runs were measured on different PostgreSQL majors ({found}): build one "
+            "baseline per major, from runs of that major"
+        )
     out.unlink(missing_ok=True)
     detector = RegressionDetector(out, min_runs=min_runs)
-    return detector.establish_baseline(runs)
+    server = documents[0].get("server") or {}
+    if server.get("major"):
+        detector.server = {"major": server["major"], "version": server.get("version", "")}
+    return detector.establish_baseline([run_metrics(doc) for doc in documents])
 
 
 def regression_lines(
-    detector: RegressionDetector, timings: Sequence[TestTiming], median_own_ms: float | None
+    detector: RegressionDetector,
+    timings: Sequence[TestTiming],
+    median_own_ms: float | None,
+    major: int | None = None,
 ) -> tuple[list[str], int]:
-    """Lines comparing this run with the baseline, and how many time regressions there were."""
+    """Lines comparing this run with the baseline, and how many time regressions there were.
+
+    A baseline of another PostgreSQL major than this run's (``major``) is not compared: the
+    lines say so (its figures are not this server's).
+    """
+    theirs = detector.server_major
+    if theirs is not None and major is not None and theirs != major:
+        return [
+            f"baseline {detector.baseline_file} was measured on PostgreSQL {theirs}, this run "
+            f"on PostgreSQL {major}: not compared. Build a baseline of {major} from runs on it "
+            "(`pytest --pgtdd-perf-json runN.json`, then `pgtdd perf-baseline`)"
+        ], 0
     current: dict[str, float] = {t.nodeid: t.own_ms for t in timings if t.outcome == "passed"}
     if median_own_ms is not None:
         current[SUITE_PREFIX + "median_own_ms"] = median_own_ms

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pgtdd.cli.main import main as pgtdd
+from pgtdd.server import ServerInfo
 
 WORK = """
 import os, time
@@ -156,3 +157,54 @@ def test_markers_are_registered(pytester: pytest.Pytester) -> None:
     markers = _run(pytester, "--markers").stdout.str()
     for name in ("tdd", "performance", "parallel", "memory"):
         assert f"@pytest.mark.{name}" in markers
+
+
+DB_WORK = """
+import psycopg
+
+def test_db(pgtdd_server):
+    with psycopg.connect(pgtdd_server.url) as conn:
+        conn.execute("SELECT 1")
+"""
+
+
+def test_runs_and_baselines_record_the_major_and_another_majors_baseline_is_not_compared(
+    pytester: pytest.Pytester, pgtdd_server: ServerInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", pgtdd_server.url)
+    pytester.makepyfile(DB_WORK)
+    runs = []
+    for i in range(3):
+        _run(pytester, "--db-profile", "local", "--pgtdd-perf-json", f"run{i}.json")
+        runs.append(pytester.path / f"run{i}.json")
+    doc = json.loads(runs[0].read_text())
+    assert doc["server"] == {
+        "version": pgtdd_server.version,
+        "version_num": pgtdd_server.version_num,
+        "major": pgtdd_server.major,
+    }
+    baseline = pytester.path / "baseline.json"
+    assert pgtdd(["perf-baseline", str(baseline), *map(str, runs)]) == 0
+    recorded = json.loads(baseline.read_text())
+    assert recorded["server"]["major"] == pgtdd_server.major
+
+    same = _run(pytester, "--db-profile", "local", "--pgtdd-baseline", str(baseline))
+    same.stdout.fnmatch_lines(["*regression(s) in * compared metric(s)*"])
+
+    other = 15 if pgtdd_server.major != 15 else 18
+    baseline.write_text(json.dumps({**recorded, "server": {"major": other, "version": "x"}}))
+    foreign = _run(pytester, "--db-profile", "local", "--pgtdd-baseline", str(baseline))
+    foreign.assert_outcomes(passed=1)
+    foreign.stdout.fnmatch_lines(
+        [
+            f"*baseline *baseline.json was measured on PostgreSQL {other}, this run on "
+            f"PostgreSQL {pgtdd_server.major}: not compared*"
+        ]
+    )
+    assert "compared metric(s)" not in foreign.stdout.str()
+
+    mixed = json.loads(runs[2].read_text())
+    mixed["server"]["major"] = other
+    runs[2].write_text(json.dumps(mixed))
+    assert pgtdd(["perf-baseline", str(pytester.path / "b2.json"), *map(str, runs)]) == 2
+    assert not (pytester.path / "b2.json").exists()
