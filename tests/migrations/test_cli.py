@@ -29,7 +29,7 @@ def test_migrate_up_status_down(empty_db: ServerInfo, capsys: pytest.CaptureFixt
     assert _run("migrate", "down", str(MIGRATIONS), "--url", empty_db.url, "--target", "0") == 0
     assert "down: 002_create_posts, 001_create_users" in capsys.readouterr().out
     with psycopg.connect(empty_db.url) as conn:
-        assert conn.execute("SELECT count(*) FROM pgtdd_schema_migrations").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
 
 
 def test_migrate_without_a_server_names_the_fix(
