@@ -105,11 +105,11 @@ def _placeholders(items: list[str]) -> dict[str, str]:
 
 
 def _layout(args: argparse.Namespace) -> str | None:
-    """--layout, else the profile's migrations_layout, else None (detected)."""
+    """--layout, else the profile's migrations_layout, else None (detected). A profile that
+    does not load is an error here: its layout key would be silently ignored."""
     if args.layout:
         return str(args.layout)
-    settings = _profile_or_none()
-    return settings.profile.migrations_layout if settings is not None else None
+    return resolve_settings().profile.migrations_layout
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:

@@ -261,7 +261,7 @@ class MigrationRunner:
         """Revert the last ``steps`` migrations and apply them again."""
         reverted = self.down(steps)
         if reverted:
-            self.up(max(m.version for m in reverted))
+            self.up(reverted[0].id)  # up to the first reverted one, in the folder's order
         return reverted
 
     def _refuse_foreign_history(self) -> None:

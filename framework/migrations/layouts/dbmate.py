@@ -128,7 +128,7 @@ class DbmateLayout(Layout):
         migrations: list[Migration] = []
         seen: dict[str, Path] = {}
         ignored = []
-        for path in sql_files(folder):
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
             match = FILE.match(path.name)
             if match is None:
                 ignored.append(path.name)

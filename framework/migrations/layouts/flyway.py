@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from pgtdd.migrations.layouts import flyway_history
 from pgtdd.migrations.layouts.base import (
     AppliedMigration,
     Connection,
@@ -29,7 +28,15 @@ from pgtdd.migrations.layouts.base import (
     LayoutOptions,
     read_text,
 )
-from pgtdd.migrations.layouts.flyway_history import version_key
+from pgtdd.migrations.layouts.flyway_history import (
+    FlywayHistory,
+    flyway_check_up,
+    flyway_modified,
+    flyway_pending,
+    version_key,
+    version_key_or_zero,
+    versioned_rows,
+)
 from pgtdd.migrations.model import STATEMENTS, TRANSACTION, Migration, MigrationError, Section
 
 VERSION = re.compile(r"^\d+([._]\d+)*$")
@@ -165,29 +172,29 @@ class FlywayLayout(Layout):
 
     def history(self, conn: Connection, table: str | None = None) -> History:
         """``flyway_schema_history``."""
-        return flyway_history.FlywayHistory(conn, table or self.default_table)
+        return FlywayHistory(conn, table or self.default_table)
 
     def pending(
         self, migrations: Sequence[Migration], state: HistoryState
     ) -> tuple[list[Migration], list[str]]:
         """Versions above the highest applied, then new or changed repeatables."""
-        return flyway_history.pending(migrations, state)
+        return flyway_pending(migrations, state)
 
     def modified(self, migrations: Sequence[Migration], state: HistoryState) -> list[Migration]:
         """Applied versions whose Flyway checksum changed."""
-        return flyway_history.modified(migrations, state)
+        return flyway_modified(migrations, state)
 
     def check_up(self, state: HistoryState) -> None:
         """Failed runs stop Flyway."""
-        flyway_history.check_up(state)
+        flyway_check_up(state)
 
     def reverting(
         self, migrations: Sequence[Migration], state: HistoryState
     ) -> list[AppliedMigration]:
         """Applied versions, the highest first (repeatables cannot be undone)."""
         return sorted(
-            state.applied,
-            key=lambda a: flyway_history.version_key_or_zero(a.id),
+            versioned_rows(state),
+            key=lambda a: version_key_or_zero(a.id),
             reverse=True,
         )
 

@@ -33,6 +33,12 @@ def version_key_or_zero(version: str) -> tuple[int, ...]:
         return (0,)
 
 
+def versioned_rows(state: HistoryState) -> list[AppliedMigration]:
+    """The applied versioned migrations (repeatables left out)."""
+    repeatable = state.repeatable.values() if isinstance(state, FlywayState) else ()
+    return [a for a in state.applied if not any(a is r for r in repeatable)]
+
+
 class FlywayState(HistoryState):
     """Flyway's history: versioned migrations applied, repeatables' last checksums, baseline."""
 
@@ -115,6 +121,7 @@ class FlywayHistory(History):
                 latest.pop(_key(version), None)
                 latest[_key(version)] = None if kind == UNDO else row
         state.applied = [row for row in latest.values() if row is not None]
+        state.applied += list(state.repeatable.values())
         return state
 
     def _insert(self, values: dict[str, Any]) -> None:
@@ -159,13 +166,13 @@ class FlywayHistory(History):
         self._insert(self._row(migration, direction, elapsed_ms, False))
 
 
-def pending(
+def flyway_pending(
     migrations: Sequence[Migration], state: HistoryState
 ) -> tuple[list[Migration], list[str]]:
     """Versions above the highest applied, then new or changed repeatables; an unapplied
     version below the highest applied is an error (Flyway's validation, outOfOrder off)."""
     assert isinstance(state, FlywayState)
-    applied = {_key(a.id) for a in state.applied}
+    applied = {_key(a.id) for a in versioned_rows(state)}
     highest = max(applied | ({state.baseline} if state.baseline else set()), default=())
     versioned = [m for m in migrations if not m.repeatable]
     todo = [m for m in versioned if _key(m.id) not in applied and _key(m.id) > highest]
@@ -190,9 +197,9 @@ def pending(
     return todo, []
 
 
-def modified(migrations: Sequence[Migration], state: HistoryState) -> list[Migration]:
+def flyway_modified(migrations: Sequence[Migration], state: HistoryState) -> list[Migration]:
     """Applied versioned migrations whose checksum no longer matches the file."""
-    stored = {_key(a.id): a.checksum for a in state.applied}
+    stored = {_key(a.id): a.checksum for a in versioned_rows(state)}
     return [
         m
         for m in migrations
@@ -203,7 +210,7 @@ def modified(migrations: Sequence[Migration], state: HistoryState) -> list[Migra
     ]
 
 
-def check_up(state: HistoryState) -> None:
+def flyway_check_up(state: HistoryState) -> None:
     """A failed run in the history stops Flyway until it is repaired."""
     if state.failed:
         raise MigrationError(

@@ -61,6 +61,7 @@ def _read_pairs(folder: Path, *, strict: bool) -> Pairs:
                 f"{path.name}; give each migration its own number"
             )
         target[version] = path
+    ignored += sorted(p.name for p in folder.iterdir() if not p.name.endswith(".sql"))
     orphans = sorted(set(downs) - set(ups))
     if orphans:
         raise MigrationError(
