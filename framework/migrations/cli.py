@@ -168,15 +168,14 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def _migrate(runner: MigrationRunner, args: argparse.Namespace) -> int:
     print(f"layout: {runner.layout.name} (history table {runner.history.table})")
-    runner.discover()
-    if runner.ignored:
-        shown = ", ".join(runner.ignored[:10]) + (" ..." if len(runner.ignored) > 10 else "")
-        print(f"note: not {runner.layout.name} migrations, ignored: {shown}", file=sys.stderr)
     if args.action != "status":
         done = _act(runner, args)
         _print_notes(runner)
         print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
     status = runner.status()
+    if runner.ignored:
+        shown = ", ".join(runner.ignored[:10]) + (" ..." if len(runner.ignored) > 10 else "")
+        print(f"note: not {runner.layout.name} migrations, ignored: {shown}", file=sys.stderr)
     print("\n".join(status.lines()) or "no migrations")
     if not status.is_clean:
         print(

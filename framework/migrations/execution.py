@@ -12,65 +12,88 @@ history row: same effect, and a failure leaves nothing behind.
 from __future__ import annotations
 
 import functools
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import ast
+from pglast import parser
 
 from pgtdd.migrations.model import AS_IS, STATEMENTS, TRANSACTION, Migration, Section, Unit
-from pgtdd.migrations.sql_ast import SqlParseError, parse
 
 NO_TRANSACTION = re.compile(r"--\s*pgtdd:no-transaction\b")
-_REINDEX_KINDS = {2: "REINDEX SCHEMA", 3: "REINDEX SYSTEM", 4: "REINDEX DATABASE"}
+# statement kinds PostgreSQL refuses inside a transaction block (whatever their options)
+_REFUSED = {
+    "CreatedbStmt": "CREATE DATABASE",
+    "DropdbStmt": "DROP DATABASE",
+    "AlterSystemStmt": "ALTER SYSTEM",
+    "CreateTableSpaceStmt": "CREATE TABLESPACE",
+    "DropTableSpaceStmt": "DROP TABLESPACE",
+    "CreateSubscriptionStmt": "CREATE SUBSCRIPTION",
+}
+_REINDEX_KINDS = {
+    "REINDEX_OBJECT_SCHEMA": "REINDEX SCHEMA",
+    "REINDEX_OBJECT_SYSTEM": "REINDEX SYSTEM",
+    "REINDEX_OBJECT_DATABASE": "REINDEX DATABASE",
+}
 
 
-def refused_in_transaction(node: Any) -> str | None:
+@dataclass(frozen=True)
+class Statement:
+    """A top-level statement as PostgreSQL's parser sees it: its node kind, the node's fields
+    and its byte range in the text (without the terminating semicolon)."""
+
+    kind: str
+    fields: dict[str, Any] = field(repr=False)
+    start: int
+    end: int
+
+
+@functools.lru_cache(maxsize=1024)
+def statements(text: str) -> tuple[Statement, ...] | None:
+    """The text's statements (parsed by pglast into JSON: much cheaper than its Python
+    nodes), or ``None`` when it does not parse."""
+    try:
+        tree = json.loads(parser.parse_sql_json(text))
+    except parser.ParseError:
+        return None
+    size = len(text.encode())
+    found = []
+    for raw in tree.get("stmts", ()):
+        node = raw.get("stmt") or {"": {}}
+        (kind, fields), = node.items()
+        start = raw.get("stmt_location", 0)
+        length = raw.get("stmt_len", 0)
+        found.append(Statement(kind, fields, start, start + length if length else size))
+    return tuple(found)
+
+
+def refused_in_transaction(statement: Statement) -> str | None:
     """What PostgreSQL refuses to run inside a transaction block, for a top-level statement."""
-    if isinstance(node, ast.VacuumStmt):
-        return "VACUUM" if node.is_vacuumcmd else None  # ANALYZE alone runs in a transaction
-    simple = {
-        ast.CreatedbStmt: "CREATE DATABASE",
-        ast.DropdbStmt: "DROP DATABASE",
-        ast.AlterSystemStmt: "ALTER SYSTEM",
-        ast.CreateTableSpaceStmt: "CREATE TABLESPACE",
-        ast.DropTableSpaceStmt: "DROP TABLESPACE",
-        ast.CreateSubscriptionStmt: "CREATE SUBSCRIPTION",
-    }
-    for kind, what in simple.items():
-        if isinstance(node, kind):
-            return what
-    if isinstance(node, ast.IndexStmt) and node.concurrent:
+    kind, fields = statement.kind, statement.fields
+    if kind in _REFUSED:
+        return _REFUSED[kind]
+    if kind == "VacuumStmt":
+        return "VACUUM" if fields.get("is_vacuumcmd") else None  # ANALYZE alone is fine
+    if kind == "IndexStmt" and fields.get("concurrent"):
         return "CREATE INDEX CONCURRENTLY"
-    if isinstance(node, ast.DropStmt) and node.concurrent:
+    if kind == "DropStmt" and fields.get("concurrent"):
         return "DROP INDEX CONCURRENTLY"
-    if isinstance(node, ast.ReindexStmt):
-        if any(p.defname == "concurrently" for p in node.params or ()):
+    if kind == "ReindexStmt":
+        params = fields.get("params") or ()
+        if any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params):
             return "REINDEX CONCURRENTLY"
-        return _REINDEX_KINDS.get(_enum_value(node.kind))
-    if isinstance(node, ast.DiscardStmt) and _enum_value(node.target) == 0:
+        return _REINDEX_KINDS.get(fields.get("kind", ""))
+    if kind == "DiscardStmt" and fields.get("target") == "DISCARD_ALL":
         return "DISCARD ALL"
     return None
 
 
-def _enum_value(value: Any) -> int:
-    return int(value) if value is not None else -1
-
-
-def _statements(text: str) -> tuple[Any, ...] | None:
-    try:
-        return parse(text)
-    except SqlParseError:
-        return None
-
-
-@functools.lru_cache(maxsize=512)
 def needs_autocommit(text: str) -> bool:
     """Whether the SQL must run outside a transaction block (or is marked so)."""
     if NO_TRANSACTION.search(text):
         return True
-    stmts = _statements(text)
-    return any(refused_in_transaction(s.stmt) for s in stmts or ())
+    return any(refused_in_transaction(s) for s in statements(text) or ())
 
 
 def split(section: Section) -> tuple[Unit, ...]:
@@ -83,17 +106,14 @@ def split(section: Section) -> tuple[Unit, ...]:
 
 def split_text(text: str, first_line: int = 1) -> tuple[Unit, ...]:
     """``text``'s statements (comments before a statement kept with it), with their lines."""
-    stmts = _statements(text)
-    if not stmts:
-        return (Unit(text, first_line),) if stmts is None else ()
+    found = statements(text)
+    if not found:
+        return (Unit(text, first_line),) if found is None else ()
     raw = text.encode()
-    units = []
-    for stmt in stmts:
-        start = stmt.stmt_location or 0
-        end = start + stmt.stmt_len if stmt.stmt_len else len(raw)
-        prefix = raw[:start].decode()
-        units.append(Unit(raw[start:end].decode(), first_line + prefix.count("\n")))
-    return tuple(units)
+    return tuple(
+        Unit(raw[s.start : s.end].decode(), first_line + raw[: s.start].count(b"\n"))
+        for s in found
+    )
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,7 @@ class Plan:
     mode: str
     units: tuple[Unit, ...]
     note: str | None = None
+    parsed: bool = True  # PostgreSQL's parser read it (else the server reports the error)
 
 
 def make_plan(migration: Migration, direction: str, fix_hint: str = "") -> Plan:
@@ -115,11 +136,11 @@ def make_plan(migration: Migration, direction: str, fix_hint: str = "") -> Plan:
     if NO_TRANSACTION.search(section.sql):
         return Plan(STATEMENTS, split(section), f"{where}: marked pgtdd:no-transaction, ran "
                     "statement by statement outside a transaction")  # fmt: skip
-    stmts = _statements(section.sql)
+    stmts = statements(section.sql)
     if stmts is None:  # the server will report the syntax error with its position
-        return Plan(TRANSACTION if section.rule == TRANSACTION else AS_IS, whole)
-    refused = sorted({r for s in stmts if (r := refused_in_transaction(s.stmt))})
-    own_transaction = any(isinstance(s.stmt, ast.TransactionStmt) for s in stmts)
+        return Plan(TRANSACTION if section.rule == TRANSACTION else AS_IS, whole, parsed=False)
+    refused = sorted({r for s in stmts if (r := refused_in_transaction(s))})
+    own_transaction = any(s.kind == "TransactionStmt" for s in stmts)
     if section.rule == STATEMENTS:
         return Plan(STATEMENTS, split(section))
     if refused:
@@ -130,13 +151,9 @@ def make_plan(migration: Migration, direction: str, fix_hint: str = "") -> Plan:
             note = (f"{where}: it has its own BEGIN/COMMIT, so pgtdd sent it as is, outside a "
                     "transaction of its own")  # fmt: skip
         return Plan(AS_IS, whole, note)
-    if section.rule == AS_IS and len(stmts) == 1 and _may_commit(stmts[0].stmt):
+    if section.rule == AS_IS and len(stmts) == 1 and stmts[0].kind in ("CallStmt", "DoStmt"):
         return Plan(AS_IS, whole)  # a CALL or DO that commits works only outside a transaction
     return Plan(TRANSACTION, whole)
-
-
-def _may_commit(node: Any) -> bool:
-    return isinstance(node, ast.CallStmt | ast.DoStmt)
 
 
 def _outside(

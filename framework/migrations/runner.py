@@ -18,9 +18,15 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pgtdd.migrations.execution import Plan, make_plan, needs_autocommit
-from pgtdd.migrations.layouts import HISTORY_TABLES, LAYOUTS, detect, get_layout, load
-from pgtdd.migrations.layouts.base import AppliedMigration, History, HistoryState, Layout
+from pgtdd.migrations.execution import Plan, make_plan, needs_autocommit, split_text
+from pgtdd.migrations.layouts import HISTORY_TABLES, LAYOUTS, get_layout, load
+from pgtdd.migrations.layouts.base import (
+    AppliedMigration,
+    Discovery,
+    History,
+    HistoryState,
+    Layout,
+)
 from pgtdd.migrations.model import TRANSACTION, Migration, MigrationError, Unit
 from pgtdd.migrations.status import MigrationStatus
 from pgtdd.server import ServerInfo
@@ -88,6 +94,7 @@ class MigrationRunner:
         self.ignored: list[str] = []
         self._layout_name = layout
         self._layout: Layout | None = None
+        self._detected: Discovery | None = None
         self._history: History | None = None
 
     def __enter__(self) -> MigrationRunner:
@@ -108,7 +115,12 @@ class MigrationRunner:
         """The folder's layout (detected on first use when not given)."""
         if self._layout is None:
             name = self._layout_name
-            self._layout = LAYOUTS[name] if name else detect(self.migrations_dir)
+            if name is None:
+                self._detected = self._load(None)
+                name = self._detected.layout
+                if name == "flyway":  # read again with the values of Flyway's own placeholders
+                    self._detected = None
+            self._layout = LAYOUTS[name]
         return self._layout
 
     @property
@@ -120,12 +132,21 @@ class MigrationRunner:
 
     def discover(self) -> list[Migration]:
         """The migrations in the folder, in the tool's order."""
+        name = self.layout.name
+        if self._detected is not None:  # the folder was just read to detect its layout
+            found, self._detected = self._detected, None
+            return found.migrations
+        return self._load(name).migrations
+
+    def _load(self, layout: str | None) -> Discovery:
+        """Read the folder (detecting the layout when ``None``); Flyway's placeholders get the
+        values Flyway gives its built-in ones (``${flyway:user}``...) from this connection."""
         values = dict(self.placeholders)
-        if self.layout.name == "flyway":
+        if layout == "flyway":
             values = {**self._flyway_builtins(), **values}
-        found = load(self.migrations_dir, self.layout.name, placeholders=values)
+        found = load(self.migrations_dir, layout, placeholders=values)
         self.ignored = found.ignored
-        return found.migrations
+        return found
 
     def _flyway_builtins(self) -> dict[str, str]:
         row = self._fetch(
@@ -315,6 +336,9 @@ class MigrationRunner:
         started = time.perf_counter()
         if plan.mode == TRANSACTION:
             try:
+                if self.conn.autocommit and self._idle() and plan.parsed and len(plan.units) == 1:
+                    self._one_query(migration, direction, plan.units[0], previous, saved_path)
+                    return
                 with self.conn.transaction():
                     for unit in plan.units:
                         self._send(migration, direction, unit, False)
@@ -360,6 +384,38 @@ class MigrationRunner:
         finally:
             self.conn.autocommit = before
 
+    def _one_query(
+        self,
+        migration: Migration,
+        direction: str,
+        unit: Unit,
+        previous: Migration | None,
+        saved_path: str | None,
+    ) -> None:
+        """The migration and its history row in one round trip: ``BEGIN``, the SQL, the row,
+        ``COMMIT`` as one query (the SQL parsed, so nothing it holds can swallow the rest)."""
+        tail = self.history.record_sql(migration, direction, None, previous)
+        if saved_path is not None:
+            restore = sql.SQL("SELECT set_config('search_path', {}, false)")
+            tail.insert(0, restore.format(sql.Literal(saved_path)))
+        head = "BEGIN;\n"
+        rows = "".join(f"{q.as_string(self.conn)};\n" for q in tail)
+        try:
+            self.conn.execute(f"{head}{unit.sql}\n;\n{rows}COMMIT;".encode())
+        except psycopg.Error as exc:
+            if not self._idle():
+                self.conn.execute("ROLLBACK")
+            position = exc.diag.statement_position
+            offset = int(position) - 1 - len(head) if position else -1
+            if offset >= len(unit.sql):
+                raise MigrationError(
+                    f"{_file(migration, direction)} ran, but writing its row in "
+                    f"{self.history.table} failed: {exc.diag.message_primary} [{exc.sqlstate}]",
+                    sqlstate=exc.sqlstate,
+                ) from exc
+            line = unit.line + unit.sql[:offset].count("\n") if offset >= 0 else None
+            raise _failure(migration, direction, exc, line, None) from exc
+
     def _send(self, migration: Migration, direction: str, unit: Unit, part: bool) -> None:
         if part and not unit.sql.strip():
             return
@@ -378,16 +434,13 @@ class MigrationRunner:
         error: MigrationError,
         started: float,
     ) -> MigrationError:
-        """Find the failing statement of a quick multi-statement failure without a position:
-        re-run the statements one by one in a transaction that is rolled back."""
+        """Find what failed in a quick failure without a position: re-run the statements one
+        by one, then the history row, then the deferred constraints, in a transaction that is
+        rolled back."""
         quick = time.perf_counter() - started <= LOCATE_LIMIT_SECONDS
         if " at line " in str(error) or not quick or len(plan.units) != 1:
             return error
-        from pgtdd.migrations.execution import split_text
-
         units = split_text(plan.units[0].sql, plan.units[0].line)
-        if len(units) < 2:
-            return error
         found: MigrationError = error
         try:
             with self.conn.transaction():
@@ -401,10 +454,34 @@ class MigrationRunner:
                         )
                         found = _failure(migration, direction, exc, line, unit.sql)
                         raise _Located from None
+                found = self._after_statements(migration, direction, error)
                 raise _Located
         except _Located:
             pass
         return found
+
+    def _after_statements(
+        self, migration: Migration, direction: str, error: MigrationError
+    ) -> MigrationError:
+        """The statements ran: the history row or a deferred constraint failed."""
+        where = _file(migration, direction)
+        try:
+            self.history.record(migration, direction, 0.0, None)
+        except psycopg.Error as exc:
+            return MigrationError(
+                f"{where} ran, but writing its row in {self.history.table} failed: "
+                f"{exc.diag.message_primary} [{exc.sqlstate}]",
+                sqlstate=exc.sqlstate,
+            )
+        try:
+            self.conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        except psycopg.Error as exc:
+            return MigrationError(
+                f"{where} ran, but a deferred constraint failed at COMMIT: "
+                f"{exc.diag.message_primary} [{exc.sqlstate}]",
+                sqlstate=exc.sqlstate,
+            )
+        return error
 
     def _search_path(self) -> str:
         return str(self._fetch(sql.SQL("SELECT current_setting('search_path')"))[0][0])

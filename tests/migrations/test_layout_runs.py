@@ -277,3 +277,19 @@ def test_another_tools_history_stops_a_wrongly_read_folder(
         pytest.raises(MigrationError, match=r"has goose_db_version .*history of goose"),
     ):
         runner.up()
+
+
+def test_a_failing_history_row_is_named_and_rolls_the_migration_back(
+    blank_db: Callable[[], ServerInfo], tmp_path: Path
+) -> None:
+    folder = tmp_path / "m"
+    (folder / "20200101000000_a").mkdir(parents=True)
+    (folder / "20200101000000_a" / "up.sql").write_text(
+        "CREATE TABLE a (i int);\n"
+        "INSERT INTO __diesel_schema_migrations (version) VALUES ('20200101000000');\n"
+    )
+    db = blank_db()
+    written = r"up\.sql ran, but writing its row in __diesel_schema_migrations failed: duplicate"
+    with MigrationRunner(db, folder) as runner, pytest.raises(MigrationError, match=written):
+        runner.up()
+    assert _rows(db, "SELECT to_regclass('a') IS NULL") == [(True,)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pgtdd.migrations.layouts.base import Discovery, Layout, LayoutOptions
+from pgtdd.migrations.layouts.base import Discovery, Layout, LayoutOptions, reading
 from pgtdd.migrations.layouts.dbmate import DbmateLayout
 from pgtdd.migrations.layouts.diesel import DieselLayout
 from pgtdd.migrations.layouts.flyway import FlywayLayout
@@ -111,8 +111,9 @@ def load(
     """
     path = Path(folder)
     _check_folder(path)
-    chosen = get_layout(layout) if layout else detect(path)
-    return chosen.read(path, LayoutOptions(dict(placeholders or {})))
+    with reading():
+        chosen = get_layout(layout) if layout else detect(path)
+        return chosen.read(path, LayoutOptions(dict(placeholders or {})))
 
 
 def discover(folder: Path | str, layout: str | None = None) -> list[Migration]:

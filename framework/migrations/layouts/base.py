@@ -7,7 +7,10 @@ migrations ``up`` applies and which ``down`` reverts, as the tool decides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +23,13 @@ from pgtdd.migrations.model import Migration, MigrationError
 
 Connection = psycopg.Connection[Any]
 Target = int | str | None
+# A run's milliseconds, measured by the server: since its transaction began.
+ELAPSED_MS = sql.SQL("(extract(epoch FROM clock_timestamp() - now()) * 1000)")
+
+
+def elapsed(elapsed_ms: float | None) -> sql.Composable:
+    """A measured duration as a literal, else the server's :data:`ELAPSED_MS`."""
+    return ELAPSED_MS if elapsed_ms is None else sql.Literal(elapsed_ms)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,32 @@ class LayoutOptions:
     placeholders: Mapping[str, str] = field(default_factory=dict)
 
 
+_TEXTS: ContextVar[dict[Path, Any] | None] = ContextVar("pgtdd_migration_texts", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Within it, each file is read and each folder listed once (detection and reading share
+    them)."""
+    token = _TEXTS.set({})
+    try:
+        yield
+    finally:
+        _TEXTS.reset(token)
+
+
 def read_text(path: Path) -> str:
     """A migration file's text (UTF-8); an undecodable file is named in the error."""
+    texts = _TEXTS.get()
+    if texts is not None and path in texts:
+        return str(texts[path])
+    text = _decode(path)
+    if texts is not None:
+        texts[path] = text
+    return text
+
+
+def _decode(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,7 +127,16 @@ def lines_with_offsets(text: str) -> list[tuple[int, str]]:
 
 def sql_files(folder: Path) -> list[Path]:
     """The folder's ``*.sql`` files (not recursive), by name."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".sql"))
+    cache = _TEXTS.get()
+    key = Path(folder, "*.sql")
+    if cache is not None and key in cache:
+        return list(cache[key])
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".sql") and e.is_file())
+    found = [folder / name for name in names]
+    if cache is not None:
+        cache[key] = found
+    return list(found)
 
 
 class History:
@@ -154,24 +197,39 @@ class History:
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
     ) -> None:
-        """Write the row(s) the tool writes once ``migration`` ran in ``direction``.
+        """Write the row(s) the tool writes once ``migration`` ran in ``direction``."""
+        for statement in self.record_sql(migration, direction, elapsed_ms, previous):
+            self.conn.execute(statement)
+
+    def record_sql(
+        self,
+        migration: Migration,
+        direction: str,
+        elapsed_ms: float | None,
+        previous: Migration | None,
+    ) -> list[sql.Composed]:
+        """The statements writing the tool's row(s) once ``migration`` ran in ``direction``.
 
         ``previous`` is the migration before it in the folder (``None`` for the first): what a
-        down leaves current, for tools that store only the current version.
+        down leaves current, for tools that store only the current version. ``elapsed_ms`` is
+        the run's duration, ``None`` when the statements run at the end of the migration's own
+        transaction (the server then measures it: :data:`ELAPSED_MS`).
         """
         raise NotImplementedError
 
     def failed(self, migration: Migration, direction: str, elapsed_ms: float) -> None:
         """After a failure that may have left part of the migration applied."""
 
+    def _sql(self, query: str, *values: object) -> sql.Composed:
+        """``query`` with ``{table}`` and ``{0}``, ``{1}``... as literals."""
+        return sql.SQL(query).format(*(sql.Literal(v) for v in values), table=self.ident)
+
     def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql.SQL(query).format(table=self.ident), params).fetchall()
 
-    def _exec(self, query: str, params: Sequence[object] = ()) -> None:
-        self.conn.execute(sql.SQL(query).format(table=self.ident), params)
 
 
 def names_by_id(migrations: Sequence[Migration]) -> dict[str, Migration]:

@@ -120,7 +120,9 @@ class DbmateLayout(Layout):
         return [
             p.name
             for p in sql_files(folder)
-            if FILE.match(p.name) and any(d[0] == "up" for d in _directives(read_text(p)))
+            if FILE.match(p.name)
+            and "migrate:up" in (text := read_text(p))
+            and any(d[0] == "up" for d in _directives(text))
         ]
 
     def read(self, folder: Path, options: LayoutOptions) -> Discovery:
@@ -199,15 +201,14 @@ class DbmateHistory(History):
         rows = self._rows("SELECT version FROM {table} ORDER BY version")
         return HistoryState([applied_row(str(v), by_id) for (v,) in rows])
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """Insert the version (up) or delete it (down)."""
         if direction == "up":
-            self._exec("insert into {table} (version) values (%s)", (migration.id,))
-        else:
-            self._exec("delete from {table} where version = %s", (migration.id,))
+            return [self._sql("insert into {table} (version) values ({0})", migration.id)]
+        return [self._sql("delete from {table} where version = {0}", migration.id)]

@@ -145,15 +145,14 @@ class DieselHistory(History):
         rows = self._rows("SELECT version, run_on FROM {table} ORDER BY version")
         return HistoryState([applied_row(v, by_id, applied_at=at) for v, at in rows])
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """Insert the version (up) or delete it (down)."""
         if direction == "up":
-            self._exec("INSERT INTO {table} (version) VALUES (%s)", (migration.id,))
-        else:
-            self._exec("DELETE FROM {table} WHERE version = %s", (migration.id,))
+            return [self._sql("INSERT INTO {table} (version) VALUES ({0})", migration.id)]
+        return [self._sql("DELETE FROM {table} WHERE version = {0}", migration.id)]

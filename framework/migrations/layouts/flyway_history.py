@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from psycopg import sql
 
-from pgtdd.migrations.layouts.base import AppliedMigration, History, HistoryState
+from pgtdd.migrations.layouts.base import AppliedMigration, History, HistoryState, elapsed
 from pgtdd.migrations.model import Migration, MigrationError
 
 UNDO = "UNDO_SQL"
@@ -124,21 +124,19 @@ class FlywayHistory(History):
         state.applied += list(state.repeatable.values())
         return state
 
-    def _insert(self, values: dict[str, Any]) -> None:
+    def _insert(self, values: dict[str, Any], elapsed_ms: float | None) -> sql.Composed:
         columns = sql.SQL(", ").join(sql.Identifier(c) for c in values)
-        self.conn.execute(
-            sql.SQL(
-                "INSERT INTO {table} (installed_rank, installed_by, {cols}) SELECT "
-                "coalesce(max(installed_rank), 0) + 1, current_user, {vals} FROM {table}"
-            ).format(
-                table=self.ident,
-                cols=columns,
-                vals=sql.SQL(", ").join(sql.Placeholder() * len(values)),
-            ),
-            tuple(values.values()),
+        return sql.SQL(
+            "INSERT INTO {table} (installed_rank, installed_by, execution_time, {cols}) SELECT "
+            "coalesce(max(installed_rank), 0) + 1, current_user, {ms}::integer, {vals} FROM {table}"
+        ).format(
+            table=self.ident,
+            cols=columns,
+            ms=elapsed(elapsed_ms),
+            vals=sql.SQL(", ").join(sql.Literal(v) for v in values.values()),
         )
 
-    def _row(self, migration: Migration, direction: str, ms: float, ok: bool) -> dict[str, Any]:
+    def _row(self, migration: Migration, direction: str, ok: bool) -> dict[str, Any]:
         prefix = "" if direction == "up" else "undo_"
         meta = migration.meta
         return {
@@ -147,23 +145,22 @@ class FlywayHistory(History):
             "type": "SQL" if direction == "up" else UNDO,
             "script": meta[f"{prefix}script"],
             "checksum": meta[f"{prefix}checksum"],
-            "execution_time": int(ms),
             "success": ok,
         }
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """A successful run: type ``SQL``, or ``UNDO_SQL`` for an undo."""
-        self._insert(self._row(migration, direction, elapsed_ms, True))
+        return [self._insert(self._row(migration, direction, True), elapsed_ms)]
 
     def failed(self, migration: Migration, direction: str, elapsed_ms: float) -> None:
         """A failed run outside a transaction leaves a ``success = false`` row (Flyway's)."""
-        self._insert(self._row(migration, direction, elapsed_ms, False))
+        self.conn.execute(self._insert(self._row(migration, direction, False), elapsed_ms))
 
 
 def flyway_pending(

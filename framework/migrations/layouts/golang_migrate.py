@@ -28,6 +28,7 @@ from pgtdd.migrations.layouts.base import (
     Layout,
     LayoutOptions,
     applied_row,
+    elapsed,
     names_by_id,
     read_text,
     sql_files,
@@ -160,31 +161,34 @@ class GolangMigrateHistory(History):
             applied.append(AppliedMigration(current, "", None, None, None, str(current)))
         return HistoryState(applied, dirty=str(current) if dirty else None)
 
-    def _set(self, version: int | None, dirty: bool) -> None:
-        self._exec("TRUNCATE {table}")
+    def _set(self, version: int | None, dirty: bool) -> list[sql.Composed]:
+        # golang-migrate empties the table with TRUNCATE; DELETE leaves the same one row and
+        # costs less than TRUNCATE's new file per migration
+        statements = [self._sql("DELETE FROM {table}")]
         if version is not None:
-            self._exec("INSERT INTO {table} (version, dirty) VALUES (%s, %s)", (version, dirty))
+            statements.append(
+                self._sql("INSERT INTO {table} (version, dirty) VALUES ({0}, {1})", version, dirty)
+            )
+        return statements
 
     def started(self, migration: Migration, direction: str, previous: Migration | None) -> None:
         """The target version, dirty (in a transaction of its own, as golang-migrate does)."""
+        target = migration.version if direction == "up" else (previous.version if previous else -1)
         with self.conn.transaction():
-            if direction == "up":
-                self._set(migration.version, True)
-            else:
-                self._set(previous.version if previous else -1, True)
+            for statement in self._set(target, True):
+                self.conn.execute(statement)
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """The new current version, clean (none left after the first migration's down)."""
         if direction == "up":
-            self._set(migration.version, False)
-        else:
-            self._set(previous.version if previous else None, False)
+            return self._set(migration.version, False)
+        return self._set(previous.version if previous else None, False)
 
 
 class PgtddLayout(GolangMigrateLayout):
@@ -249,19 +253,24 @@ class PgtddHistory(History):
             [AppliedMigration(v, name, crc, at, ms, str(v)) for v, name, crc, at, ms in rows]
         )
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """Insert the row (up) or delete it (down)."""
         if direction == "up":
-            self._exec(
-                "INSERT INTO {table} (version, name, checksum, execution_ms)"
-                " VALUES (%s, %s, %s, %s)",
-                (migration.version, migration.name, migration.checksum, elapsed_ms),
-            )
-        else:
-            self._exec("DELETE FROM {table} WHERE version = %s", (migration.version,))
+            return [
+                sql.SQL(
+                    "INSERT INTO {} (version, name, checksum, execution_ms) VALUES ({}, {}, {}, {})"
+                ).format(
+                    self.ident,
+                    sql.Literal(migration.version),
+                    sql.Literal(migration.name),
+                    sql.Literal(migration.checksum),
+                    elapsed(elapsed_ms),
+                )
+            ]
+        return [self._sql("DELETE FROM {table} WHERE version = {0}", migration.version)]

@@ -134,7 +134,10 @@ class _Reader:
 
 
 def _has_up(path: Path) -> bool:
-    for _, line in lines_with_offsets(read_text(path)):
+    text = read_text(path)
+    if "+goose" not in text:
+        return False
+    for _, line in lines_with_offsets(text):
         try:
             if _annotation(line, str(path)) == "Up":
                 return True
@@ -255,18 +258,20 @@ class GooseHistory(History):
         ]
         return HistoryState(applied)
 
-    def record(
+    def record_sql(
         self,
         migration: Migration,
         direction: str,
-        elapsed_ms: float,
+        elapsed_ms: float | None,
         previous: Migration | None,
-    ) -> None:
+    ) -> list[sql.Composed]:
         """Insert ``(version, true)`` (up) or delete the version's rows (down)."""
         if direction == "up":
-            self._exec(
-                "INSERT INTO {table} (version_id, is_applied) VALUES (%s, %s)",
-                (migration.version, True),
-            )
-        else:
-            self._exec("DELETE FROM {table} WHERE version_id=%s", (migration.version,))
+            return [
+                self._sql(
+                    "INSERT INTO {table} (version_id, is_applied) VALUES ({0}, {1})",
+                    migration.version,
+                    True,
+                )
+            ]
+        return [self._sql("DELETE FROM {table} WHERE version_id={0}", migration.version)]
