@@ -86,6 +86,14 @@ def _layout_options(parser: argparse.ArgumentParser) -> None:
         "--table", help="history table name (default: the layout's tool's own table)"
     )
     parser.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        dest="schemas",
+        help="Flyway's schemas setting (repeatable): created when missing; the first holds the "
+        "history table and goes first on the search path",
+    )
+    parser.add_argument(
         "--placeholder",
         action="append",
         default=[],
@@ -157,6 +165,7 @@ def run_migrate(args: argparse.Namespace) -> int:
             layout=_layout(args),
             tracking_table=args.table,
             placeholders=_placeholders(args.placeholder),
+            schemas=args.schemas,
         )
         with runner:
             return _migrate(runner, args)

@@ -9,7 +9,6 @@ so the tool accepts a database pgtdd migrated and pgtdd reads one the tool migra
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pgtdd.migrations.execution import Plan, make_plan, needs_autocommit, split_text
+from pgtdd.migrations.applying import Applier
+from pgtdd.migrations.execution import needs_autocommit
 from pgtdd.migrations.layouts import HISTORY_TABLES, LAYOUTS, get_layout, load
 from pgtdd.migrations.layouts.base import (
     AppliedMigration,
@@ -27,7 +27,7 @@ from pgtdd.migrations.layouts.base import (
     HistoryState,
     Layout,
 )
-from pgtdd.migrations.model import TRANSACTION, Migration, MigrationError, Unit
+from pgtdd.migrations.model import Migration, MigrationError
 from pgtdd.migrations.status import MigrationStatus
 from pgtdd.server import ServerInfo
 
@@ -35,7 +35,6 @@ DEFAULT_TRACKING_TABLE = "pgtdd_schema_migrations"
 LOCK_KEY = "pgtdd-migrations"
 LOCK_SQL = sql.Composed([sql.SQL("SELECT pg_advisory_lock(hashtext(%s))")])
 UNLOCK_SQL = sql.Composed([sql.SQL("SELECT pg_advisory_unlock(hashtext(%s))")])
-LOCATE_LIMIT_SECONDS = 1.0  # a failed migration this quick is re-run to find the statement
 Connection = psycopg.Connection[Any]
 Target = int | str | None
 
@@ -57,18 +56,16 @@ def discover(directory: Path | str, layout: str | None = None) -> list[Migration
     return load(directory, layout).migrations
 
 
-class _Located(Exception):
-    """Ends the re-run that located a failing statement (its transaction rolls back)."""
-
-
 class MigrationRunner:
     """Runs a folder's migrations against one database.
 
     ``target`` is a psycopg connection (used as is, not closed), a ``ServerInfo`` or a URL (a
     connection is opened and closed by :meth:`close`). ``layout`` names the folder's layout
     (detected when ``None``), ``tracking_table`` renames its history table, ``placeholders``
-    are Flyway's ``${name}`` values. ``notes`` collects what pgtdd did differently from the
-    tool, or what the tool would refuse (``CREATE INDEX CONCURRENTLY`` in a transaction...).
+    are Flyway's ``${name}`` values and ``schemas`` its ``schemas`` setting (created when
+    missing; the first holds the history and goes first on the search path). ``notes``
+    collects what pgtdd did differently from the tool, or what the tool would refuse
+    (``CREATE INDEX CONCURRENTLY`` in a transaction...).
     """
 
     def __init__(
@@ -79,6 +76,7 @@ class MigrationRunner:
         tracking_table: str | None = None,
         layout: str | None = None,
         placeholders: Mapping[str, str] | None = None,
+        schemas: Sequence[str] | None = None,
     ) -> None:
         if layout is not None:
             get_layout(layout)  # an unknown name fails here, before any connection
@@ -90,6 +88,7 @@ class MigrationRunner:
         self.migrations_dir = Path(migrations_dir)
         self.tracking_table = tracking_table
         self.placeholders = dict(placeholders or {})
+        self.schemas = tuple(schemas or ())
         self.notes: list[str] = []
         self.ignored: list[str] = []
         self._layout_name = layout
@@ -127,7 +126,10 @@ class MigrationRunner:
     def history(self) -> History:
         """The layout's history table on this connection."""
         if self._history is None:
-            self._history = self.layout.history(self.conn, self.tracking_table)
+            table = self.tracking_table or self.layout.default_table
+            if self.schemas and "." not in table:  # Flyway keeps it in the default schema
+                table = f"{self.schemas[0]}.{table}"
+            self._history = self.layout.history(self.conn, table)
         return self._history
 
     def discover(self) -> list[Migration]:
@@ -157,6 +159,8 @@ class MigrationRunner:
         )[0]
         names = ("defaultSchema", "user", "database", "timestamp")
         values = {f"flyway:{n}": str(v) for n, v in zip(names, row, strict=True)}
+        if self.schemas:
+            values["flyway:defaultSchema"] = self.schemas[0]
         values["flyway:table"] = self.history.table
         return values
 
@@ -233,6 +237,7 @@ class MigrationRunner:
         checksum), unless ``allow_modified``, and where the tool itself refuses.
         """
         with self._locked():
+            self._flyway_schemas()
             migrations = self.discover()
             state = self._state(migrations)
             if not state.exists:
@@ -257,6 +262,7 @@ class MigrationRunner:
     def down(self, steps: int = 1, *, target: Target = None) -> list[Migration]:
         """Revert the last ``steps`` applied migrations, or all applied above ``target``."""
         with self._locked():
+            self._flyway_schemas()
             migrations = self.discover()
             state = self._state(migrations)
             order = self.layout.reverting(migrations, state)
@@ -284,6 +290,19 @@ class MigrationRunner:
         if reverted:
             self.up(reverted[0].id)  # up to the first reverted one, in the folder's order
         return reverted
+
+    def _flyway_schemas(self) -> None:
+        """Flyway's ``schemas``: created when missing, the first on the search path."""
+        if not self.schemas:
+            return
+        if self.layout.name != "flyway":
+            raise MigrationError(
+                f"schemas ({', '.join(self.schemas)}) is Flyway's setting; the folder is "
+                f"{self.layout.name}: set the search path in the URL's options instead"
+            )
+        from pgtdd.migrations.layouts.flyway_schemas import prepare
+
+        prepare(self.conn, self.schemas, self.history)
 
     def _refuse_foreign_history(self) -> None:
         """No history of this layout, but another tool's with rows: the layout is probably
@@ -329,196 +348,11 @@ class MigrationRunner:
     # --- running one migration -----------------------------------------------------------
 
     def _run(self, migration: Migration, direction: str, previous: Migration | None) -> None:
-        plan = make_plan(migration, direction, self.layout.no_transaction_hint)
-        if plan.note:
-            self.notes.append(plan.note)
-        saved_path = self._search_path() if self.layout.name == "diesel" else None
-        started = time.perf_counter()
-        if plan.mode == TRANSACTION:
-            try:
-                if self.conn.autocommit and self._idle() and plan.parsed and len(plan.units) == 1:
-                    self._one_query(migration, direction, plan.units[0], previous, saved_path)
-                    return
-                with self.conn.transaction():
-                    for unit in plan.units:
-                        self._send(migration, direction, unit, False)
-                    self._restore(saved_path)
-                    self.history.record(migration, direction, _ms(started), previous)
-            except MigrationError as exc:
-                raise self._located(migration, direction, plan, exc, started) from exc.__cause__
-            return
-        self._run_outside(migration, direction, plan, previous, started, saved_path)
-
-    def _run_outside(
-        self,
-        migration: Migration,
-        direction: str,
-        plan: Plan,
-        previous: Migration | None,
-        started: float,
-        saved_path: str | None,
-    ) -> None:
-        if not self._idle():
-            raise MigrationError(
-                f"{_file(migration, direction)} must run outside a transaction ({plan.mode}: "
-                "CONCURRENTLY, VACUUM, its own COMMIT, or its tool's no-transaction mark): "
-                "commit or roll back first, or give the runner an autocommit connection"
-            )
-        before = self.conn.autocommit
-        self.conn.autocommit = True
+        applier = Applier(self.conn, self.layout, self.history, self._fetch)
         try:
-            self.history.started(migration, direction, previous)
-            try:
-                for unit in plan.units:
-                    self._send(migration, direction, unit, len(plan.units) > 1)
-            except MigrationError as exc:
-                self.history.failed(migration, direction, _ms(started))
-                left = " earlier statements stayed applied;" if len(plan.units) > 1 else ""
-                raise MigrationError(
-                    f"{exc} (ran outside a transaction:{left} {self.history.after_failure})",
-                    sqlstate=exc.sqlstate,
-                ) from exc.__cause__
-            with self.conn.transaction():
-                self._restore(saved_path)
-                self.history.record(migration, direction, _ms(started), previous)
+            applier.run(migration, direction, previous)
         finally:
-            self.conn.autocommit = before
-
-    def _one_query(
-        self,
-        migration: Migration,
-        direction: str,
-        unit: Unit,
-        previous: Migration | None,
-        saved_path: str | None,
-    ) -> None:
-        """The migration and its history row in one round trip: ``BEGIN``, the SQL, the row,
-        ``COMMIT`` as one query (the SQL parsed, so nothing it holds can swallow the rest)."""
-        tail = self.history.record_sql(migration, direction, None, previous)
-        if saved_path is not None:
-            restore = sql.SQL("SELECT set_config('search_path', {}, false)")
-            tail.insert(0, restore.format(sql.Literal(saved_path)))
-        head = "BEGIN;\n"
-        rows = "".join(f"{q.as_string(self.conn)};\n" for q in tail)
-        try:
-            self.conn.execute(f"{head}{unit.sql}\n;\n{rows}COMMIT;".encode())
-        except psycopg.Error as exc:
-            if not self._idle():
-                self.conn.execute("ROLLBACK")
-            position = exc.diag.statement_position
-            offset = int(position) - 1 - len(head) if position else -1
-            if offset >= len(unit.sql):
-                raise MigrationError(
-                    f"{_file(migration, direction)} ran, but writing its row in "
-                    f"{self.history.table} failed: {exc.diag.message_primary} [{exc.sqlstate}]",
-                    sqlstate=exc.sqlstate,
-                ) from exc
-            line = unit.line + unit.sql[:offset].count("\n") if offset >= 0 else None
-            raise _failure(migration, direction, exc, line, None) from exc
-
-    def _send(self, migration: Migration, direction: str, unit: Unit, part: bool) -> None:
-        if part and not unit.sql.strip():
-            return
-        try:
-            self.conn.execute(unit.sql.encode())
-        except psycopg.Error as exc:
-            position = exc.diag.statement_position
-            line = unit.line + unit.sql[: int(position) - 1].count("\n") if position else None
-            raise _failure(migration, direction, exc, line, unit.sql if part else None) from exc
-
-    def _located(
-        self,
-        migration: Migration,
-        direction: str,
-        plan: Plan,
-        error: MigrationError,
-        started: float,
-    ) -> MigrationError:
-        """Find what failed in a quick failure without a position: re-run the statements one
-        by one, then the history row, then the deferred constraints, in a transaction that is
-        rolled back."""
-        quick = time.perf_counter() - started <= LOCATE_LIMIT_SECONDS
-        if " at line " in str(error) or not quick or len(plan.units) != 1:
-            return error
-        units = split_text(plan.units[0].sql, plan.units[0].line)
-        found: MigrationError = error
-        try:
-            with self.conn.transaction():
-                for unit in units:
-                    try:
-                        self.conn.execute(unit.sql.encode())
-                    except psycopg.Error as exc:
-                        position = exc.diag.statement_position
-                        line = unit.line + (
-                            unit.sql[: int(position) - 1].count("\n") if position else 0
-                        )
-                        found = _failure(migration, direction, exc, line, unit.sql)
-                        raise _Located from None
-                found = self._after_statements(migration, direction, error)
-                raise _Located
-        except _Located:
-            pass
-        return found
-
-    def _after_statements(
-        self, migration: Migration, direction: str, error: MigrationError
-    ) -> MigrationError:
-        """The statements ran: the history row or a deferred constraint failed."""
-        where = _file(migration, direction)
-        try:
-            self.history.record(migration, direction, 0.0, None)
-        except psycopg.Error as exc:
-            return MigrationError(
-                f"{where} ran, but writing its row in {self.history.table} failed: "
-                f"{exc.diag.message_primary} [{exc.sqlstate}]",
-                sqlstate=exc.sqlstate,
-            )
-        try:
-            self.conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        except psycopg.Error as exc:
-            return MigrationError(
-                f"{where} ran, but a deferred constraint failed at COMMIT: "
-                f"{exc.diag.message_primary} [{exc.sqlstate}]",
-                sqlstate=exc.sqlstate,
-            )
-        return error
-
-    def _search_path(self) -> str:
-        return str(self._fetch(sql.SQL("SELECT current_setting('search_path')"))[0][0])
-
-    def _restore(self, saved_path: str | None) -> None:
-        """Diesel restores the search path a migration changed before writing its row."""
-        if saved_path is not None:
-            self.conn.execute("SELECT set_config('search_path', %s, false)", (saved_path,))
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-def _file(migration: Migration, direction: str) -> str:
-    path = migration.section(direction).path
-    folder = migration.up_path.parent if migration.layout != "diesel" else path.parent.parent
-    try:
-        return str(path.relative_to(folder))
-    except ValueError:
-        return str(path)
-
-
-def _failure(
-    migration: Migration,
-    direction: str,
-    exc: psycopg.Error,
-    line: int | None,
-    statement: str | None,
-) -> MigrationError:
-    where = f" at line {line}" if line else ""
-    shown = f" in statement: {statement.strip()[:200]}" if statement else ""
-    message = exc.diag.message_primary or str(exc)
-    return MigrationError(
-        f"{_file(migration, direction)} failed{where}: {message} [{exc.sqlstate}]{shown}",
-        sqlstate=exc.sqlstate,
-    )
+            self.notes += applier.notes
 
 
 def _up_to(

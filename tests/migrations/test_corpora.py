@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -40,6 +41,7 @@ class Corpus:
     older_failure: str  # the migration that fails first on an older server ("": not known)
     down_ok: int  # of the last 20, how many down migrations succeed in a row
     down_failure: str = ""  # what stops the next one (a bug of the history itself)
+    options: tuple[str, ...] = ()  # the tool's configuration the project keeps elsewhere
 
     @property
     def folder(self) -> Path:
@@ -69,6 +71,26 @@ REPORTPORTAL = Corpus(
 )
 
 
+OHDSI = Corpus(
+    "ohdsi-webapi",
+    "flyway",
+    196,
+    "SELECT count(*) FILTER (WHERE type = 'SQL' AND success), min(installed_rank),"
+    " (array_agg(version ORDER BY installed_rank DESC))[1] FROM webapi.schema_version",
+    [(196, 0, "2.15.0.20241203000001")],  # rank 0: Flyway's row for the schema it created
+    min_major=15,  # verified on 15 (and on 18 when it was staged)
+    older_failure="",
+    down_ok=0,
+    down_failure="has no down migration",  # Flyway's community edition has no undo files
+    options=(
+        *("--schema", "webapi"),
+        *("--placeholder", "ohdsiSchema=webapi"),
+        *("--table", "schema_version"),  # Flyway 4.2's table, which the project uses
+    ),
+)
+ALL = [CRATES, REPORTPORTAL, OHDSI]
+
+
 @pytest.fixture
 def corpus_db(pgtdd_migrations_janitor: DatabaseJanitor) -> Iterator[ServerInfo]:
     """An empty database of its own."""
@@ -84,15 +106,26 @@ def _major(server: ServerInfo) -> int:
     return int(row[0]) // 10000
 
 
+def _options(corpus: Corpus) -> dict[str, Any]:
+    """The command-line options of a corpus as MigrationRunner's keywords."""
+    pairs = list(zip(corpus.options[::2], corpus.options[1::2], strict=True))
+    options: dict[str, Any] = {
+        "placeholders": dict(v.split("=", 1) for k, v in pairs if k == "--placeholder"),
+        "schemas": [v for k, v in pairs if k == "--schema"],
+    }
+    tables = [v for k, v in pairs if k == "--table"]
+    return {**options, "tracking_table": tables[0]} if tables else options
+
+
 def _pgtdd(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
     command = [str(Path(sys.executable).parent / "pgtdd"), *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
 
 
-@pytest.mark.parametrize("corpus", [CRATES, REPORTPORTAL], ids=lambda c: c.name)
+@pytest.mark.parametrize("corpus", ALL, ids=lambda c: c.name)
 def test_migrate_up_applies_the_whole_history(corpus: Corpus, corpus_db: ServerInfo) -> None:
-    done = _pgtdd("migrate", "up", str(corpus.folder), "--url", corpus_db.url)
+    done = _pgtdd("migrate", "up", str(corpus.folder), "--url", corpus_db.url, *corpus.options)
     assert "Traceback" not in done.stderr, done.stderr
     assert f"layout: {corpus.layout}" in done.stdout
     if _major(corpus_db) < corpus.min_major:
@@ -103,17 +136,17 @@ def test_migrate_up_applies_the_whole_history(corpus: Corpus, corpus_db: ServerI
     assert "pending" not in done.stdout and corpus_db.password not in done.stdout + done.stderr
     with psycopg.connect(corpus_db.url) as conn:
         assert conn.execute(corpus.history).fetchall() == corpus.rows
-    with MigrationRunner(corpus_db, corpus.folder) as runner:
+    with MigrationRunner(corpus_db, corpus.folder, **_options(corpus)) as runner:
         status = runner.status()
     assert len(status.applied) == corpus.count and status.pending == [] and status.is_clean
 
 
-@pytest.mark.parametrize("corpus", [CRATES, REPORTPORTAL], ids=lambda c: c.name)
+@pytest.mark.parametrize("corpus", ALL, ids=lambda c: c.name)
 def test_the_last_migrations_go_down_and_up_again(corpus: Corpus, corpus_db: ServerInfo) -> None:
     if _major(corpus_db) < corpus.min_major:
         pytest.fail(f"{corpus.name} needs PostgreSQL {corpus.min_major}: run it on a newer server")
     with psycopg.connect(corpus_db.url, autocommit=True) as conn:
-        runner = MigrationRunner(conn, corpus.folder)
+        runner = MigrationRunner(conn, corpus.folder, **_options(corpus))
         runner.up()
         reverted = []
         for _ in range(20):

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
+from pgtdd.migrations.fixtures import MigratedDatabase, migrated_database_fixture
 from pgtdd.migrations.layouts.flyway import checksum
 from pgtdd.migrations.model import MigrationError
 from pgtdd.migrations.runner import MigrationRunner
@@ -18,6 +19,8 @@ from pgtdd.server import ServerInfo
 
 SAMPLES = Path(__file__).parent / "samples"
 FLYWAY = {"owner": "sales"}
+PROJECT_MIGRATIONS = Path(__file__).resolve().parents[2] / "examples/migrations_project/migrations"
+pgtdd_layout_db = migrated_database_fixture(PROJECT_MIGRATIONS, layout="pgtdd")
 
 
 @pytest.fixture
@@ -293,3 +296,31 @@ def test_a_failing_history_row_is_named_and_rolls_the_migration_back(
     with MigrationRunner(db, folder) as runner, pytest.raises(MigrationError, match=written):
         runner.up()
     assert _rows(db, "SELECT to_regclass('a') IS NULL") == [(True,)]
+
+
+def test_flyway_schemas_setting(blank_db: Callable[[], ServerInfo]) -> None:
+    db = blank_db()
+    folder = SAMPLES / "flyway"
+    with MigrationRunner(db, folder, placeholders=FLYWAY, schemas=["sales", "extra"]) as runner:
+        assert len(runner.up()) == 7
+        assert runner.status().is_clean and runner.history.table == "sales.flyway_schema_history"
+    rows = _rows(db, "SELECT installed_rank, type, script, version FROM sales.flyway_schema_history"
+                 " WHERE installed_rank < 2 ORDER BY 1")  # fmt: skip
+    assert rows == [
+        (0, "SCHEMA", '"sales","extra"', None),
+        (1, "SQL", "V1__create_customers.sql", "1"),
+    ]
+    assert _rows(db, "SELECT to_regclass('sales.customers') IS NOT NULL") == [(True,)]
+    with (
+        MigrationRunner(db, SAMPLES / "goose", schemas=["sales"]) as runner,
+        pytest.raises(MigrationError, match="is Flyway's setting; the folder is goose"),
+    ):
+        runner.up()
+
+
+def test_migrated_database_fixture_takes_the_layout(pgtdd_layout_db: MigratedDatabase) -> None:
+    rows = _rows(pgtdd_layout_db.server, "SELECT version FROM pgtdd_schema_migrations ORDER BY 1")
+    assert rows == [(1,), (2,), (3,), (4,), (5,)]
+    assert _rows(pgtdd_layout_db.server, "SELECT to_regclass('schema_migrations')") == [(None,)]
+    with pgtdd_layout_db.runner() as runner:
+        assert runner.layout.name == "pgtdd" and runner.status().is_clean

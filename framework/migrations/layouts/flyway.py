@@ -12,6 +12,7 @@ changed applied file, and a failed row, as Flyway's validation does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -225,6 +226,10 @@ class FlywayLayout(Layout):
         )
 
     def _repeatable(self, folder: Path, desc: str, path: Path, options: LayoutOptions) -> Migration:
+        up = _section(folder, path, options)
+        meta = _meta(folder, path, None)
+        if _conf(path).get("placeholderReplacement", "true").lower() != "false":
+            meta["checksum"] = checksum(up.sql)  # Flyway: a repeatable's, after replacement
         return Migration(
             0,
             desc,
@@ -233,17 +238,15 @@ class FlywayLayout(Layout):
             layout=self.name,
             id=desc.replace("_", " "),
             order=(1, (), desc),
-            up=_section(folder, path, options),
+            up=up,
             title=path.name.removesuffix(".sql"),
             repeatable=True,
-            meta=_meta(folder, path, None),
+            meta=meta,
         )
 
 
 def _renumber(migration: Migration, position: int) -> Migration:
-    from dataclasses import replace
-
-    return replace(migration, version=position)
+    return dataclasses.replace(migration, version=position)
 
 
 def _meta(folder: Path, path: Path, undo: Path | None) -> dict[str, object]:
