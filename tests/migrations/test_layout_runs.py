@@ -324,3 +324,18 @@ def test_migrated_database_fixture_takes_the_layout(pgtdd_layout_db: MigratedDat
     assert _rows(pgtdd_layout_db.server, "SELECT to_regclass('schema_migrations')") == [(None,)]
     with pgtdd_layout_db.runner() as runner:
         assert runner.layout.name == "pgtdd" and runner.status().is_clean
+
+
+def test_golang_migrate_refuses_a_current_version_the_folder_lacks(
+    blank_db: Callable[[], ServerInfo], tmp_path: Path
+) -> None:
+    folder = _copy("golang_migrate", tmp_path)
+    db = blank_db()
+    with MigrationRunner(db, folder) as runner:
+        runner.up()
+        for path in folder.glob("11_*"):
+            path.unlink()
+        status = runner.status()
+        assert [a.id for a in status.missing] == ["11"] and not status.is_clean
+        with pytest.raises(MigrationError, match="at version 11, which the folder does not have"):
+            runner.up()

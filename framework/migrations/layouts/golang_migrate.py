@@ -115,8 +115,14 @@ class GolangMigrateLayout(Layout):
     def pending(
         self, migrations: Sequence[Migration], state: HistoryState
     ) -> tuple[list[Migration], list[str]]:
-        """The versions above the current one (golang-migrate has no per-migration record)."""
+        """The versions above the current one (golang-migrate has no per-migration record); a
+        current version the folder lacks is refused, as golang-migrate refuses it."""
         current = max((a.version for a in state.applied), default=-1)
+        if current >= 0 and all(m.version != current for m in migrations):
+            raise MigrationError(
+                f"the database is at version {current}, which the folder does not have: "
+                f"golang-migrate refuses to go on (no migration found for version {current})"
+            )
         return [m for m in migrations if m.version > current], []
 
     def check_up(self, state: HistoryState) -> None:
