@@ -21,6 +21,8 @@ from pgtdd.config.versions import VersionError, expand_image, parse_version, set
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
+# pgtdd.migrations.layouts.LAYOUT_NAMES (not imported: loading a profile stays cheap)
+MIGRATION_LAYOUTS = ("golang-migrate", "diesel", "dbmate", "goose", "flyway", "pgtdd")
 NETWORKS = ("auto", "bridge", "host")
 
 # A default may hold braces one level deep: ``${PGTDD_IMAGE:-pgtdd/postgres:{version}}``.
@@ -91,6 +93,7 @@ class Profile:
     image_templates: tuple[str, ...] = ()
     settings_asked: Mapping[str, str] = field(default_factory=dict, compare=False)
     settings_left_out: Mapping[str, str] = field(default_factory=dict)
+    migrations_layout: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def source_of(self, key: str) -> str:
@@ -151,6 +154,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "schema": (str, list),
     "pg_bin": (str,),
     "version": (int, str),
+    "migrations_layout": (str,),
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
@@ -339,6 +343,12 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         raise ProfileError(
             f"{where}: network must be one of {', '.join(NETWORKS)}, got {network!r}"
         )
+    layout = values.get("migrations_layout")
+    if layout is not None and layout not in MIGRATION_LAYOUTS:
+        raise ProfileError(
+            f"{sources['migrations_layout']}: migrations_layout must be one of "
+            f"{', '.join(MIGRATION_LAYOUTS)}, got {layout!r}"
+        )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     version = None
@@ -368,6 +378,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         test_database=values.get("test_database", False),
         schema=tuple(_as_list(values.get("schema", []))),
         pg_bin=values.get("pg_bin") or None,
+        migrations_layout=layout,
         sources=sources,
     )
     # Strict once the session's version is known (resolve_settings): it may come from elsewhere.
