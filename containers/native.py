@@ -5,12 +5,14 @@ without Docker. Same tuning as the container profile, data directory on tmpfs wh
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pwd
 import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -21,6 +23,7 @@ from psycopg import sql
 
 from pgtdd.config.profile import Profile
 from pgtdd.config.versions import DEFAULT_VERSION, SUPPORTED
+from pgtdd.providers import embedded
 from pgtdd.providers.container import port_is_free
 from pgtdd.providers.embedded import INSTALL as EMBEDDED_INSTALL
 from pgtdd.providers.embedded import MAJOR as EMBEDDED_MAJOR
@@ -66,9 +69,7 @@ def find_bin_dir(
     raise BinariesNotFoundError(_not_found(explicit, major, pattern, found))
 
 
-def _candidates(
-    explicit: str | None, path: str | None, pattern: str, embedded: bool
-) -> list[Path]:
+def _candidates(explicit: str | None, path: str | None, pattern: str, embedded: bool) -> list[Path]:
     candidates: list[Path] = []
     if explicit:
         candidates.append(Path(explicit))
@@ -154,18 +155,99 @@ def free_port(preferred: int) -> int:
         return int(sock.getsockname()[1])
 
 
+# PostgreSQL refuses to run as root: as root, the server runs as the first of these that exists
+# ("nobody" on a host with no PostgreSQL package, e.g. pgtdd[embedded] in a root container).
+SERVER_USERS = ("postgres", "nobody")
+
+
 def _run_as() -> tuple[str | None, int, int]:
-    """PostgreSQL refuses to run as root: as root, run as the ``postgres`` system user."""
+    """Who runs initdb and postgres: this process's user, or as root a :data:`SERVER_USERS`."""
     if os.geteuid() != 0:
         return None, os.getuid(), os.getgid()
-    try:
-        entry = pwd.getpwnam("postgres")
-    except KeyError:
+    for name in SERVER_USERS:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name, entry.pw_uid, entry.pw_gid
+    raise BinariesNotFoundError(
+        "the native provider runs as root here, and PostgreSQL refuses root: create a "
+        "'postgres' system user (the postgresql package does) or run pytest as another user"
+    )
+
+
+def _reachable(path: Path, uid: int, gid: int) -> bool:
+    """Whether user ``uid`` (group ``gid``) can reach and run ``path`` (by the mode bits)."""
+    wanted = [(directory, stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH) for directory in path.parents]
+    wanted.append((path, stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH))
+    for item, owner_bit, group_bit, other_bit in wanted:
+        try:
+            info = item.stat()
+        except OSError:
+            return False
+        if info.st_uid == uid:
+            bit = owner_bit
+        elif info.st_gid == gid:
+            bit = group_bit
+        else:
+            bit = other_bit
+        if not info.st_mode & bit:
+            return False
+    return True
+
+
+def reachable_bin_dir(bin_dir: Path, uid: int, gid: int) -> Path:
+    """``bin_dir``, or, when user ``uid`` cannot run its binaries (a venv under a root-only
+    home), a copy of its relocatable install that it can, kept in the temporary folder for
+    later sessions."""
+    if _reachable(bin_dir / "initdb", uid, gid):
+        return bin_dir
+    anchor, parts = _install_parts(bin_dir)
+    if not parts:
         raise BinariesNotFoundError(
-            "the native provider runs as root here, and PostgreSQL refuses root: create a "
-            "'postgres' system user (the postgresql package does) or run pytest as another user"
-        ) from None
-    return "postgres", entry.pw_uid, entry.pw_gid
+            f"the server's user (uid {uid}) cannot run {bin_dir}/initdb (a folder on the way "
+            "is closed to it): make the folder readable, or run pytest as a user of its own"
+        )
+    stamp = f"{bin_dir}:{(bin_dir / 'postgres').stat().st_mtime_ns}:{os.geteuid()}"
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:12]
+    copy = Path(tempfile.gettempdir()) / f"pgtdd-binaries-{digest}"
+    inside = bin_dir.relative_to(anchor)
+    if not _own_copy(copy, inside):
+        staging = Path(tempfile.mkdtemp(prefix=f"{copy.name}.", dir=copy.parent))
+        for part in parts:
+            shutil.copytree(part, staging / part.relative_to(anchor), symlinks=True)
+        staging.chmod(0o755)
+        try:
+            staging.rename(copy)
+        except OSError:  # another session copied it first
+            shutil.rmtree(staging, ignore_errors=True)
+    if not _own_copy(copy, inside):
+        raise BinariesNotFoundError(f"could not make a copy of {bin_dir} that uid {uid} can run")
+    return copy / inside
+
+
+def _install_parts(bin_dir: Path) -> tuple[Path, list[Path]]:
+    """The folders a relocatable install needs, and the folder they are relative to: its
+    ``bin``, ``lib`` and ``share``, and for the embedded wheel the libraries auditwheel put
+    beside its package (found through the binaries' ``$ORIGIN/../../../`` run path)."""
+    tree = bin_dir.parent
+    if not (tree / "share").is_dir():
+        return tree, []
+    anchor = tree
+    parts = [tree / name for name in ("bin", "lib", "share") if (tree / name).is_dir()]
+    if embedded.is_embedded_bin_dir(bin_dir):
+        anchor = bin_dir.parents[2]
+        parts += sorted(anchor.glob(f"{embedded.PACKAGE}.libs"))
+    return anchor, parts
+
+
+def _own_copy(path: Path, inside: Path) -> bool:
+    """A copy made by this user that nobody else may change (never trust another's)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022 and (path / inside).is_dir()
 
 
 class NativeProvider:
@@ -181,18 +263,23 @@ class NativeProvider:
 
     def start(self) -> ServerInfo:
         """Create the cluster, start the server, create the database, verify the settings."""
-        bin_dir = find_bin_dir(self.profile.pg_bin, major=self.profile.version)
+        found = find_bin_dir(self.profile.pg_bin, major=self.profile.version)
         user, uid, gid = _run_as()
+        bin_dir = reachable_bin_dir(found, uid, gid) if user else found
+        if bin_dir != found:
+            self.notes.append(f"binaries of {found.parent} copied to {bin_dir.parent} for {user}")
+        if user == "nobody":
+            self.notes.append("no 'postgres' user here: the server runs as 'nobody'")
         base = "/dev/shm" if os.path.isdir("/dev/shm") else None
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-native-", dir=base))
         os.chown(self.workdir, uid, gid)
         try:
-            return self._start(bin_dir, user)
+            return self._start(bin_dir, user, shown=found)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, bin_dir: Path, user: str | None) -> ServerInfo:
+    def _start(self, bin_dir: Path, user: str | None, shown: Path) -> ServerInfo:
         assert self.workdir is not None
         profile = self.profile
         data, log = self.workdir / "data", self.workdir / "server.log"
@@ -257,7 +344,7 @@ class NativeProvider:
         )
         if self.process.poll() is not None:
             raise ServerStartError(f"postgres exited at start-up:\n{_tail(log)}")
-        admin = replace(admin, version=version, version_num=number, image=str(bin_dir))
+        admin = replace(admin, version=version, version_num=number, image=str(shown))
         check_major(admin, profile, fix=f"the binaries in {bin_dir} are not of that major")
         with psycopg.connect(admin.url, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(profile.database)))

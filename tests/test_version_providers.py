@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,12 @@ from pgtdd.databases.session_db import SchemaError, apply_schema
 from pgtdd.providers import embedded
 from pgtdd.providers.container import ContainerProvider, ImageUnavailableError
 from pgtdd.providers.engine import docker_client
-from pgtdd.providers.native import BinariesNotFoundError, NativeProvider, find_bin_dir
+from pgtdd.providers.native import (
+    BinariesNotFoundError,
+    NativeProvider,
+    find_bin_dir,
+    reachable_bin_dir,
+)
 from pgtdd.providers.ownership import SESSION_LABEL, Owner
 from pgtdd.providers.readiness import VersionMismatchError
 from tests.majors import profile_for_session, session_version, tuned_image
@@ -198,3 +204,34 @@ def test_an_extension_the_embedded_binaries_lack_names_the_way_out(
     )
     assert "use the container profile (--db-profile container)" in message
     assert embedded.extension_hint(message, None).startswith(" If this server runs from")
+
+
+def test_binaries_the_server_user_cannot_reach_are_copied_once_and_a_foreign_copy_refused(
+    tmp_path: Path,
+) -> None:
+    closed = tmp_path / "closed"
+    tree = closed / "pginstall"
+    for part in ("bin", "lib", "share"):
+        (tree / part).mkdir(parents=True)
+    for name in ("initdb", "postgres"):
+        (tree / "bin" / name).write_text("#!/bin/sh\n")
+        (tree / "bin" / name).chmod(0o755)
+    closed.chmod(0o700)  # as a venv under a root-only home: others cannot pass
+    nobody = 65534
+    if os.geteuid() == nobody:
+        pytest.skip("runs as the user the copy is for")
+    copy = reachable_bin_dir(tree / "bin", nobody, nobody)
+    try:
+        assert copy != tree / "bin" and (copy / "initdb").is_file()
+        assert copy.parent.stat().st_mode & 0o777 == 0o755
+        assert reachable_bin_dir(tree / "bin", nobody, nobody) == copy  # made once
+        copy.parent.chmod(0o777)  # a copy others may change is never used
+        with pytest.raises(BinariesNotFoundError, match=r"could not make a copy of .* uid 65534"):
+            reachable_bin_dir(tree / "bin", nobody, nobody)
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    open_tree = tmp_path / "open"
+    (open_tree / "bin").mkdir(parents=True)
+    (open_tree / "bin" / "initdb").write_text("#!/bin/sh\n")
+    (open_tree / "bin" / "initdb").chmod(0o755)
+    assert reachable_bin_dir(open_tree / "bin", os.geteuid(), os.getegid()) == open_tree / "bin"

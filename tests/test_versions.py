@@ -136,3 +136,13 @@ def test_schema_templates_are_keyed_by_the_server_version(tmp_path: Path) -> Non
     )
     assert template_key([schema], on_15) != template_key([schema], on_18)
     assert template_key([schema], on_15) == template_key([schema], on_15)
+
+
+def test_the_image_variable_overrides_the_templated_default() -> None:
+    plain = resolve_settings(cli_profile="container", environ={"PGTDD_IMAGE": "my/pg:1"})
+    assert plain.profile.image == ("my/pg:1", "postgres:18")
+    templated = resolve_settings(
+        cli_profile="container",
+        environ={"PGTDD_IMAGE": "my/pg:{version}-x", "PGTDD_PG_VERSION": "16"},
+    )
+    assert templated.profile.image == ("my/pg:16-x", "postgres:16")

