@@ -1,17 +1,17 @@
 """Session cold start: from launching ``pytest`` to the first test body, median of N runs.
 
-    python benchmarks/cold_start.py [--runs 5]
+    python benchmarks/cold_start.py [--runs 5] [--version 18]
 
 Side by side in one run, alternating so both see the same machine state:
 
-* ``pgtdd``        - the container provider (``pgtdd/postgres:15``, tmpfs), a test using
+* ``pgtdd``        - the container provider (``pgtdd/postgres:<major>``, tmpfs), a test using
                      ``pgtdd_server``;
 * ``pgtdd-reuse``  - the same with ``--db-reuse`` (the container of the first reuse run is kept;
                      the figure is the median of the runs after it);
 * ``bare``         - pytest alone, pgtdd's plugin disabled and a test with no fixture: the floor
                      every arm pays (interpreter, pytest and the other installed plugins);
 * ``plain``        - a plain testcontainers ``PostgresContainer`` session fixture on
-                     ``pgtdd/postgres-base:15`` (the same Debian PostgreSQL build, initdb at
+                     ``pgtdd/postgres-base:<major>`` (the same PostgreSQL build, initdb at
                      start, as the official image does), pgtdd's plugin disabled.
 
 pytest-postgresql's plugin (a dev dependency, for the peer benchmark only) is disabled in every
@@ -39,12 +39,14 @@ def test_first(pgtdd_server):
 """
 
 PLAIN_CONFTEST = """
+import os
+
 import pytest
 from testcontainers.postgres import PostgresContainer
 
 @pytest.fixture(scope="session")
 def pg():
-    with PostgresContainer("pgtdd/postgres-base:15", username="dataflow_test",
+    with PostgresContainer(os.environ["PEER_BASE_IMAGE"], username="dataflow_test",
                            password="dataflow_test_password", dbname="dataflow_test") as c:
         yield c.get_connection_url()
 """
@@ -86,6 +88,7 @@ def run(project: Path, args: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--version", default="18", help="PostgreSQL major (15-18)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="pgtdd-cold-"))
     ours, plain, bare = root / "pgtdd", root / "plain", root / "bare"
@@ -97,7 +100,13 @@ def main() -> int:
         path.mkdir()
         for name, text in files.items():
             (path / name).write_text(textwrap.dedent(text))
-    env = {"PGTDD_PROFILE": "container", "CI": "", "TESTCONTAINERS_RYUK_DISABLED": "true"}
+    env = {
+        "PGTDD_PROFILE": "container",
+        "PGTDD_PG_VERSION": args.version,
+        "PEER_BASE_IMAGE": f"pgtdd/postgres-base:{args.version}",
+        "CI": "",
+        "TESTCONTAINERS_RYUK_DISABLED": "true",
+    }
     results: dict[str, list[float]] = {"pgtdd": [], "pgtdd-reuse": [], "plain": [], "bare": []}
     run(ours, [], env)  # warm the page cache for the image and Python imports alike
     run(plain, ["-p", "no:pgtdd"], env)

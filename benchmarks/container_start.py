@@ -6,10 +6,11 @@
 every --poll-ms from the moment the container is requested (docker run) until it succeeds.
 Variants (each run starts a new container with a tmpfs on PGDATA, removed afterwards):
 
-* fast     - pgtdd/postgres:15 with the seed's credentials: the seed is copied into PGDATA
-* mismatch - pgtdd/postgres:15 with other credentials: initdb at start
-* base     - pgtdd/postgres-base:15 (no seed, no tuning), same polling: initdb at start
-* testcontainers - a plain ``PostgresContainer("pgtdd/postgres-base:15")``: from ``start()``
+* fast     - pgtdd/postgres:<major> (``--version``, default 18), the seed's credentials: the
+             seed is copied into PGDATA
+* mismatch - pgtdd/postgres:<major> with other credentials: initdb at start
+* base     - pgtdd/postgres-base:<major> (no seed, no tuning), same polling: initdb at start
+* testcontainers - a plain ``PostgresContainer("pgtdd/postgres-base:<major>")``: from ``start()``
   to its return (testcontainers' own readiness wait, psql exec in the container), then the
   same SELECT 1 check.
 
@@ -32,8 +33,8 @@ from typing import Any
 import docker
 import psycopg
 
-TUNED = "pgtdd/postgres:15"
-BASE = "pgtdd/postgres-base:15"
+from pgtdd.config.versions import DEFAULT_VERSION, MAJORS, parse_version
+
 PGDATA = "/var/lib/postgresql/data"
 SEED = ("dataflow_test", "dataflow_test_password", "dataflow_test")
 OTHER = ("bench_user", "bench_password_x", "bench_db")
@@ -147,14 +148,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--via", choices=("bridge", "port"), default="bridge")
     parser.add_argument("--no-testcontainers", action="store_true")
     parser.add_argument("--variants", default="fast,mismatch,base,testcontainers")
+    parser.add_argument("--version", default=str(DEFAULT_VERSION), help="PostgreSQL major")
     args = parser.parse_args(argv)
+    major = MAJORS[parse_version(args.version, "--version")]
+    tuned, base = major.image, major.base_image
     client = docker.from_env()
     poll = args.poll_ms / 1000
     variants: dict[str, Callable[[], tuple[float, str]]] = {
-        "fast": lambda: run_polled(client, TUNED, SEED, args.via, poll),
-        "mismatch": lambda: run_polled(client, TUNED, OTHER, args.via, poll),
-        "base": lambda: run_polled(client, BASE, OTHER, args.via, poll),
-        "testcontainers": lambda: run_testcontainers(BASE),
+        "fast": lambda: run_polled(client, tuned, SEED, args.via, poll),
+        "mismatch": lambda: run_polled(client, tuned, OTHER, args.via, poll),
+        "base": lambda: run_polled(client, base, OTHER, args.via, poll),
+        "testcontainers": lambda: run_testcontainers(base),
     }
     wanted = [v for v in args.variants.split(",") if v]
     if args.no_testcontainers and "testcontainers" in wanted:

@@ -16,7 +16,7 @@ machine state; the figures are medians over the rounds:
 The speedup depends on how much of a test is database work: workers, server backends and the
 engine share the same cores, and starting two workers costs ~0.7 s.
 
-Both use the ``container`` profile on ``pgtdd/postgres:15`` (one container for the whole run;
+Both use the ``container`` profile on ``pgtdd/postgres:18`` (one container for the whole run;
 under xdist each worker gets its own database cloned from the run's template). The
 pytest-postgresql plugin (a dev dependency for the peer benchmark) is disabled in both arms.
 """

@@ -146,3 +146,16 @@ def test_the_image_variable_overrides_the_templated_default() -> None:
         environ={"PGTDD_IMAGE": "my/pg:{version}-x", "PGTDD_PG_VERSION": "16"},
     )
     assert templated.profile.image == ("my/pg:16-x", "postgres:16")
+
+
+def test_reuse_keys_records_and_container_names_differ_per_major() -> None:
+    from pgtdd.providers.reuse import container_name, record_path, reuse_key
+
+    on_15 = resolve_settings(cli_profile="container", cli_version="15", environ={}).profile
+    on_18 = resolve_settings(cli_profile="container", cli_version="18", environ={}).profile
+    # Even with one image id (a retagged image), two majors never share a reused container.
+    assert reuse_key("sha256:x", on_15, "host") != reuse_key("sha256:x", on_18, "host")
+    assert container_name(reuse_key("sha256:x", on_15, "host")) != container_name(
+        reuse_key("sha256:x", on_18, "host")
+    )
+    assert record_path(on_15) != record_path(on_18)

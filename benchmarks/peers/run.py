@@ -8,7 +8,8 @@ interleaved (every approach once per round) so drift on the machine hits all ali
 figures are medians over the rounds. Per-test overhead is the marginal cost of a test:
 ``(wall(200) - wall(20)) / 180``. Ratios are the peer's figure over pgtdd's.
 
-Needs Docker, the ``pgtdd/postgres:15`` image (``pgtdd image build``), pytest-postgresql and
+Needs Docker, the ``pgtdd/postgres:18`` image (``pgtdd image build``; ``--image`` for another
+major's, ``benchmarks/majors.py`` for the majors side by side), pytest-postgresql and
 testcontainers; the chart needs matplotlib (dev dependency).
 """
 
@@ -45,6 +46,9 @@ def _clean_env(image: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("PGTDD_", "PYTEST_")) and k not in ("TEST_DATABASE_URL",)
     }
+    tag = image.rpartition(":")[2]
+    if tag.isdigit():  # pgtdd/postgres:<major>: the pgtdd approach asks for that major
+        env["PGTDD_PG_VERSION"] = tag
     env.update(
         PEER_IMAGE=image,
         PGTDD_IMAGE=image,
@@ -158,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", default="20,200")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--image", default="pgtdd/postgres:15")
+    parser.add_argument("--image", default="pgtdd/postgres:18")
     parser.add_argument("--approaches", default=",".join(APPROACHES))
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--chart", type=Path, default=DEFAULT_CHART)

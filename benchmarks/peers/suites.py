@@ -10,7 +10,7 @@ Every test creates a table, inserts a row and counts it.
 * ``testcontainers``: a plain ``PostgresContainer`` for the session, a new psycopg connection
   per test and a table reset (``DROP TABLE IF EXISTS``) before each test.
 
-All three use the same server image (``PEER_IMAGE``, default ``pgtdd/postgres:15``); the
+All three use the same server image (``PEER_IMAGE``, default ``pgtdd/postgres:18``); the
 peers use their own defaults otherwise (testcontainers' credentials, no tmpfs).
 """
 
