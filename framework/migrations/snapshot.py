@@ -60,7 +60,11 @@ QUERIES: dict[str, str] = {
             'deferrable', con.condeferrable, 'deferred', con.condeferred)
         FROM pg_constraint con
         JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {USER_NS} AND {_not_ext("pg_class", "c.oid")} AND c.relname <> ALL(%(skip)s)""",
+        WHERE {USER_NS} AND {_not_ext("pg_class", "c.oid")} AND c.relname <> ALL(%(skip)s)
+          -- PostgreSQL 18 keeps NOT NULL as constraints named after the column they were made
+          -- for (a renamed column keeps the old name): the columns' nullable says it for every
+          -- major; one not yet validated is kept.
+          AND NOT (con.contype = 'n' AND con.convalidated)""",
     "foreign_keys": f"""
         SELECT n.nspname || '.' || c.relname || '.' || con.conname, json_build_object(
             'table', n.nspname || '.' || c.relname,
