@@ -12,7 +12,7 @@ import json
 import os
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -75,15 +75,20 @@ def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
 
 @dataclass(frozen=True)
 class RunIdentity:
-    """Who owns a run database: written as the database comment for the orphan sweep."""
+    """Who owns a run database: written as the database comment for the orphan sweep.
+
+    ``pid`` (this process by default) makes the name unique per process: two pytest runs that
+    were handed the same run id (started from inside one xdist worker) never share a clone.
+    """
 
     run: str
     worker: str
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def database(self) -> str:
-        """``pgtdd_run_<run>_<worker>``."""
-        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}")
+        """``pgtdd_run_<run>_<worker>_<pid>``."""
+        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}_{self.pid}")
 
     @staticmethod
     def owner_comment() -> str:
