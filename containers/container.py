@@ -199,7 +199,10 @@ class ContainerProvider:
         if reuse_key is not None:
             container.with_name(container_name(reuse_key))
         if profile.tmpfs:
-            container.with_tmpfs_mount(PGDATA)
+            # Bounded (tmpfs_size): a runaway test gets "No space left on device", not the
+            # host's swap or OOM killer; 0 leaves it unbounded (half the host's memory).
+            size = profile.tmpfs_size
+            container.with_tmpfs_mount(PGDATA, f"size={size}" if size != "0" else None)
         if self.network == "host":
             return self._on_host_network(container, labels, any_port)
         container.with_kwargs(labels=labels)

@@ -65,6 +65,7 @@ def reuse_key(image_id: str, profile: Profile, network: str) -> str:
             profile.password,
             profile.database,
             profile.tmpfs,
+            profile.tmpfs_size,
         ],
         sort_keys=True,
     )
@@ -130,6 +131,7 @@ def record_path(profile: Profile) -> Path:
             profile.password,
             profile.database,
             profile.tmpfs,
+            profile.tmpfs_size,
         ]
     )
     return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"

@@ -3,6 +3,7 @@ database prepared, its connection budget checked, everything released once at th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -13,6 +14,7 @@ from typing import Any
 
 import psycopg
 
+from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
@@ -59,6 +61,12 @@ def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> 
             "in the profile's server_settings."
         )
     return available
+
+
+def probe_of(provider: Provider | None) -> loss.Probe | None:
+    """The provider's ``health`` (are you still alive, and if not why), when it has one."""
+    health = getattr(provider, "health", None)
+    return health if callable(health) else None
 
 
 def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
@@ -110,6 +118,7 @@ class ServerManager:
         self.error: BaseException | None = None
         self.start_seconds = 0.0
         self.announced = False
+        self.restarts = 0
 
     def provision(self) -> ServerInfo:
         """The provisioned server (started now if needed); a failed start is raised again."""
@@ -151,7 +160,32 @@ class ServerManager:
                 raise
         else:
             self.session = server
+        profile = self.settings.profile
+        loss.watch(
+            server,
+            probe_of(self.provider),
+            mode=profile.on_server_loss,
+            source=profile.source_of("on_server_loss"),
+        )
         return self.session
+
+    def restart(self) -> ServerInfo:
+        """Provision a new server after the session's was lost (``on_server_loss: restart``):
+        the dead one is removed, the template is built again from the schema files, and
+        this process gets a new clone. An xdist worker provisions a server of its own."""
+        databases, self.databases = self.databases, None  # on the lost server: no drop
+        if databases is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
+        provider, self.provider = self.provider, None
+        if provider is not None:
+            provider.stop()
+        self.server = self.session = self.attached = None
+        self.error = None
+        self.restarts += 1
+        server = self.get()
+        loss.restarted(server, probe_of(self.provider))
+        return server
 
     def _schema_files(self) -> list[Path]:
         profile = self.settings.profile
@@ -182,6 +216,10 @@ class ServerManager:
         # drops a clone left behind on a server that lives on.
         databases, self.databases = self.databases, None
         if databases is None:
+            return
+        if loss.current() is not None:  # the server is gone or paused: ask it nothing
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
             return
         try:
             databases.cleanup()

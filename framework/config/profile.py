@@ -21,6 +21,9 @@ import pgtdd.profiles as _builtin_profiles
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
 NETWORKS = ("auto", "bridge", "host")
+ON_SERVER_LOSS = ("fail", "restart")
+# Docker's tmpfs size syntax: bytes, or a number with k, m or g; 0 means no limit.
+_SIZE = re.compile(r"^(?P<number>\d+)(?P<unit>[kmg]?)b?$", re.IGNORECASE)
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
@@ -71,7 +74,9 @@ class Profile:
     database: str = "dataflow_test"
     url: str | None = field(default=None, repr=False)
     tmpfs: bool = True
+    tmpfs_size: str = "2g"
     network: str = "auto"
+    on_server_loss: str = "fail"
     server_settings: Mapping[str, str] = field(default_factory=dict)
     pool: PoolSettings = PoolSettings()
     timeouts: Timeouts = Timeouts()
@@ -104,7 +109,9 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "database": (str,),
     "url": (str,),
     "tmpfs": (bool,),
+    "tmpfs_size": (str, int),
     "network": (str,),
+    "on_server_loss": (str,),
     "server_settings": (dict,),
     "reuse": (bool,),
     "test_database": (bool,),
@@ -298,6 +305,19 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         raise ProfileError(
             f"{where}: network must be one of {', '.join(NETWORKS)}, got {network!r}"
         )
+    on_loss = values.get("on_server_loss", "fail")
+    if on_loss not in ON_SERVER_LOSS:
+        where = sources.get("on_server_loss", _display(path))
+        raise ProfileError(
+            f"{where}: on_server_loss must be one of {', '.join(ON_SERVER_LOSS)}, got {on_loss!r}"
+        )
+    tmpfs_size = str(values.get("tmpfs_size", "2g")).strip()
+    if not _SIZE.match(tmpfs_size):
+        where = sources.get("tmpfs_size", _display(path))
+        raise ProfileError(
+            f"{where}: tmpfs_size must be a size like 512m, 2g or 1073741824 (bytes), "
+            f"or 0 for no limit; got {tmpfs_size!r}"
+        )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     return Profile(
@@ -312,7 +332,9 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         database=values.get("database", "dataflow_test"),
         url=values.get("url"),
         tmpfs=values.get("tmpfs", True),
+        tmpfs_size=tmpfs_size.lower().removesuffix("b"),
         network=network,
+        on_server_loss=on_loss,
         server_settings={k: _setting_text(v) for k, v in settings.items()},
         pool=PoolSettings(**values.get("pool", {})),
         timeouts=Timeouts(**values.get("timeouts", {})),
@@ -323,6 +345,15 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         pg_bin=values.get("pg_bin") or None,
         sources=sources,
     )
+
+
+def size_bytes(size: str) -> int:
+    """Bytes of a ``tmpfs_size`` value (``512m``, ``2g``, ``1073741824``; 0: no limit)."""
+    match = _SIZE.match(size.strip())
+    if match is None:
+        raise ProfileError(f"not a size: {size!r} (use 512m, 2g or a number of bytes)")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match["unit"].lower()]
+    return int(match["number"]) * factor
 
 
 def _as_list(value: Any) -> list[str]:

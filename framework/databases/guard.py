@@ -110,7 +110,7 @@ def looks_like_production(host: str, database: str) -> str | None:
             return found.group(0)
         for word in _WORD.findall(part):
             if _PROD_IN_WORD.search(word):
-                return word
+                return str(word)
     return None
 
 

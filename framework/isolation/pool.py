@@ -280,6 +280,9 @@ class PoolManager:
         if managed.loop is not asyncio.get_running_loop():
             managed.pool.terminate()
             return True
+        if timeout <= 0:
+            managed.pool.terminate()
+            return True
         try:
             await asyncio.wait_for(managed.pool.close(), timeout)
         except TimeoutError:

@@ -10,6 +10,7 @@ after-test check of :mod:`pgtdd.isolation.checks`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import warnings
 from collections.abc import AsyncIterator, Callable
@@ -18,10 +19,12 @@ from typing import Any
 
 import asyncpg
 
+from pgtdd import loss
 from pgtdd.databases.guard import UnsafeDatabaseError
 from pgtdd.isolation.checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
 from pgtdd.isolation.context import (
     _CURRENT,
+    CLIENT_TIMEOUT_MARGIN,
     DEFAULT_DATABASE_URL,
     ISOLATION_LEVELS,
     ConnectionPoolExhaustedError,
@@ -32,6 +35,7 @@ from pgtdd.isolation.context import (
     TDDIsolationError,
     TDDIsolationWarning,
     TDDTestContext,
+    client_timeout,
     configured_pool_size,
     configured_timeout,
     current_tdd_context,
@@ -47,6 +51,7 @@ from pgtdd.isolation.database import (
     TDDDatabaseManager,
     connection_gone,
     get_database_manager,
+    set_client_timeout,
 )
 from pgtdd.isolation.pool import PoolError
 from pgtdd.isolation.transactions import (
@@ -54,6 +59,7 @@ from pgtdd.isolation.transactions import (
     TDDTransactionManager,
     get_transaction_manager,
 )
+from pgtdd.loss import ServerLostError
 from pgtdd.redact import mask_url, redact
 from pgtdd.retry import async_retrying
 
@@ -108,11 +114,19 @@ async def run_test_context(
     started = time.perf_counter()
     manager = manager or _DATABASE_MANAGER
     raw_before = manager.raw_in_use()
-    connection = await manager.get_test_connection(context)
+    where = str(context.metadata.get("nodeid") or context.test_id)
+    _fail_if_lost()
+    try:
+        connection = await manager.get_test_connection(context)
+    except BaseException as exc:
+        _raise_if_lost(exc, where)
+        raise
+    set_client_timeout(connection, client_timeout(context.timeout))
     try:
         await _TRANSACTION_MANAGER.begin_test_transaction(connection, context)
-    except BaseException:
+    except BaseException as exc:
         await manager.cleanup_test_connection(context, discard=True)
+        _raise_if_lost(exc, where)
         raise
     log = QueryLog()
     connection.add_query_logger(log)
@@ -129,12 +143,22 @@ async def run_test_context(
         _reset_current(token)
         if body_error is not None:
             explain_statement_timeout(body_error, context)
+            _explain_loss(body_error, context, where)
+        abandoned = _abandon(body_error)
+        if abandoned:
+            # Interrupted, or no answer: a ROLLBACK would wait for the same silent server.
+            # Closing the socket ends the transaction on the server as well.
+            _terminate(connection)
         discard = True
         try:
             if not connection_gone(connection):
                 connection.remove_query_logger(log)
             failed = body_error is not None or (test_failed is not None and test_failed())
-            result = await _finish(context, connection, log, failed)
+            result = (
+                CheckResult(discard_connection=True)
+                if abandoned
+                else await _finish(context, connection, log, failed)
+            )
             discard = result.discard_connection
             result.warnings += await _release_leaks(manager, context, raw_before)
         finally:
@@ -142,6 +166,62 @@ async def run_test_context(
         context.metrics.queries = log.count
         context.metrics.teardown_time_ms = (time.perf_counter() - ending) * 1000
         _report(result, body_error)
+
+
+def _fail_if_lost() -> None:
+    """Fail at once, with a short reference to the first message, once the server is lost."""
+    if loss.recheck() is not None:
+        raise ServerLostError(loss.reference())
+
+
+def _raise_if_lost(error: BaseException, where: str) -> None:
+    """Turn a connection failure into the one message naming the loss (a reference later)."""
+    found = loss.check(error, where)
+    if found is None:
+        return
+    text = loss.reference() if found.announced else found.message
+    found.announced = True
+    raise ServerLostError(text) from None
+
+
+def _abandon(error: BaseException | None) -> bool:
+    return isinstance(error, KeyboardInterrupt | asyncio.CancelledError | TimeoutError) or (
+        error is not None and loss.current() is not None
+    )
+
+
+def _terminate(connection: Any) -> None:
+    with contextlib.suppress(asyncpg.InterfaceError):
+        connection.terminate()
+
+
+_LOSS_NOTE = "pgtdd: the PostgreSQL server"
+_CLIENT_NOTE = "pgtdd: no answer from the server"
+
+
+def _explain_loss(error: BaseException, context: TDDTestContext, where: str) -> None:
+    """Add what happened to the server to the test's own error (once per session), and say
+    which limit ended a statement the server never answered."""
+    if isinstance(error, KeyboardInterrupt | asyncio.CancelledError):
+        loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
+        return
+    found = loss.check(error, where)
+    if isinstance(error, TimeoutError) and not _noted(error, _CLIENT_NOTE):
+        limit = client_timeout(context.timeout)
+        error.add_note(
+            f"{_CLIENT_NOTE} within {limit:g} s (test {where}): the client's limit is the "
+            f"statement timeout, {context.timeout} s, from the profile key "
+            f"{setting_source('timeouts.statement')}, plus a {CLIENT_TIMEOUT_MARGIN:g} s "
+            "margin; the server's own statement_timeout did not end the statement, so the "
+            "server is not running it."
+        )
+    if found is not None and not found.announced and not _noted(error, _LOSS_NOTE):
+        found.announced = True
+        error.add_note(found.message)
+
+
+def _noted(error: BaseException, prefix: str) -> bool:
+    return any(note.startswith(prefix) for note in getattr(error, "__notes__", ()))
 
 
 def _reset_current(token: Any) -> None:
@@ -349,6 +429,7 @@ async def setup_tdd_infrastructure(
     """
     manager = manager or _DATABASE_MANAGER
     url = resolve_database_url(connection_string or manager.connection_string)
+    _fail_if_lost()
     retrying = async_retrying(attempts, _is_transient)
     try:
         async for attempt in retrying:

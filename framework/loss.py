@@ -1,0 +1,200 @@
+"""Server loss: noticed where a connection fails, named once, and every later test told at once.
+
+The session registers its server and a probe (the provider's :meth:`health`, or the container's
+state from the engine). When a connection fails in a way that may mean the server is gone
+(refused, reset, closed mid-statement, no answer within the client's timeout), :func:`check`
+asks the probe once: a server that exited, was removed or is paused is recorded as lost, with
+one message saying what happened (killed, out of memory, exit code, the last log lines) and
+what to do. Later tests that use pgtdd's fixtures fail at once with a short reference to that
+message (:func:`reference`), or, with ``on_server_loss: restart``, the session provisions a
+new server. A paused server is probed again before each test: when it runs again the loss is
+forgotten and the tests go on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pgtdd.providers.health import ServerState, container_state
+from pgtdd.redact import redact
+from pgtdd.server import ServerInfo
+
+Probe = Callable[[], ServerState]
+# Connection errors that may mean the server is gone (by name: no driver is imported here).
+_GONE_TYPES = frozenset(
+    {
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+        "ConnectionDoesNotExistError",
+        "AdminShutdownError",
+        "CrashShutdownError",
+        "CannotConnectNowError",
+        "TimeoutError",
+        "ServerLostError",
+    }
+)
+_GONE_WORDS = (
+    "connection refused",
+    "connect call failed",
+    "server closed the connection",
+    "connection was closed in the middle of operation",
+    "connection is closed",
+    "terminating connection due to administrator command",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "consuming input failed",
+    "connection timeout expired",
+    "no connection to the server",
+)
+_GONE_SQLSTATES = ("57P01", "57P02", "57P03", "08006", "08001", "08003", "08004")
+
+
+class ServerLostError(RuntimeError):
+    """The session's server is gone (or paused); the message says what happened and the fix."""
+
+
+@dataclass
+class Loss:
+    """The recorded loss: the probe's answer, the full message, the test that saw it first."""
+
+    state: ServerState
+    message: str
+    test: str
+    seen_at: float
+    announced: bool = False
+
+
+@dataclass
+class _Watch:
+    server: ServerInfo
+    probe: Probe
+    key_source: str  # where on_server_loss was set, for the message
+    mode: str
+
+
+_watch: _Watch | None = None
+_loss: Loss | None = None
+_restarts: list[str] = []
+
+
+def watch(server: ServerInfo, probe: Probe | None, *, mode: str = "fail", source: str = "") -> None:
+    """Watch ``server`` for the session (``probe`` defaults to the container's state)."""
+    global _watch, _loss
+    _watch = _Watch(server, probe or _default_probe(server), source or "default", mode)
+    _loss = None
+
+
+def unwatch() -> None:
+    """Forget the server (the session's end)."""
+    global _watch, _loss
+    _watch = None
+    _loss = None
+    _restarts.clear()
+
+
+def _default_probe(server: ServerInfo) -> Probe:
+    container = server.container_id
+    if container:
+        return lambda: container_state(container)
+    return lambda: ServerState(alive=True, what=f"{server.provider} server (not probed)")
+
+
+def looks_like_loss(error: BaseException | None) -> bool:
+    """Whether ``error`` (or an error it was raised from) may mean the server is gone."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if type(error).__name__ in _GONE_TYPES:
+            return True
+        if getattr(error, "sqlstate", None) in _GONE_SQLSTATES:
+            return True
+        text = str(error).lower()
+        if any(words in text for words in _GONE_WORDS):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def current() -> Loss | None:
+    """The recorded loss, if any."""
+    return _loss
+
+
+def check(error: BaseException | None, test: str) -> Loss | None:
+    """Ask the probe when ``error`` may mean the server is gone; record and return a loss.
+
+    Returns the loss already recorded without asking again; ``None`` when the server is fine
+    (the error is the test's own) or nothing is watched.
+    """
+    global _loss
+    if _loss is not None:
+        return _loss
+    if _watch is None or not looks_like_loss(error):
+        return None
+    state = _watch.probe()
+    if state.alive and not state.paused:
+        return None
+    _loss = Loss(state, _message(state, test), test, time.monotonic())
+    return _loss
+
+
+def recheck() -> Loss | None:
+    """Probe again a loss recorded for a paused server: forget it once the server runs."""
+    global _loss
+    if _loss is None or _watch is None or not _loss.state.paused:
+        return _loss
+    state = _watch.probe()
+    if state.alive and not state.paused:
+        _loss = None
+    return _loss
+
+
+def restarted(server: ServerInfo, probe: Probe | None) -> None:
+    """The session provisioned a new server after a loss: watch it, count the restart."""
+    old = _loss
+    mode, source = (_watch.mode, _watch.key_source) if _watch else ("restart", "")
+    watch(server, probe, mode=mode, source=source)
+    _restarts.append(old.state.what if old else "server lost")
+
+
+def restarts() -> list[str]:
+    """What each restart of this session replaced (for the header and the summary)."""
+    return list(_restarts)
+
+
+def reference() -> str:
+    """The short message for a test that fails because of the recorded loss."""
+    if _loss is None:
+        return ""
+    return (
+        f"pgtdd: the PostgreSQL server is gone ({_loss.state.what}); not connecting. "
+        f"What happened and what to do: see the failure of {_loss.test}."
+    )
+
+
+def _message(state: ServerState, test: str) -> str:
+    watched = _watch
+    assert watched is not None
+    server = watched.server
+    if state.paused:
+        fix = (
+            "Unpause it (the tests go on once it answers), or find what paused it. "
+            "The next tests fail at once while it stays paused."
+        )
+    else:
+        fix = (
+            f"The remaining tests that use pgtdd's fixtures fail at once. To provision a new "
+            f"server and go on instead, set `on_server_loss: restart` in the profile "
+            f"(now {watched.mode!r}, from {watched.key_source})."
+        )
+        if state.oom_killed:
+            fix = (
+                "Give Docker more memory or lower the profile's server_settings "
+                "(shared_buffers, work_mem) or tmpfs_size. " + fix
+            )
+    head = f"pgtdd: the PostgreSQL server at {server.safe_url} is gone during {test}: "
+    return redact(head + state.describe() + "\n" + fix, server.password)
