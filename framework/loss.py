@@ -79,6 +79,13 @@ class _Watch:
 _watch: _Watch | None = None
 _loss: Loss | None = None
 _restarts: list[str] = []
+# Called once when a loss is recorded (the TDD pool stops reconnecting in the background).
+_listeners: dict[str, Callable[[], None]] = {}
+
+
+def on_loss(key: str, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when a loss is recorded (one callback per ``key``)."""
+    _listeners[key] = callback
 
 
 def watch(server: ServerInfo, probe: Probe | None, *, mode: str = "fail", source: str = "") -> None:
@@ -139,6 +146,8 @@ def check(error: BaseException | None, test: str) -> Loss | None:
     if state.alive and not state.paused:
         return None
     _loss = Loss(state, _message(state, test), test, time.monotonic())
+    for callback in list(_listeners.values()):
+        callback()
     return _loss
 
 
@@ -153,12 +162,9 @@ def recheck() -> Loss | None:
     return _loss
 
 
-def restarted(server: ServerInfo, probe: Probe | None) -> None:
-    """The session provisioned a new server after a loss: watch it, count the restart."""
-    old = _loss
-    mode, source = (_watch.mode, _watch.key_source) if _watch else ("restart", "")
-    watch(server, probe, mode=mode, source=source)
-    _restarts.append(old.state.what if old else "server lost")
+def restarted(what: str) -> None:
+    """The session provisioned a new server after losing one (``what`` happened to it)."""
+    _restarts.append(what)
 
 
 def restarts() -> list[str]:
@@ -180,7 +186,12 @@ def _message(state: ServerState, test: str) -> str:
     watched = _watch
     assert watched is not None
     server = watched.server
-    if state.paused:
+    if watched.mode == "restart" and not state.paused:
+        fix = (
+            f"pgtdd provisions a new server before the next test that needs one "
+            f"(on_server_loss: restart, from {watched.key_source})."
+        )
+    elif state.paused:
         fix = (
             "Unpause it (the tests go on once it answers), or find what paused it. "
             "The next tests fail at once while it stays paused."

@@ -173,6 +173,7 @@ class ServerManager:
         """Provision a new server after the session's was lost (``on_server_loss: restart``):
         the dead one is removed, the template is built again from the schema files, and
         this process gets a new clone. An xdist worker provisions a server of its own."""
+        lost = loss.current()
         databases, self.databases = self.databases, None  # on the lost server: no drop
         if databases is not None:
             with contextlib.suppress(psycopg.Error, OSError):
@@ -184,7 +185,7 @@ class ServerManager:
         self.error = None
         self.restarts += 1
         server = self.get()
-        loss.restarted(server, probe_of(self.provider))
+        loss.restarted(lost.state.what if lost is not None else "server lost")
         return server
 
     def _schema_files(self) -> list[Path]:

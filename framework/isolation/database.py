@@ -117,6 +117,14 @@ class TDDDatabaseManager:
             connect_timeout=configured_connect_timeout(),
         )
         self._loop = loop
+        loss.on_loss(f"tdd-pool-{id(self)}", self.abandon_pool)
+
+    def abandon_pool(self) -> None:
+        """Terminate the pool at once (its server is lost: no reconnecting in the background);
+        the next test that needs it opens a new one with the same URL."""
+        if self.connection_pool is not None:
+            self.connection_pool = None
+            self.pool_manager.terminate_pool(self.pool_id)
 
     async def ensure_ready(self) -> None:
         """Initialize lazily (after ``close()`` too) with the last URL used."""

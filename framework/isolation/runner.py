@@ -185,9 +185,8 @@ def _raise_if_lost(error: BaseException, where: str) -> None:
 
 
 def _abandon(error: BaseException | None) -> bool:
-    return isinstance(error, KeyboardInterrupt | asyncio.CancelledError | TimeoutError) or (
-        error is not None and loss.current() is not None
-    )
+    interrupted = isinstance(error, KeyboardInterrupt | asyncio.CancelledError | TimeoutError)
+    return interrupted or loss.current() is not None
 
 
 def _terminate(connection: Any) -> None:
