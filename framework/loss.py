@@ -176,8 +176,9 @@ def reference() -> str:
     """The short message for a test that fails because of the recorded loss."""
     if _loss is None:
         return ""
+    gone = "not answering" if _loss.state.paused else "gone"
     return (
-        f"pgtdd: the PostgreSQL server is gone ({_loss.state.what}); not connecting. "
+        f"pgtdd: the PostgreSQL server is {gone} ({_loss.state.what}); not connecting. "
         f"What happened and what to do: see the failure of {_loss.test}."
     )
 
@@ -207,5 +208,6 @@ def _message(state: ServerState, test: str) -> str:
                 "Give Docker more memory or lower the profile's server_settings "
                 "(shared_buffers, work_mem) or tmpfs_size. " + fix
             )
-    head = f"pgtdd: the PostgreSQL server at {server.safe_url} is gone during {test}: "
+    gone = "stopped answering" if state.paused else "is gone"
+    head = f"pgtdd: the PostgreSQL server at {server.safe_url} {gone} during {test}: "
     return redact(head + state.describe() + "\n" + fix, server.password)

@@ -81,6 +81,7 @@ __all__ = [
     "configured_timeout",
     "connection_gone",
     "current_tdd_context",
+    "explain_client_timeout",
     "explain_statement_timeout",
     "get_database_manager",
     "get_transaction_manager",
@@ -145,6 +146,9 @@ async def run_test_context(
             explain_statement_timeout(body_error, context)
             _explain_loss(body_error, context, where)
         abandoned = _abandon(body_error)
+        if not abandoned and _cancelling(connection):  # interrupted in the test's own body
+            loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
+            abandoned = True
         if abandoned:
             # Interrupted, or no answer: a ROLLBACK would wait for the same silent server.
             # Closing the socket ends the transaction on the server as well.
@@ -189,6 +193,13 @@ def _abandon(error: BaseException | None) -> bool:
     return interrupted or loss.current() is not None
 
 
+def _cancelling(connection: Any) -> bool:
+    """Whether a statement of ``connection`` was cancelled or timed out and its cancel request
+    is still under way (an interrupt or a silent server): the connection waits for the server."""
+    raw = getattr(connection, "_con", None) or connection
+    return bool(getattr(raw, "_cancellations", None))
+
+
 def _terminate(connection: Any) -> None:
     with contextlib.suppress(asyncpg.InterfaceError):
         connection.terminate()
@@ -205,18 +216,28 @@ def _explain_loss(error: BaseException, context: TDDTestContext, where: str) -> 
         loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
         return
     found = loss.check(error, where)
-    if isinstance(error, TimeoutError) and not _noted(error, _CLIENT_NOTE):
-        limit = client_timeout(context.timeout)
-        error.add_note(
-            f"{_CLIENT_NOTE} within {limit:g} s (test {where}): the client's limit is the "
-            f"statement timeout, {context.timeout} s, from the profile key "
-            f"{setting_source('timeouts.statement')}, plus a {CLIENT_TIMEOUT_MARGIN:g} s "
-            "margin; the server's own statement_timeout did not end the statement, so the "
-            "server is not running it."
-        )
+    explain_client_timeout(error, context)
     if found is not None and not found.announced and not _noted(error, _LOSS_NOTE):
         found.announced = True
         error.add_note(found.message)
+
+
+def explain_client_timeout(error: BaseException, context: TDDTestContext) -> None:
+    """Name the limit (``timeouts.statement`` plus the margin) that ended a statement the
+    server never answered (asyncpg's bare ``TimeoutError``), once."""
+    if not isinstance(error, TimeoutError) or _noted(error, _CLIENT_NOTE):
+        return
+    limit = client_timeout(context.timeout)
+    if limit is None:
+        return
+    where = context.metadata.get("nodeid") or context.test_id
+    error.add_note(
+        f"{_CLIENT_NOTE} within {limit:g} s (test {where}): the client's limit is the "
+        f"statement timeout, {context.timeout} s, from the profile key "
+        f"{setting_source('timeouts.statement')}, plus a {CLIENT_TIMEOUT_MARGIN:g} s margin; "
+        "the server's own statement_timeout did not end the statement, so the server is not "
+        "running it (stalled, paused or unreachable)."
+    )
 
 
 def _noted(error: BaseException, prefix: str) -> bool:
