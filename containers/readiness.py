@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 import psycopg
 
 from pgtdd.config.profile import RetryPolicy
+from pgtdd.config.settings import connect_timeout
 from pgtdd.redact import redact
 from pgtdd.retry import is_transient, retrying
 from pgtdd.server import ServerInfo
@@ -102,7 +103,7 @@ def read_settings(server: ServerInfo, names: list[str]) -> dict[str, str]:
     """``SHOW`` each setting on the server; return name -> reported value."""
     if not names:
         return {}
-    with psycopg.connect(server.url, autocommit=True) as conn:
+    with psycopg.connect(server.url, autocommit=True, connect_timeout=connect_timeout()) as conn:
         rows = conn.execute(
             "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", (names,)
         ).fetchall()

@@ -183,6 +183,44 @@ def reference() -> str:
     )
 
 
+_DISK_FULL_NOTE = "pgtdd: the server's data directory is full"
+
+
+def explain_disk_full(error: BaseException) -> bool:
+    """Add to a "could not extend file ... No space left on device" error (SQLSTATE 53100)
+    which limit was hit and how to change it (once); whether it was such an error."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) == "53100" or "No space left on device" in str(seen):
+            break
+        seen = seen.__cause__ or seen.__context__
+    if seen is None:
+        return False
+    if any(n.startswith(_DISK_FULL_NOTE) for n in getattr(error, "__notes__", ())):
+        return True
+    error.add_note(_disk_full_text())
+    return True
+
+
+def _disk_full_text() -> str:
+    from pgtdd.config.settings import current_or_resolved
+
+    profile = current_or_resolved().profile
+    if profile.provider == "container" and profile.tmpfs and profile.tmpfs_size != "0":
+        limit = (
+            f"it is a tmpfs of {profile.tmpfs_size}, the profile key tmpfs_size "
+            f"({profile.source_of('tmpfs_size')}). Raise tmpfs_size (0: no limit, up to half "
+            "the host's memory), or write less"
+        )
+    else:
+        limit = "the disk it is on has no space left. Free space there, or write less"
+    return (
+        f"{_DISK_FULL_NOTE}: {limit}. The test's own new tables are freed when its "
+        "transaction rolls back; rows it wrote into tables that existed before keep their "
+        "space until VACUUM."
+    )
+
+
 def _message(state: ServerState, test: str) -> str:
     watched = _watch
     assert watched is not None

@@ -16,7 +16,7 @@ import psycopg
 
 from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
-from pgtdd.config.settings import Settings
+from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
 from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
 from pgtdd.providers.base import Provider, make_provider
@@ -45,7 +45,9 @@ def server_from_wire(data: Mapping[str, Any]) -> ServerInfo:
 
 def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> int:
     """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit."""
-    with psycopg.connect(server.url, autocommit=True) as conn:
+    with psycopg.connect(
+        server.url, autocommit=True, connect_timeout=connect_timeout()
+    ) as conn:
         row = conn.execute(
             "SELECT current_setting('max_connections')::int"
             " - current_setting('superuser_reserved_connections')::int"

@@ -318,6 +318,8 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
             f"{where}: tmpfs_size must be a size like 512m, 2g or 1073741824 (bytes), "
             f"or 0 for no limit; got {tmpfs_size!r}"
         )
+    if provider == "container" and values.get("tmpfs", True) and "max_wal_size" in settings:
+        _check_wal_room(tmpfs_size, settings, sources, path)
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     return Profile(
@@ -345,6 +347,31 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         pg_bin=values.get("pg_bin") or None,
         sources=sources,
     )
+
+
+_PG_UNITS = {"kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
+
+
+def _check_wal_room(
+    tmpfs_size: str, settings: Mapping[str, Any], sources: Mapping[str, str], path: Path
+) -> None:
+    """The WAL needs room the data may not take: PostgreSQL stops with PANIC (the server is
+    lost) when it cannot write WAL, but only fails the statement when a data file cannot grow.
+    So a bounded tmpfs must hold max_wal_size at least four times (WAL peaks near 3x)."""
+    limit = size_bytes(tmpfs_size)
+    wal = str(settings["max_wal_size"]).strip().lower()
+    match = re.fullmatch(r"(\d+)\s*(kb|mb|gb|tb)?", wal)
+    if not limit or match is None:
+        return
+    wal_bytes = int(match[1]) * _PG_UNITS[match[2] or "mb"]
+    if limit < 4 * wal_bytes:
+        where = sources.get("tmpfs_size", _display(path))
+        raise ProfileError(
+            f"{where}: tmpfs_size {tmpfs_size} leaves too little room for the WAL: it must be "
+            f"at least 4 x server_settings.max_wal_size ({wal}), or the server stops with "
+            "PANIC instead of failing the statement when the tmpfs fills. Raise tmpfs_size or "
+            "lower max_wal_size."
+        )
 
 
 def size_bytes(size: str) -> int:

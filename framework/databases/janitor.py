@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
+from pgtdd.config.settings import connect_timeout
 from pgtdd.server import ServerInfo
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -66,7 +67,11 @@ class DatabaseJanitor:
     @contextmanager
     def _connect(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.server.url_for(self.maintenance_db), autocommit=True)
+            self._conn = psycopg.connect(
+                self.server.url_for(self.maintenance_db),
+                autocommit=True,
+                connect_timeout=connect_timeout(),
+            )
         yield self._conn
 
     def exists(self, name: str) -> bool:

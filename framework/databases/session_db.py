@@ -18,6 +18,7 @@ from pathlib import Path
 import psutil
 import psycopg
 
+from pgtdd.config.settings import connect_timeout
 from pgtdd.databases.janitor import DatabaseJanitor, validate_database_name
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
 from pgtdd.server import ServerInfo
@@ -64,7 +65,7 @@ def template_key(files: Sequence[Path], server: ServerInfo) -> str:
 
 def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
     """Run each file in its own transaction on ``server``; name the file that fails."""
-    with psycopg.connect(server.url) as conn:
+    with psycopg.connect(server.url, connect_timeout=connect_timeout()) as conn:
         for path in files:
             try:
                 conn.execute(path.read_text(encoding="utf-8").encode())

@@ -217,6 +217,7 @@ def _explain_loss(error: BaseException, context: TDDTestContext, where: str) -> 
         return
     found = loss.check(error, where)
     explain_client_timeout(error, context)
+    loss.explain_disk_full(error)
     if found is not None and not found.announced and not _noted(error, _LOSS_NOTE):
         found.announced = True
         error.add_note(found.message)
