@@ -251,3 +251,29 @@ def _parse_time(text: object) -> float:
         return datetime.fromisoformat(str(text)[:26].rstrip("Z") + "+00:00").timestamp()
     except ValueError:
         return time.time()
+
+
+def sweep_broken_reusable(client: Any) -> list[PgtddContainer]:
+    """Remove reusable containers that are exited, stuck in ``created`` or unhealthy (a
+    reboot's ``Exited (255)``, a start that never finished); return what was removed.
+
+    A live session's own container is never touched, nor one another session is starting.
+    """
+    from docker.errors import DockerException
+
+    removed = []
+    for found in classify_containers():
+        if not (found.reusable and found.broken):
+            continue
+        try:
+            client.containers.get(found.id).remove(force=True, v=True)
+        except DockerException:  # gone already, or being removed by another session
+            continue
+        removed.append(found)
+    return removed
+
+
+def describe_removed(removed: list[PgtddContainer]) -> str:
+    """``removed 2 reusable container(s) left broken: pgtdd-reuse-ab (exited), ...``."""
+    shown = ", ".join(f"{c.name} ({c.status})" for c in removed)
+    return f"removed {len(removed)} reusable container(s) left broken: {shown}"
