@@ -154,7 +154,7 @@ class ServerManager:
         files = self._schema_files()
         if files or self.worker is not None or self.settings.profile.reuse:
             identity = RunIdentity(self.run_id, self.worker or "main")
-            self.databases = SessionDatabases(server, identity, files)
+            self.databases = SessionDatabases(server, identity, files, str(self.rootpath))
             try:
                 self.session = self.databases.prepare()
             except BaseException as exc:

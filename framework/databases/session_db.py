@@ -10,17 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
 import psycopg
 
 from pgtdd.config.settings import connect_timeout
-from pgtdd.databases.janitor import DatabaseJanitor, validate_database_name
-from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
+from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
+from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
+from pgtdd.providers.ownership import owner_alive
 from pgtdd.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_tpl_"
@@ -94,20 +93,24 @@ class RunIdentity:
     @staticmethod
     def owner_comment() -> str:
         """JSON naming this process (pid, start time, host)."""
-        pid = os.getpid()
-        started = f"{psutil.Process(pid).create_time():.2f}"
-        return json.dumps(
-            {PID_LABEL: str(pid), STARTED_LABEL: started, HOST_LABEL: socket.gethostname()}
-        )
+        return owner_comment()
 
 
 class SessionDatabases:
     """Prepares the database the session's tests use, and drops what it created."""
 
-    def __init__(self, server: ServerInfo, identity: RunIdentity, files: Sequence[Path]) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        identity: RunIdentity,
+        files: Sequence[Path],
+        project: str = "",
+    ) -> None:
         self.server = server
         self.identity = identity
         self.files = list(files)
+        self.project = project
+        self.swept: list[str] = []
         self.janitor = DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
@@ -117,12 +120,15 @@ class SessionDatabases:
         self.sweep_dead_runs()
         key = template_key(self.files, self.server)
         name = f"{TEMPLATE_PREFIX}{key}"
+        self.swept = sweep_half_made(self.janitor, current=[name])
         files = self.files
         self.template = name
-        self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
-        clone = self.janitor.clone(name, self.identity.database)
+        # Built and cloned under its lock: a concurrent sweep never drops it mid-clone.
+        with self.janitor.locked(lock_key(name)):
+            self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
+            self.janitor.set_comment(name, template_comment(self.project, owner_comment()))
+            clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
-        self.janitor.set_comment(clone.database, RunIdentity.owner_comment())
         return clone
 
     def sweep_dead_runs(self) -> list[str]:

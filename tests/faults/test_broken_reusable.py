@@ -7,6 +7,7 @@ The next session start removes them and starts a fresh one, without waiting for
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,8 @@ def broken_reusable(docker: Any, profile: Path, state: str) -> Any:
 def remove_named(docker: Any, name: str) -> None:
     from docker.errors import NotFound
 
-    try:
+    with contextlib.suppress(NotFound):
         docker.containers.get(name).remove(force=True, v=True)
-    except NotFound:
-        pass
 
 
 @pytest.mark.parametrize(("state", "kind"), [("exited", EXITED), ("created", CREATED)])
