@@ -71,7 +71,7 @@ def test_a_broken_reusable_container_is_replaced_at_the_next_start(
         project = inner_project(tmp_path / "p", {"test_quick.py": QUICK})
         env = inner_env(PGTDD_IMAGE=IMAGE, PGTDD_PORT="0", PGTDD_STATE_DIR=str(tmp_path / "s"))
         started = time.monotonic()
-        run = run_inner(project, env, "--db-profile", str(profile))
+        run = run_inner(project, env, f"--db-profile={profile}")
         seconds = time.monotonic() - started
         assert run.returncode == 0, run.out[-3000:]
         assert f"{name} ({state}" in run.out or "stuck in created" in run.out, run.out[-3000:]
