@@ -102,7 +102,9 @@ def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
             client.images.pull(name)
             return name
         except DockerException as exc:
-            failures.append(f"{name}: {str(exc).splitlines()[0][:160]}")
+            # The engine's whole reason (e.g. the registry's DNS error), not a cut-off URL.
+            reason = getattr(exc, "explanation", None) or str(exc)
+            failures.append(f"{name}: {' '.join(str(reason).split())}")
     raise ImageUnavailableError(
         "none of the profile's images is present or can be pulled ("
         + "; ".join(failures)
