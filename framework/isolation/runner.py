@@ -24,7 +24,6 @@ from pgtdd.databases.guard import UnsafeDatabaseError
 from pgtdd.isolation.checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
 from pgtdd.isolation.context import (
     _CURRENT,
-    CLIENT_TIMEOUT_MARGIN,
     DEFAULT_DATABASE_URL,
     ISOLATION_LEVELS,
     ConnectionPoolExhaustedError,
@@ -43,7 +42,6 @@ from pgtdd.isolation.context import (
     normalize_isolation_level,
     resolve_database_url,
     set_session_database_url,
-    setting_source,
     validate_savepoint_name,
 )
 from pgtdd.isolation.database import (
@@ -52,6 +50,11 @@ from pgtdd.isolation.database import (
     connection_gone,
     get_database_manager,
     set_client_timeout,
+)
+from pgtdd.isolation.explain import (
+    explain_client_timeout,
+    explain_loss,
+    explain_statement_timeout,
 )
 from pgtdd.isolation.pool import PoolError
 from pgtdd.isolation.transactions import (
@@ -144,7 +147,7 @@ async def run_test_context(
         _reset_current(token)
         if body_error is not None:
             explain_statement_timeout(body_error, context)
-            _explain_loss(body_error, context, where)
+            explain_loss(body_error, context, where)
         abandoned = _abandon(body_error)
         if not abandoned and _cancelling(connection):  # interrupted in the test's own body
             loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
@@ -205,46 +208,6 @@ def _terminate(connection: Any) -> None:
         connection.terminate()
 
 
-_LOSS_NOTE = "pgtdd: the PostgreSQL server"
-_CLIENT_NOTE = "pgtdd: no answer from the server"
-
-
-def _explain_loss(error: BaseException, context: TDDTestContext, where: str) -> None:
-    """Add what happened to the server to the test's own error (once per session), and say
-    which limit ended a statement the server never answered."""
-    if isinstance(error, KeyboardInterrupt | asyncio.CancelledError):
-        loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
-        return
-    found = loss.check(error, where)
-    explain_client_timeout(error, context)
-    loss.explain_disk_full(error)
-    if found is not None and not found.announced and not _noted(error, _LOSS_NOTE):
-        found.announced = True
-        error.add_note(found.message)
-
-
-def explain_client_timeout(error: BaseException, context: TDDTestContext) -> None:
-    """Name the limit (``timeouts.statement`` plus the margin) that ended a statement the
-    server never answered (asyncpg's bare ``TimeoutError``), once."""
-    if not isinstance(error, TimeoutError) or _noted(error, _CLIENT_NOTE):
-        return
-    limit = client_timeout(context.timeout)
-    if limit is None:
-        return
-    where = context.metadata.get("nodeid") or context.test_id
-    error.add_note(
-        f"{_CLIENT_NOTE} within {limit:g} s (test {where}): the client's limit is the "
-        f"statement timeout, {context.timeout} s, from the profile key "
-        f"{setting_source('timeouts.statement')}, plus a {CLIENT_TIMEOUT_MARGIN:g} s margin; "
-        "the server's own statement_timeout did not end the statement, so the server is not "
-        "running it (stalled, paused or unreachable)."
-    )
-
-
-def _noted(error: BaseException, prefix: str) -> bool:
-    return any(note.startswith(prefix) for note in getattr(error, "__notes__", ()))
-
-
 def _reset_current(token: Any) -> None:
     try:
         _CURRENT.reset(token)
@@ -276,23 +239,6 @@ async def _finish(
     if result.discard_connection:
         outcome.discard = True
     return result
-
-
-_TIMEOUT_NOTE = "pgtdd: the test transaction's statement_timeout"
-
-
-def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> None:
-    """Add the limit and how to raise it to asyncpg's "statement timeout" error (once)."""
-    if not isinstance(error, asyncpg.QueryCanceledError) or "statement timeout" not in str(error):
-        return
-    if any(note.startswith(_TIMEOUT_NOTE) for note in getattr(error, "__notes__", ())):
-        return
-    error.add_note(
-        f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
-        "is meant to run that long, raise it for every test with the profile key "
-        f"{setting_source('timeouts.statement')} or DATAFLOW_TDD_TIMEOUT=<seconds>, or for one "
-        "with timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
-    )
 
 
 async def _release_leaks(
