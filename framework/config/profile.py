@@ -359,11 +359,11 @@ def _check_wal_room(
     lost) when it cannot write WAL, but only fails the statement when a data file cannot grow.
     So a bounded tmpfs must hold max_wal_size at least four times (WAL peaks near 3x)."""
     limit = size_bytes(tmpfs_size)
-    wal = str(settings["max_wal_size"]).strip().lower()
-    match = re.fullmatch(r"(\d+)\s*(kb|mb|gb|tb)?", wal)
+    wal = str(settings["max_wal_size"]).strip()
+    match = re.fullmatch(r"(\d+)\s*(kb|mb|gb|tb)?", wal.lower())
     if not limit or match is None:
         return
-    wal_bytes = int(match[1]) * _PG_UNITS[match[2] or "mb"]
+    wal_bytes = int(match[1]) * _PG_UNITS[match[2] or "mb"]  # a bare number is in MB
     if limit < 4 * wal_bytes:
         where = sources.get("tmpfs_size", _display(path))
         raise ProfileError(
