@@ -40,8 +40,11 @@ def wait_until_ready(
     cause and ends with the server's last log lines when ``logs`` is given.
     """
 
+    probed: dict[tuple[str, int], str | None] = {}  # asked once per wait
+
     def transient(exc: BaseException) -> bool:
-        if foreign_answer(server, exc, connect_timeout) is not None:
+        answer = foreign_answer(server, exc, connect_timeout, probed)
+        if answer is not None and not answer.startswith(_SILENT):
             return False  # something other than PostgreSQL answers: waiting will not help
         return is_transient(exc) and (alive is None or alive())
 
@@ -56,25 +59,31 @@ def wait_until_ready(
         return retrying(policy, transient=transient)(attempt)
     except (psycopg.Error, OSError) as exc:
         exited = alive is not None and not alive()
-        head = foreign_answer(server, exc, connect_timeout)
+        head = foreign_answer(server, exc, connect_timeout, probed)
         raise ServerStartError(_failure(server, exc, policy, logs, exited, head)) from exc
 
 
 _SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
 _HANDSHAKE_ERRORS = ("connection timeout expired", "received invalid response to ssl negotiation")
-_probed: dict[tuple[str, int], str | None] = {}
+_SILENT = "something other than PostgreSQL, or a stalled server,"
 
 
-def foreign_answer(server: ServerInfo, exc: BaseException, timeout: float) -> str | None:
+def foreign_answer(
+    server: ServerInfo,
+    exc: BaseException,
+    timeout: float,
+    probed: dict[tuple[str, int], str | None] | None = None,
+) -> str | None:
     """When the protocol handshake failed: "something other than PostgreSQL answers on
     host:port" if what listens there does not answer PostgreSQL's SSL request as PostgreSQL
     does (one byte, S or N), else ``None``."""
     if not any(words in str(exc).lower() for words in _HANDSHAKE_ERRORS):
         return None
     where = (server.host, server.port)
-    if where not in _probed:
-        _probed[where] = _probe(server.host, server.port, max(1.0, min(timeout, 3.0)))
-    return _probed[where]
+    probed = {} if probed is None else probed
+    if where not in probed:
+        probed[where] = _probe(server.host, server.port, max(1.0, min(timeout, 3.0)))
+    return probed[where]
 
 
 def _probe(host: str, port: int, timeout: float) -> str | None:
@@ -90,13 +99,18 @@ def _probe(host: str, port: int, timeout: float) -> str | None:
         return None  # nothing accepts: not this question
     if answer in (b"S", b"N") or answer == b"":
         return None
-    if answer:
-        what = f"it answered {answer[:40]!r} to PostgreSQL's SSL request"
-    else:
-        what = f"it accepted the connection but sent nothing back in {timeout:g} s"
+    fix = (
+        "Point the profile (url, TEST_DATABASE_URL or host_port) at the PostgreSQL server, or "
+        "stop what uses the port"
+    )
+    if answer is None:  # silence: a stalled PostgreSQL says nothing either
+        return (
+            f"{_SILENT} answers on {host}:{port} (it accepted the connection but sent nothing "
+            f"back to PostgreSQL's SSL request in {timeout:g} s). {fix}"
+        )
     return (
-        f"something other than PostgreSQL answers on {host}:{port} ({what}). Point the profile "
-        "(url, TEST_DATABASE_URL or host_port) at the PostgreSQL server, or stop what uses the port"
+        f"something other than PostgreSQL answers on {host}:{port} (it answered "
+        f"{answer[:40]!r} to PostgreSQL's SSL request). {fix}"
     )
 
 
@@ -137,7 +151,7 @@ def _failure(
         message += f"\nDatabase {server.database!r} does not exist: check the database name {fix}."
     elif kind == "role":
         message += f"\nRole {server.user!r} may not log in: check the user {fix}."
-    elif fatal is None and head is None:
+    elif fatal is None and (head is None or head.startswith(_SILENT)):
         message += f"\n(retried transient faults for up to {policy.deadline:g}s: retry.deadline)"
     if logs is not None:
         message += "\n--- server log (last lines) ---\n" + (tail or "(empty)")
