@@ -88,17 +88,33 @@ def on_loss(key: str, callback: Callable[[], None]) -> None:
     _listeners[key] = callback
 
 
-def watch(server: ServerInfo, probe: Probe | None, *, mode: str = "fail", source: str = "") -> None:
-    """Watch ``server`` for the session (``probe`` defaults to the container's state)."""
+_stack: list[tuple[int, _Watch]] = []  # nested sessions (pytester) each watch their own
+
+
+def watch(
+    server: ServerInfo,
+    probe: Probe | None,
+    *,
+    mode: str = "fail",
+    source: str = "",
+    owner: int = 0,
+) -> None:
+    """Watch ``server`` for the session ``owner`` (``probe`` defaults to the container's
+    state); a session watching again (after a restart) replaces its own entry."""
     global _watch, _loss
-    _watch = _Watch(server, probe or _default_probe(server), source or "default", mode)
+    _stack[:] = [entry for entry in _stack if entry[0] != owner]
+    _stack.append(
+        (owner, _Watch(server, probe or _default_probe(server), source or "default", mode))
+    )
+    _watch = _stack[-1][1]
     _loss = None
 
 
-def unwatch() -> None:
-    """Forget the server (the session's end)."""
+def unwatch(owner: int = 0) -> None:
+    """Forget session ``owner``'s server (its end); an outer session's is watched again."""
     global _watch, _loss
-    _watch = None
+    _stack[:] = [entry for entry in _stack if entry[0] != owner]
+    _watch = _stack[-1][1] if _stack else None
     _loss = None
     _restarts.clear()
 

@@ -168,6 +168,7 @@ class ServerManager:
             probe_of(self.provider),
             mode=profile.on_server_loss,
             source=profile.source_of("on_server_loss"),
+            owner=id(self),
         )
         return self.session
 
