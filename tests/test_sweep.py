@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor, owner_comment
-from pgtdd.databases.sweep import building_target, lock_key, sweep_half_made
+from pgtdd.databases.sweep import building_target, live_runs, lock_key, sweep_half_made
 from pgtdd.providers.ownership import PID_LABEL
 from pgtdd.server import ServerInfo
 
@@ -98,3 +98,18 @@ def test_each_project_keeps_its_newest_templates(janitor: DatabaseJanitor) -> No
     finally:
         for name in [*templates, stale]:
             janitor.drop(name)
+
+
+def test_live_runs_names_the_sessions_using_a_server(janitor: DatabaseJanitor) -> None:
+    import os
+
+    mine, dead = f"pgtdd_run_{hexes(8)}_main_1", f"pgtdd_run_{hexes(8)}_main_2"
+    janitor.create(mine)  # the janitor writes this process as the owner
+    janitor.create(dead)
+    janitor.set_comment(dead, dead_owner())
+    try:
+        found = dict(live_runs(janitor))
+        assert found[mine] == os.getpid() and dead not in found
+    finally:
+        janitor.drop(mine)
+        janitor.drop(dead)

@@ -122,3 +122,15 @@ def _drop_unlocked(janitor: DatabaseJanitor, name: str, key: str) -> bool:
         if acquired:
             janitor.drop(name)
         return acquired
+
+
+def live_runs(janitor: DatabaseJanitor) -> list[tuple[str, int]]:
+    """The databases of live sessions on this server and their owners' pids (a reused
+    container's users, for ``pgtdd down`` to refuse it without ``--force``)."""
+    found = []
+    for name, text in janitor.comments("pgtdd_").items():
+        owner = Comment.parse(text).owner
+        pid = owner.get("org.pgtdd.pid", "")
+        if owner and not _COMPLETE_TEMPLATE.match(name) and owner_alive(owner) and pid.isdigit():
+            found.append((name, int(pid)))
+    return found
