@@ -301,6 +301,7 @@ async def _nested_context(
     await tx.create_savepoint(connection, context)
     if context.timeout != parent.timeout:
         await connection.execute(f"SET LOCAL statement_timeout = {context.timeout * 1000}")
+        set_client_timeout(connection, client_timeout(context.timeout))
     token = _CURRENT.set(context)
     context.metrics.setup_time_ms = (time.perf_counter() - started) * 1000
     body_error: BaseException | None = None
@@ -311,6 +312,8 @@ async def _nested_context(
         raise
     finally:
         _reset_current(token)
+        if context.timeout != parent.timeout:
+            set_client_timeout(connection, client_timeout(parent.timeout))
         problem = None
         if not connection.is_in_transaction():
             problem = f"nested context {context.test_id} ended the outer transaction"
