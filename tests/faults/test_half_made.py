@@ -30,10 +30,16 @@ LIST_BUILDS = "SELECT datname FROM pg_database WHERE datname LIKE 'pgtdd_tpl_%_b
 
 
 def half_built(container: Any) -> list[str]:
+    """The half-built templates on the container's server (none while it is not running)."""
+    from docker.errors import APIError
+
     port = container.labels.get(PORT_LABEL, "5432")  # on the host network: its own port
-    result = container.exec_run(
-        ["psql", "-U", "dataflow_test", "-d", "postgres", "-p", port, "-Atc", LIST_BUILDS]
-    )
+    try:
+        result = container.exec_run(
+            ["psql", "-U", "dataflow_test", "-d", "postgres", "-p", port, "-Atc", LIST_BUILDS]
+        )
+    except APIError:  # created, not yet running
+        return []
     return result.output.decode().split() if result.exit_code == 0 else []
 
 
