@@ -232,6 +232,7 @@ class DebianMirrors:
     security: str
 
     def apt_lines(self, suite: str = DEBIAN_SUITE) -> list[str]:
+        """``deb`` lines for ``suite`` (main, updates, security) on these mirrors."""
         return [
             f"deb {self.archive} {suite} main",
             f"deb {self.archive} {suite}-updates main",
@@ -561,6 +562,7 @@ def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m pgtdd.providers.image build|ensure``."""
     parser = argparse.ArgumentParser(
         prog="python -m pgtdd.providers.image",
         description=__doc__,

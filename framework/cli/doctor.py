@@ -54,6 +54,7 @@ class Doctor(DatabaseChecks):
         self.backend_pids: set[int] = set()
 
     def add(self, name: str, status: Status, detail: str, fix: str = "") -> Check:
+        """Record a check with its secrets masked, and show it if progress is wanted."""
         check = self.report.add(
             name, status, redact(detail, *self.secrets), redact(fix, *self.secrets)
         )

@@ -50,14 +50,17 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """True when no check failed."""
         return all(check.status != "fail" for check in self.checks)
 
     def add(self, name: str, status: Status, detail: str, fix: str = "") -> Check:
+        """Record one check and return it."""
         check = Check(name, status, detail, fix)
         self.checks.append(check)
         return check
 
     def to_json(self) -> str:
+        """The report as a JSON document (``pgtdd doctor --json``)."""
         return json.dumps({"ok": self.ok, "checks": [asdict(c) for c in self.checks]}, indent=2)
 
 
@@ -296,4 +299,5 @@ def _quote_ident(name: str) -> str:
 
 
 def one_line(text: str) -> str:
+    """``text`` on one line, its lines joined with `` | ``."""
     return " | ".join(part.strip() for part in text.strip().splitlines() if part.strip())

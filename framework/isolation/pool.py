@@ -67,6 +67,7 @@ class ManagedPool:
         return opened is not None and opened < moment
 
     def record(self, elapsed_ms: float, preheated: bool) -> None:
+        """Count one acquisition: how long it took and whether the connection was preheated."""
         self.acquisitions += 1
         self.preheated_acquisitions += preheated
         self.timings_ms.append(elapsed_ms)
@@ -76,6 +77,7 @@ class ManagedPool:
         return int(self.pool.get_size() - self.pool.get_idle_size())
 
     def statistics(self) -> dict[str, Any]:
+        """Size, idle and in-use connections, and the measured acquisition timings."""
         timings = list(self.timings_ms)
         return {
             "exists": True,

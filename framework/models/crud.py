@@ -81,6 +81,7 @@ class ModelAPI:
 
     @property
     def table(self) -> str:
+        """The model's table, schema-qualified."""
         return self.spec.qualified
 
     def __repr__(self) -> str:

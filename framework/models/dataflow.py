@@ -79,6 +79,7 @@ class DataFlowConfig:
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> DataFlowConfig:
+        """The options of a ``TDD_CONFIG``-like dict; an unknown key is a ValueError naming it."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(options) - known)
         if unknown:
@@ -145,6 +146,7 @@ class DataFlow:
 
     @property
     def models(self) -> dict[str, ModelAPI]:
+        """The registered models by class name."""
         return dict(self._models)
 
     def __getattr__(self, name: str) -> ModelAPI:

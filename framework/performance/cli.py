@@ -77,6 +77,7 @@ class ProgressLine:
         self.last = operation
 
     def finish(self) -> None:
+        """Clear the progress line (when it was drawn live)."""
         if self.live:
             self.stream.write("\r\033[K")
             self.stream.flush()

@@ -38,6 +38,7 @@ class Alert:
         return getattr(self, key)
 
     def message(self) -> str:
+        """One line: the metric, its value, the threshold and the severity."""
         return (
             f"Performance alert ({self.severity}): {self.metric} = {self.value:.2f} "
             f"(threshold: {self.threshold:.2f})"

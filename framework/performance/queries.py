@@ -32,10 +32,12 @@ class QueryCounter:
         self.phase = "setup"
 
     def record(self, statements: int = 1) -> None:
+        """Count ``statements`` in the current phase."""
         self.counts[self.phase] = self.counts.get(self.phase, 0) + statements
 
     @property
     def total(self) -> int:
+        """Statements counted in every phase."""
         return sum(self.counts.values())
 
 
