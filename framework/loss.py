@@ -13,6 +13,7 @@ forgotten and the tests go on.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
 
 Probe = Callable[[], ServerState]
+SETTLE_SECONDS = 3.0
 # Connection errors that may mean the server is gone (by name: no driver is imported here).
 _GONE_TYPES = frozenset(
     {
@@ -158,13 +160,45 @@ def check(error: BaseException | None, test: str) -> Loss | None:
         return _loss
     if _watch is None or not looks_like_loss(error):
         return None
-    state = _watch.probe()
-    if state.alive and not state.paused:
+    state = _settled_state(_watch)
+    if state is None:
         return None
     _loss = Loss(state, _message(state, test), test, time.monotonic())
     for callback in list(_listeners.values()):
         callback()
     return _loss
+
+
+def _settled_state(watched: _Watch) -> ServerState | None:
+    """The probe's answer when the server is gone or paused, else ``None``.
+
+    The client may see the server die before the engine does (``docker kill`` returns while
+    the container still looks up): when the probe says "running" but the server's port
+    refuses connections, the probe is asked again for up to :data:`SETTLE_SECONDS`.
+    """
+    state = watched.probe()
+    if not state.alive or state.paused:
+        return state
+    if not _refuses(watched.server):
+        return None
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        state = watched.probe()
+        if not state.alive or state.paused:
+            return state
+    where = f"{watched.server.host}:{watched.server.port}"
+    return ServerState(alive=False, what=f"nothing accepts connections on {where} ({state.what})")
+
+
+def _refuses(server: ServerInfo) -> bool:
+    try:
+        socket.create_connection((server.host, server.port), timeout=1.0).close()
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def recheck() -> Loss | None:
