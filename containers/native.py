@@ -28,6 +28,7 @@ from pgtdd.providers.container import port_is_free
 from pgtdd.providers.embedded import INSTALL as EMBEDDED_INSTALL
 from pgtdd.providers.embedded import MAJOR as EMBEDDED_MAJOR
 from pgtdd.providers.embedded import bin_dir as embedded_bin_dir
+from pgtdd.providers.health import ServerState, process_state
 from pgtdd.providers.readiness import (
     ServerStartError,
     check_major,
@@ -351,6 +352,11 @@ class NativeProvider:
         server = admin.with_database(profile.database)
         settings = verify_settings(server, profile.server_settings)
         return replace(server, settings=settings, notes=tuple(self.notes))
+
+    def health(self) -> ServerState:
+        """Whether the postmaster still runs; if not, how it ended and its log's last lines."""
+        log = self.workdir / "server.log" if self.workdir is not None else None
+        return process_state(self.process, log)
 
     def release(self) -> None:
         """The same as :meth:`stop`."""
