@@ -15,6 +15,7 @@ from testcontainers.core.container import DockerContainer
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
+from pgtdd.providers.candidates import ImageUnavailableError, choose_image, image_fix
 from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.health import CREATED, classify, describe_removed, sweep_broken_reusable
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
@@ -39,11 +40,8 @@ LOG_LINES = 40
 PORT_IN_USE = "Address already in use"
 ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine if it still runs
 _RELEASED: list[reaper.Watchdog] = []
+__all__ = ["ImageUnavailableError", "choose_image"]  # where pgtdd's callers find them
 _GONE = object()  # the container waited for was removed
-
-
-class ImageUnavailableError(RuntimeError):
-    """None of the profile's images is present or can be pulled."""
 
 
 def free_port() -> int:
@@ -84,67 +82,6 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def choose_image(client: Any, candidates: tuple[str, ...], version: int | None = None) -> str:
-    """The first candidate present locally, else the first that can be pulled.
-
-    When none is, the error names the majors whose images are here and how to build the
-    asked one (``version``).
-    """
-    from docker.errors import DockerException, ImageNotFound
-
-    for name in candidates:
-        try:
-            client.images.get(name)
-            return name
-        except ImageNotFound:
-            continue
-    failures = []
-    for name in candidates:
-        try:
-            client.images.pull(name)
-            return name
-        except DockerException as exc:
-            # The engine's whole reason (e.g. the registry's DNS error), not a cut-off URL.
-            reason = getattr(exc, "explanation", None) or str(exc)
-            failures.append(f"{name}: {' '.join(str(reason).split())}")
-    raise ImageUnavailableError(_no_image_message(client, failures, version))
-
-
-def _no_image_message(client: Any, failures: list[str], version: int | None) -> str:
-    asked = f"PostgreSQL {version}: " if version is not None else ""
-    build = "pgtdd image build" + (f" --version {version}" if version is not None else "")
-    here = local_majors(client)
-    have = (
-        "images here give PostgreSQL " + ", ".join(str(n) for n in here) + " (--db-version N)"
-        if here
-        else "no pgtdd/postgres or postgres image is here"
-    )
-    return (
-        f"{asked}none of the profile's images is present or can be pulled ("
-        + "; ".join(failures)
-        + f"). {have}. Build the tuned image with `{build}` (`--offline` on hosts with no "
-        "registry), or list an image you have in the profile; without Docker, "
-        "`pip install 'pgtdd[embedded]'` and `--db-profile native` give PostgreSQL 18."
-    )
-
-
-def local_majors(client: Any) -> list[int]:
-    """The majors of the ``pgtdd/postgres:N`` and ``postgres:N`` images present locally."""
-    from docker.errors import DockerException
-
-    found: set[int] = set()
-    try:
-        images = client.images.list()
-    except DockerException:
-        return []
-    for image in images:
-        for tag in image.tags:
-            name, _, label = tag.rpartition(":")
-            if name in ("pgtdd/postgres", "postgres") and label.isdigit():
-                found.add(int(label))
-    return sorted(found)
 
 
 class ContainerProvider:
@@ -348,7 +285,7 @@ class ContainerProvider:
         server = _finish(server, version, number, {}, self.notes)
         # Ours first (on the host network another server may answer on the port), then its major.
         settings = verify_identity_and_settings(server, profile, self.identity)
-        check_major(server, profile, fix=_image_fix(server, profile.version))
+        check_major(server, profile, fix=image_fix(server, profile.version))
         if key is not None:
             save_record(profile, server, key, self.network)
         return _finish(server, version, number, settings, self.notes)
@@ -471,14 +408,6 @@ def _finish(
 
     return replace(
         server, version=version, version_num=number, settings=settings, notes=tuple(notes)
-    )
-
-
-def _image_fix(server: ServerInfo, version: int | None) -> str:
-    return (
-        f"image {server.image} is not of PostgreSQL {version}: put an image of {version} first "
-        f"in the profile's `image` list (`pgtdd image build --version {version}` builds "
-        f"pgtdd/postgres:{version})"
     )
 
 

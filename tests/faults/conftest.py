@@ -36,7 +36,15 @@ from pgtdd.providers.ownership import (
 from pgtdd.server import ServerInfo
 from tests.majors import tuned_image
 
-IMAGE = tuned_image()
+
+def __getattr__(name: str) -> str:
+    # IMAGE is the session's major's image, asked for when a test module imports it (this
+    # conftest itself may be imported before the session's settings exist).
+    if name == "IMAGE":
+        return tuned_image()
+    raise AttributeError(name)
+
+
 # Bounded waits for events (a process to end, a backend or container to go away). They only
 # turn a hang into a failure; no test asserts how long anything took.
 INNER_TIMEOUT = 180.0
@@ -87,9 +95,9 @@ def require_docker() -> Any:
 
     try:
         client = docker_client()
-        client.images.get(IMAGE)
+        client.images.get(tuned_image())
     except Exception as exc:  # noqa: BLE001 - any reason means the prerequisite is missing
-        needs(f"Docker and {IMAGE}", exc)
+        needs(f"Docker and {tuned_image()}", exc)
     return client
 
 
@@ -144,14 +152,15 @@ def remove_containers(docker: Any, *, pid: int | None = None, session: str | Non
 
 SLOW_LINE = "pgtdd-fault: slow start, sleeping before postgres"
 SLOW_SCRIPT = f"echo '{SLOW_LINE}'; sleep 600; exec pgtdd-entrypoint.sh \"$@\""
-SLOW_DOCKERFILE = f"FROM {IMAGE}\nENTRYPOINT {json.dumps(['/bin/sh', '-c', SLOW_SCRIPT, 'slow'])}\n"
+SLOW_ENTRYPOINT = json.dumps(["/bin/sh", "-c", SLOW_SCRIPT, "slow"])
 
 
 @pytest.fixture(scope="session")
 def slow_image(docker_engine: Any) -> Iterator[str]:
     """An image whose entrypoint sleeps 10 minutes before starting PostgreSQL (built locally)."""
     tag = f"pgtdd-fault/slow-start:{uuid.uuid4().hex[:8]}"
-    docker_engine.images.build(fileobj=io.BytesIO(SLOW_DOCKERFILE.encode()), tag=tag, rm=True)
+    dockerfile = f"FROM {tuned_image()}\nENTRYPOINT {SLOW_ENTRYPOINT}\n"
+    docker_engine.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=tag, rm=True)
     try:
         yield tag
     finally:

@@ -20,6 +20,7 @@ from pgtdd.providers.health import CREATED, EXITED, classify_containers
 from pgtdd.providers.ownership import Owner
 from pgtdd.providers.reuse import REUSE_LABEL, container_name, reuse_key
 from tests.faults.conftest import IMAGE, inner_env, inner_project, run_inner
+from tests.majors import session_version
 
 QUICK = "def test_quick(pgtdd_server):\n    assert pgtdd_server.version\n"
 DEAD_PID = "999999"
@@ -35,7 +36,9 @@ def profile_file(path: Path, marker: str) -> Path:
 
 def broken_reusable(docker: Any, profile: Path, state: str) -> Any:
     """A container named and labelled as the profile's reusable one, left ``state``."""
-    settings = resolve_settings(cli_profile=str(profile), cli_image=IMAGE, environ={})
+    settings = resolve_settings(  # for the major the inner session asks for too
+        cli_profile=str(profile), cli_image=IMAGE, cli_version=str(session_version()), environ={}
+    )
     network = choose_network(docker, settings.profile)
     key = reuse_key(docker.images.get(IMAGE).id, settings.profile, network)
     labels = Owner.current().labels(settings.profile.name)
