@@ -1,7 +1,8 @@
-"""``pgtdd migrate up|down|redo|status DIR`` and ``pgtdd mutate DIR --tests PATH``.
+"""``pgtdd migrate up|down|redo|status|verify DIR`` and ``pgtdd mutate DIR --tests PATH``.
 
-The server comes from ``--url`` (default: ``TEST_DATABASE_URL``). ``migrate`` acts on that URL's
-database; ``mutate`` only uses the server (it clones a database per mutant).
+The server comes from ``--url`` (default: ``TEST_DATABASE_URL``). ``migrate up|down|redo|status``
+act on that URL's database; ``migrate verify`` and ``mutate`` only use the server (they create
+databases of their own).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pgtdd.server import ServerInfo
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.report import MutationReport
     from pgtdd.migrations.runner import Migration, MigrationRunner
+    from pgtdd.migrations.verify_rules import VerifyRules
 
 # The toolkit (pglast among it) is imported by the handlers: `pgtdd up` and the other
 # commands build this parser too, and should not pay for it.
@@ -31,13 +33,28 @@ Subparsers = Any  # argparse's _SubParsersAction is private
 
 def add_subcommands(subparsers: Subparsers) -> None:
     """Add ``migrate`` and ``mutate`` to the ``pgtdd`` command."""
-    migrate = subparsers.add_parser("migrate", help="apply, revert or list a folder's migrations")
-    migrate.add_argument("action", choices=("up", "down", "redo", "status"))
-    migrate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
-    migrate.add_argument("--target", type=int, help="up: stop at this version; down: revert above")
-    migrate.add_argument("--steps", type=int, default=1, help="down/redo: how many (default 1)")
-    _url_option(migrate)
-    migrate.set_defaults(func=run_migrate)
+    migrate = subparsers.add_parser(
+        "migrate", help="apply, revert, list or verify a folder's migrations"
+    )
+    actions = migrate.add_subparsers(dest="action", required=True, metavar="ACTION")
+    helps = {
+        "up": "apply pending migrations",
+        "down": "revert applied migrations",
+        "redo": "revert and apply again",
+        "status": "list applied and pending migrations",
+    }
+    for name, text in helps.items():
+        action = actions.add_parser(name, help=text)
+        action.add_argument("dir", help="folder of migrations")
+        if name in ("up", "down"):
+            action.add_argument(
+                "--target", type=int, help="up: stop at this version; down: revert above it"
+            )
+        if name in ("down", "redo"):
+            action.add_argument("--steps", type=int, default=1, help="how many (default 1)")
+        _url_option(action)
+        action.set_defaults(func=run_migrate)
+    _add_verify(actions)
 
     mutate = subparsers.add_parser(
         "mutate", help="mutation-test a migration folder against its tests"
@@ -65,6 +82,52 @@ def add_subcommands(subparsers: Subparsers) -> None:
     mutate.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
     _url_option(mutate)
     mutate.set_defaults(func=run_mutate)
+
+
+def _add_verify(actions: Subparsers) -> None:
+    verify = actions.add_parser(
+        "verify",
+        help="check that every migration's down undoes its up (and the up runs again)",
+        description="For every migration in order: up, down (the schema must equal the one "
+        "before the up), up again (it must equal the first up's). Exit 1 on any finding. Ignore "
+        "rules add to the profile's migration_verify section.",
+    )
+    verify.add_argument("dir", help="folder of migrations")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--ignore-kind",
+        action="append",
+        default=[],
+        metavar="KIND[.FIELD]",
+        help="do not count differences of this kind (index), field (column.position) or field "
+        "of every kind (*.owner); repeatable",
+    )
+    verify.add_argument(
+        "--ignore-name",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="do not count differences of objects named so (public.audit_*); repeatable",
+    )
+    verify.add_argument(
+        "--irreversible",
+        action="append",
+        default=[],
+        metavar="MIGRATION",
+        help="a migration known to be irreversible (label, version or name; patterns allowed): "
+        "reported as listed, not as a finding; repeatable",
+    )
+    verify.add_argument(
+        "--on-error",
+        choices=("continue", "stop"),
+        help="after a failed up or down: go on with the next migration (default) or stop",
+    )
+    verify.add_argument(
+        "--show-ignored", action="store_true", help="also list the differences the rules ignore"
+    )
+    verify.add_argument("-v", "--verbose", action="store_true", help="one line per migration")
+    _url_option(verify)
+    verify.set_defaults(func=run_verify)
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +188,40 @@ def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
     if args.target is not None:
         return runner.down(target=args.target)
     return runner.down(args.steps)
+
+
+def verify_rules(args: argparse.Namespace, settings: Settings | None) -> VerifyRules:
+    """The profile's ``migration_verify`` rules plus the command line's."""
+    from pgtdd.migrations.verify_rules import VerifyRules, profile_rules
+
+    base = profile_rules(settings)
+    given = VerifyRules(
+        tuple(args.ignore_kind),
+        tuple(args.ignore_name),
+        tuple(args.irreversible),
+        args.on_error or base.on_error,
+    )
+    return base.merged(given)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``pgtdd migrate verify``: 0 without findings, 1 with, 2 when it cannot run."""
+    from pgtdd.migrations.runner import MigrationError
+    from pgtdd.migrations.verify import MigrationVerifier
+    from pgtdd.migrations.verify_rules import VerifyRulesError
+
+    try:
+        server = _server(args, destructive=True)
+        rules = verify_rules(args, resolve_settings())  # a broken profile is an error here
+        verifier = MigrationVerifier(
+            server, args.dir, rules=rules, out=sys.stderr if args.verbose else None
+        )
+        report = verifier.run()
+    except (MigrationError, ProfileError, UnsafeDatabaseError, VerifyRulesError) as exc:
+        print(f"pgtdd migrate verify: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    print(report.to_json() if args.json else report.render(show_ignored=args.show_ignored))
+    return report.exit_code
 
 
 def run_mutate(args: argparse.Namespace) -> int:

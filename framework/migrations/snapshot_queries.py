@@ -4,7 +4,9 @@ Each query returns ``(key, properties as json)`` rows; ``%(skip)s`` is the list 
 names (the migration tracking table). Objects an extension owns are left out, and so are the
 system schemas. Ownership and privileges are part of every object that has them: privileges as
 the sorted ``aclitem`` texts, with PostgreSQL's default privileges standing in for "never
-granted" (so a GRANT undone by a REVOKE compares equal to no GRANT at all).
+granted" (so a GRANT undone by a REVOKE compares equal to no GRANT at all). A column's options
+leave out ``pg_attver``, a stamp some PostgreSQL builds (the 15.20 of ``pgtdd/postgres:15``)
+give every new column, a new value each time: a column dropped and created again would differ.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ QUERIES: dict[str, str] = {
             'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END,
             'compression', nullif(a.attcompression, ''),
             'statistics', CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,
+            'options', (SELECT json_agg(o ORDER BY o) FROM unnest(a.attoptions) o
+                        WHERE o NOT LIKE 'pg\\_attver=%%'),
             'privileges', (SELECT json_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x),
             'comment', col_description(c.oid, a.attnum))
         FROM pg_attribute a

@@ -35,9 +35,9 @@ from pgtdd.migrations.verify_report import (
     MigrationCheck,
     StepFailure,
     VerifyReport,
-    VerifyRules,
     differences,
 )
+from pgtdd.migrations.verify_rules import VerifyRules
 from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
 
@@ -105,7 +105,7 @@ def _located(raw: bytes, start: int, end: int) -> tuple[str, int]:
     return text[skipped:].strip(), line
 
 
-class _Failed(Exception):
+class ScriptFailed(Exception):
     """A step of a migration failed; ``refused``: only because it ran in a transaction."""
 
     def __init__(self, failure: StepFailure, refused: bool) -> None:
@@ -197,6 +197,7 @@ class MigrationVerifier:
         report = VerifyReport(str(self.migrations_dir), self.rules)
         started = time.perf_counter()
         workspace = _Workspace(self.server, self.migrations_dir)
+        report.database_prefix = workspace.prefix
         try:
             self._check_all(workspace, migrations, report)
         finally:
@@ -256,20 +257,20 @@ class MigrationVerifier:
         if up.transactional:
             try:
                 with workspace.conn.transaction():
-                    _run(workspace.conn, up, "up", in_transaction=True)
+                    run_script(workspace.conn, up, "up", in_transaction=True)
                     after = workspace.snapshot()
                 check.path = "transaction"
                 return after
-            except _Failed as failed:
+            except ScriptFailed as failed:
                 if not failed.refused:
                     check.failure = failed.failure
                     return None
         check.path = "clone"
         copy, conn = workspace.copy()
         try:
-            _run(conn, up, "up", in_transaction=False)
+            run_script(conn, up, "up", in_transaction=False)
             after = workspace.snapshot(conn)
-        except _Failed as failed:
+        except ScriptFailed as failed:
             workspace.discard(copy, conn)
             check.failure = failed.failure
             return None
@@ -293,7 +294,7 @@ class MigrationVerifier:
                     )
                 check.differences, check.failure = found, failure
                 return
-            except _Failed:
+            except ScriptFailed:
                 pass  # refused inside a transaction: on a copy instead
         check.path = "clone"
         copy, conn = workspace.copy()
@@ -315,12 +316,12 @@ class MigrationVerifier:
     ) -> tuple[list[Difference], StepFailure | None]:
         """Down, snapshot, up again, snapshot: the differences found and the failure, if any.
 
-        In a transaction, a step PostgreSQL refuses there raises :class:`_Failed`."""
+        In a transaction, a step PostgreSQL refuses there raises :class:`ScriptFailed`."""
         found: list[Difference] = []
         for step, script, expected in ((DOWN, down, before), (REDO, up, after_up)):
             try:
-                _run(conn, script, step, in_transaction=in_transaction)
-            except _Failed as failed:
+                run_script(conn, script, step, in_transaction=in_transaction)
+            except ScriptFailed as failed:
                 if failed.refused and in_transaction:
                     raise
                 return found, failed.failure
@@ -332,8 +333,8 @@ class MigrationVerifier:
             print(line, file=self.out, flush=True)
 
 
-def _run(conn: Connection, script: Script, step: str, *, in_transaction: bool) -> None:
-    """Run a script's statements in order; a failure raises :class:`_Failed` naming the file,
+def run_script(conn: Connection, script: Script, step: str, *, in_transaction: bool) -> None:
+    """Run a script's statements in order; a failure raises :class:`ScriptFailed` naming the file,
     the statement, its line and the server's error."""
     for statement, line in script.statements:
         try:
@@ -346,7 +347,7 @@ def _run(conn: Connection, script: Script, step: str, *, in_transaction: bool) -
             if exc.diag.context:
                 message += f" ({exc.diag.context.strip().splitlines()[-1]})"
             failure = StepFailure(step, script.file, message, state, statement.strip(), line)
-            raise _Failed(failure, in_transaction and state in REFUSED_IN_TRANSACTION) from exc
+            raise ScriptFailed(failure, in_transaction and state in REFUSED_IN_TRANSACTION) from exc
 
 
 def _error_line(text: str, exc: psycopg.Error) -> int | None:

@@ -1,5 +1,6 @@
 """What ``pgtdd migrate verify`` found: per migration, the differences its down leaves and its
-failures, the ignore rules that apply, and the report as text or JSON.
+failures (the ignore rules are in :mod:`pgtdd.migrations.verify_rules`), and the report as
+text or JSON.
 
 Two checks per migration: **down** compares the schema before the up with the schema after the
 down (they must be equal); **redo** compares the schema after the up with the schema after the
@@ -11,107 +12,18 @@ from __future__ import annotations
 import difflib
 import json
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any
 
-from pgtdd.migrations.snapshot import KINDS, SchemaSnapshot, kind_of
-from pgtdd.migrations.snapshot_queries import fields
+from pgtdd.migrations.snapshot import SchemaSnapshot, kind_of
+from pgtdd.migrations.verify_rules import VerifyRules
 
 DOWN, REDO = "down", "redo"
 REVERSIBLE, IRREVERSIBLE, REDO_DIFFERS = "reversible", "irreversible", "redo_differs"
 FAILED, LISTED, NOT_CHECKED = "failed", "listed", "not_checked"
 # Statuses that make the run fail (exit code 1).
 FINDINGS = (IRREVERSIBLE, REDO_DIFFERS, FAILED)
-ON_ERROR = ("continue", "stop")
-
-
-class VerifyRulesError(ValueError):
-    """An ignore rule names a kind or field of object that snapshots do not have."""
-
-
-@dataclass(frozen=True)
-class VerifyRules:
-    """What ``verify`` does not count as a finding.
-
-    - ``ignore_kinds``: kinds of object (``index``), one field of a kind (``column.position``),
-      or a field of every kind that has it (``*.owner``, ``*.privileges``, ``*.comment``).
-    - ``ignore_names``: shell-style patterns on object names (``public.audit_*``).
-    - ``irreversible``: migrations known to be irreversible, by label, version or name
-      (patterns allowed): they are still checked and reported, as ``listed``.
-    - ``on_error``: ``continue`` (default) or ``stop`` at the first failed migration.
-    """
-
-    ignore_kinds: tuple[str, ...] = ()
-    ignore_names: tuple[str, ...] = ()
-    irreversible: tuple[str, ...] = ()
-    on_error: str = "continue"
-
-    def __post_init__(self) -> None:
-        for rule in self.ignore_kinds:
-            _check_kind_rule(rule)
-        if self.on_error not in ON_ERROR:
-            raise VerifyRulesError(f"on_error={self.on_error!r}: use one of {', '.join(ON_ERROR)}")
-
-    def merged(self, other: VerifyRules) -> VerifyRules:
-        """Both sets of ignore rules; ``other``'s ``on_error`` wins."""
-        return VerifyRules(
-            tuple(dict.fromkeys((*self.ignore_kinds, *other.ignore_kinds))),
-            tuple(dict.fromkeys((*self.ignore_names, *other.ignore_names))),
-            tuple(dict.fromkeys((*self.irreversible, *other.irreversible))),
-            other.on_error,
-        )
-
-    def listed(self, labels: Iterable[str]) -> str | None:
-        """The ``irreversible`` entry matching one of a migration's labels, if any."""
-        for pattern in self.irreversible:
-            if any(fnmatchcase(label, pattern) for label in labels):
-                return pattern
-        return None
-
-    def ignoring(self, kind: str, name: str, field_name: str | None = None) -> str | None:
-        """The rule that ignores this object (or this field of it), as written; else None."""
-        for pattern in self.ignore_names:
-            if fnmatchcase(name, pattern):
-                return f"name {pattern}"
-        for rule in self.ignore_kinds:
-            rule_kind, _, rule_field = rule.partition(".")
-            if rule_kind not in (kind, "*"):
-                continue
-            if not rule_field or rule_field == field_name:
-                return f"kind {rule}"
-        return None
-
-
-def _check_kind_rule(rule: str) -> None:
-    kinds = sorted(KINDS.values())
-    kind, _, field_name = rule.partition(".")
-    if kind != "*" and kind not in kinds:
-        raise VerifyRulesError(
-            f"ignore kind {rule!r}: unknown kind {kind!r}; use one of {', '.join(kinds)}, "
-            "or KIND.FIELD (column.position), or *.FIELD (*.owner)"
-        )
-    if not field_name:
-        if kind == "*":
-            raise VerifyRulesError(
-                "ignore kind '*' would ignore everything: name a field (*.owner)"
-            )
-        return
-    known = (
-        sorted({f for names in fields().values() for f in names})
-        if kind == "*"
-        else sorted(fields()[_section(kind)])
-    )
-    if field_name not in known:
-        raise VerifyRulesError(
-            f"ignore kind {rule!r}: {kind} has no field {field_name!r}; its fields: "
-            + ", ".join(known)
-        )
-
-
-def _section(kind: str) -> str:
-    return next(section for section, k in KINDS.items() if k == kind)
 
 
 @dataclass
@@ -127,6 +39,7 @@ class Difference:
     name: str
     fields: dict[str, list[Any]] = field(default_factory=dict)
     ignored_by: str | None = None
+    parts: int = 0  # objects of a table (columns, indexes...) counted in the table's line
 
     def line(self) -> str:
         """What differs, in words (long values as a short diff on the lines below)."""
@@ -142,13 +55,15 @@ class Difference:
             text = f"{self.kind} {self.name}: {verb}"
         else:
             text = f"{self.kind} {self.name}: missing {after}"
+        if self.parts:
+            text += f" (with {self.parts} object{'s' if self.parts > 1 else ''} of its own)"
         return text + (f" (ignored: {self.ignored_by})" if self.ignored_by else "")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
         return {
             "check": self.check, "change": self.change, "kind": self.kind, "name": self.name,
-            "fields": self.fields, "ignored_by": self.ignored_by,
+            "fields": self.fields, "ignored_by": self.ignored_by, "parts": self.parts,
         }  # fmt: skip
 
 
@@ -179,7 +94,7 @@ def differences(
             if props:
                 out.append(_changed(check, kind, name, props, rules))
     out += _column_orders(check, expected, found, rules)
-    return _without_echoes(out)
+    return _without_echoes(out, expected, found)
 
 
 def _column_orders(
@@ -207,19 +122,47 @@ def _order(snapshot: SchemaSnapshot, table: str) -> list[str]:
     return [name for _, name in sorted(columns)]
 
 
-def _without_echoes(found: list[Difference]) -> list[Difference]:
-    """Drop the foreign-key entry of a constraint, and the index of a constraint, reported
-    with the same change (they are one object in the schema's source)."""
+def _without_echoes(
+    found: list[Difference], expected: SchemaSnapshot, actual: SchemaSnapshot
+) -> list[Difference]:
+    """Each object once: a foreign key as its constraint, a constraint's index as the
+    constraint, and what belongs to a table (columns, constraints, indexes, triggers, policies,
+    rules, owned sequences) inside the table's own line when the whole table differs."""
     constraints = {(d.change, d.name) for d in found if d.kind == "constraint"}
-    indexes = {
+    echoes = {
         (change, f"{name.split('.')[0]}.{name.rsplit('.', 1)[-1]}") for change, name in constraints
     }
-    return [
+    kept = [
         d
         for d in found
         if not (d.kind == "foreign_key" and (d.change, d.name) in constraints)
-        and not (d.kind == "index" and (d.change, d.name) in indexes)
+        and not (d.kind == "index" and (d.change, d.name) in echoes)
     ]
+    tables = {(d.change, d.name): d for d in kept if d.kind == "table" and d.change != "changed"}
+    out = []
+    for d in kept:
+        owner = _owning_table(d, expected, actual)
+        whole = tables.get((d.change, owner)) if owner else None
+        if whole is not None:
+            whole.parts += 1
+        else:
+            out.append(d)
+    return out
+
+
+def _owning_table(d: Difference, expected: SchemaSnapshot, actual: SchemaSnapshot) -> str | None:
+    """The table an object belongs to (``None`` for a table, or an object of no table)."""
+    if d.kind in ("column", "constraint", "trigger", "policy", "rule", "foreign_key"):
+        return d.name.rsplit(".", 1)[0]
+    if d.kind not in ("index", "sequence"):
+        return None
+    section = "indexes" if d.kind == "index" else "sequences"
+    props = actual.data[section].get(d.name) or expected.data[section].get(d.name)
+    if d.kind == "index" and props:
+        return str(props["table"])
+    if d.kind == "sequence" and props and props.get("owned_by"):
+        return str(props["owned_by"]).rsplit(".", 1)[0]
+    return None
 
 
 def _changed(
@@ -343,6 +286,7 @@ class VerifyReport:
     rules: VerifyRules
     checks: list[MigrationCheck] = field(default_factory=list)
     duration_seconds: float = 0.0
+    database_prefix: str = ""  # the run's databases (all dropped at its end)
 
     def with_status(self, *statuses: str) -> list[MigrationCheck]:
         """The migrations whose status is one of ``statuses``."""
