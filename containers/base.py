@@ -32,10 +32,8 @@ def make_provider(profile: Profile) -> Provider:
         if profile.reuse:
             from pgtdd.providers.reuse import ReuseFirstProvider
 
-            return ReuseFirstProvider(profile)
-        from pgtdd.providers.container import ContainerProvider
-
-        return ContainerProvider(profile)
+            return ReuseFirstProvider(profile, full_path=_container_provider)
+        return _container_provider(profile)
     if profile.provider == "external":
         from pgtdd.providers.external import ExternalProvider
 
@@ -43,3 +41,9 @@ def make_provider(profile: Profile) -> Provider:
     from pgtdd.providers.native import NativeProvider
 
     return NativeProvider(profile)
+
+
+def _container_provider(profile: Profile) -> Provider:
+    from pgtdd.providers.container import ContainerProvider
+
+    return ContainerProvider(profile)

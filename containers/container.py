@@ -15,19 +15,20 @@ from testcontainers.core.container import DockerContainer
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
+from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import ServerStartError, wait_until_ready
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
     container_name,
-    engine_socket,
     identity_args,
     reuse_key,
     save_record,
     server_command,
     verify_identity_and_settings,
 )
+from pgtdd.retry import poll_until
 from pgtdd.server import ServerInfo
 
 PG_PORT = 5432
@@ -39,29 +40,8 @@ ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine 
 _RELEASED: list[reaper.Watchdog] = []
 
 
-class DockerUnavailableError(RuntimeError):
-    """No Docker engine answers."""
-
-
 class ImageUnavailableError(RuntimeError):
     """None of the profile's images is present or can be pulled."""
-
-
-def docker_client(timeout: float = 5.0) -> Any:
-    """A client for a reachable engine, or ``DockerUnavailableError`` naming the fixes."""
-    import docker
-    from docker.errors import DockerException
-
-    try:
-        client = docker.from_env(timeout=timeout)
-        client.ping()
-    except DockerException as exc:
-        raise DockerUnavailableError(
-            f"Docker is not reachable ({exc}). Ways out: start Docker (e.g. `dockerd &` or "
-            "`systemctl start docker`); or use a server of your own with `--db-profile local` "
-            "(TEST_DATABASE_URL); or local PostgreSQL binaries with `--db-profile native`."
-        ) from None
-    return client
 
 
 def free_port() -> int:
@@ -321,12 +301,11 @@ class ContainerProvider:
         return _finish(server, version, settings, self.notes)
 
     def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
-        deadline = time.monotonic() + self.profile.timeouts.startup
-        while time.monotonic() < deadline:
-            found = self._find_reusable(client, key)
-            if found is not None:
-                return found
-            time.sleep(0.1)
+        found = poll_until(
+            lambda: self._find_reusable(client, key), self.profile.timeouts.startup, 0.1
+        )
+        if found is not None:
+            return found
         raise ServerStartError(f"reusable container {container_name(key)} did not start in time")
 
     def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import hashlib
 import os
 import re
@@ -33,11 +32,12 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pgtdd.providers import engine
 
 DEFAULT_TAG = "pgtdd/postgres:15"
 BASE_TAG = "pgtdd/postgres-base:15"
@@ -120,46 +120,15 @@ class _Clock:
 # --------------------------------------------------------------------------- docker access
 
 
-def _connect(timeout: float) -> Any:
-    """``docker.from_env()`` + ping; raises ImageBuildError when no engine answers.
-
-    docker-py leaves the socket of a failed connection open; it is collected here with its
-    ResourceWarning silenced, so that callers under ``-W error`` see only the real error.
-    """
-    import docker
-    import requests
-
-    cause = ""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        client = None
-        try:
-            client = docker.from_env(timeout=timeout)
-            client.ping()
-            return client
-        except (docker.errors.DockerException, requests.RequestException) as exc:
-            cause = str(exc)
-            if client is not None:
-                client.close()
-        gc.collect()
-    raise ImageBuildError(
-        f"cannot reach the Docker engine ({cause}): start it (dockerd), "
-        f"or run `{BOOTSTRAP_HINT}`, which installs and starts it"
-    )
-
-
 def docker_client(timeout: float = 60.0) -> Any:
-    """A ``docker.DockerClient`` for the local engine, or an error saying how to start one."""
-    return _connect(timeout)
-
-
-def docker_engine_problem() -> str | None:
-    """None when a Docker engine answers, else why not and how to fix it."""
+    """A docker-py client for the local engine, or ImageBuildError saying how to start one."""
     try:
-        docker_client(timeout=10).close()
-    except ImageBuildError as exc:
-        return str(exc)
-    return None
+        return engine.docker_client(timeout)
+    except engine.DockerUnavailableError as exc:
+        raise ImageBuildError(
+            f"cannot reach the Docker engine ({exc.cause}): start it (dockerd), "
+            f"or run `{BOOTSTRAP_HINT}`, which installs and starts it"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -263,6 +232,7 @@ class DebianMirrors:
     security: str
 
     def apt_lines(self, suite: str = DEBIAN_SUITE) -> list[str]:
+        """``deb`` lines for ``suite`` (main, updates, security) on these mirrors."""
         return [
             f"deb {self.archive} {suite} main",
             f"deb {self.archive} {suite}-updates main",
@@ -592,6 +562,7 @@ def ensure_image(*, tag: str = DEFAULT_TAG, progress: Progress = print) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m pgtdd.providers.image build|ensure``."""
     parser = argparse.ArgumentParser(
         prog="python -m pgtdd.providers.image",
         description=__doc__,

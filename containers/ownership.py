@@ -91,7 +91,7 @@ def sweep_orphans(client: Any) -> list[str]:
 
 def main() -> int:
     """``python -m pgtdd.providers.ownership``: sweep once (spawned by the reuse fast path)."""
-    from pgtdd.providers.container import DockerUnavailableError, docker_client
+    from pgtdd.providers.engine import DockerUnavailableError, docker_client
 
     try:
         sweep_orphans(docker_client())

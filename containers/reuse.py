@@ -19,17 +19,18 @@ import http.client
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import psycopg
 
 from pgtdd.config.profile import Profile
+from pgtdd.providers.engine import engine_address, engine_get, engine_socket
 from pgtdd.providers.ownership import PORT_LABEL, REUSE_LABEL
 from pgtdd.providers.readiness import (
     ServerStartError,
@@ -43,8 +44,6 @@ PG_PORT = 5432
 LOOPBACK = "127.0.0.1"
 IDENTITY_SETTING = "cluster_name"
 __all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
-DEFAULT_SOCKET = "/var/run/docker.sock"
-ENGINE_TIMEOUT = 2.0
 
 
 def server_command(profile: Profile) -> list[str]:
@@ -156,47 +155,6 @@ def save_record(profile: Profile, server: ServerInfo, key: str, network: str) ->
         pass
 
 
-def engine_address() -> str:
-    """``DOCKER_HOST``, or the default UNIX socket."""
-    return os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
-
-
-def engine_socket() -> str | None:
-    """The engine's UNIX socket path, or ``None`` when it is reached some other way."""
-    address = urlsplit(engine_address())
-    if address.scheme != "unix":
-        return None
-    return address.path or None
-
-
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str) -> None:
-        super().__init__("localhost", timeout=ENGINE_TIMEOUT)
-        self._path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(ENGINE_TIMEOUT)
-            sock.connect(self._path)
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
-
-
-def engine_get(path: str, url: str) -> tuple[int, Any]:
-    """``GET url`` from the engine at socket ``path``: status and decoded JSON body."""
-    connection = _UnixConnection(path)
-    try:
-        connection.request("GET", url)
-        response = connection.getresponse()
-        body = response.read()
-    finally:
-        connection.close()
-    return response.status, json.loads(body) if body else None
-
-
 def find_reused(profile: Profile) -> ServerInfo | None:
     """The profile's running reusable container, found cheaply, or ``None`` (use the full path)."""
     sock = engine_socket()
@@ -264,12 +222,14 @@ def _first_present_image(sock: str, candidates: tuple[str, ...]) -> tuple[str, s
 
 class ReuseFirstProvider:
     """The container provider for ``reuse: true``: the recorded container when it is still
-    right (no docker-py import at all), else the full :class:`ContainerProvider` path."""
+    right (no docker-py import at all), else the full path that ``full_path`` makes (the
+    :class:`~pgtdd.providers.container.ContainerProvider`, imported only then)."""
 
     name = "container"
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, full_path: Callable[[Profile], Any]) -> None:
         self.profile = profile
+        self._full_path = full_path
         self.full: Any = None
 
     def start(self) -> ServerInfo:
@@ -277,9 +237,7 @@ class ReuseFirstProvider:
         found = find_reused(self.profile)
         if found is not None:
             return found
-        from pgtdd.providers.container import ContainerProvider
-
-        self.full = ContainerProvider(self.profile)
+        self.full = self._full_path(self.profile)
         return self.full.start()  # type: ignore[no-any-return]
 
     def release(self) -> None:

@@ -1,16 +1,25 @@
-"""Retry policies, defined once: which errors are transient, how long to keep trying."""
+"""Retry and wait policies, defined once: which errors are transient, how long to keep trying.
+
+* :func:`retrying` / :func:`async_retrying`: tenacity policies that retry only the errors a
+  predicate calls transient, bounded by a deadline or a number of attempts;
+* :func:`poll_until` / :func:`apoll_until`: wait for a condition, bounded by a deadline.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import psycopg
 from tenacity import (
+    AsyncRetrying,
     RetryCallState,
     Retrying,
     retry_if_exception,
+    stop_after_attempt,
     stop_after_delay,
     wait_exponential,
 )
@@ -78,3 +87,43 @@ def retrying(
         reraise=True,
         before_sleep=before_sleep,
     )
+
+
+def async_retrying(
+    attempts: int,
+    transient: Callable[[BaseException], bool],
+    *,
+    first_wait: float = 0.05,
+    max_wait: float = 1.0,
+) -> AsyncRetrying:
+    """An asyncio tenacity policy: ``attempts`` tries, exponential back-off, only ``transient``
+    errors retried; the last error is re-raised unchanged."""
+    return AsyncRetrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=first_wait, max=max_wait),
+        retry=retry_if_exception(transient),
+        reraise=True,
+    )
+
+
+def poll_until(check: Callable[[], T | None], timeout: float, interval: float) -> T | None:
+    """Call ``check`` every ``interval`` seconds until it returns something other than None
+    (returned) or ``timeout`` seconds pass (None). ``check`` runs at least once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        time.sleep(interval)
+
+
+async def apoll_until(
+    check: Callable[[], Awaitable[T | None]], timeout: float, interval: float
+) -> T | None:
+    """:func:`poll_until` for a coroutine ``check``, sleeping without blocking the loop."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = await check()
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(interval)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pgtdd.redact import mask_url
+
+# The server the `local` profile expects when neither TEST_DATABASE_URL nor `url:` names one.
+DEFAULT_URL = "postgresql://dataflow_test:dataflow_test_password@localhost:5433/dataflow_test"
+
+
+class ServerURLError(ValueError):
+    """A URL that is not ``postgresql://user:password@host:port/database``."""
 
 
 @dataclass(frozen=True)
@@ -52,3 +59,27 @@ class ServerInfo:
 
     def __str__(self) -> str:
         return self.safe_url
+
+
+def parse_url(url: str, *, profile: str = "external") -> ServerInfo:
+    """The (not provisioned) server a ``postgresql://`` URL points at.
+
+    Missing parts take libpq's defaults: port 5432, user ``postgres``, database = the user.
+    Raises :class:`ServerURLError` naming the expected form (the password is never shown).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise ServerURLError(
+            f"not a PostgreSQL URL: {parts.scheme}://{parts.hostname or ''}... ; expected "
+            "postgresql://user:password@host:port/database"
+        )
+    user = unquote(parts.username or "postgres")
+    return ServerInfo(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=user,
+        password=unquote(parts.password or ""),
+        database=unquote(parts.path.lstrip("/")) or user,
+        provider="external",
+        profile=profile,
+    )

@@ -21,7 +21,8 @@ import psycopg
 import pytest
 
 from pgtdd.config.profile import Profile, load_profile
-from pgtdd.providers.container import ContainerProvider, docker_client
+from pgtdd.providers.container import ContainerProvider
+from pgtdd.providers.engine import docker_client
 from pgtdd.providers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import SettingsNotAppliedError, verify_settings
 from pgtdd.server import ServerInfo

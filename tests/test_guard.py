@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pgtdd.config.profile import load_profile
-from pgtdd.config.settings import resolve_settings
+from pgtdd.config.settings import activated, resolve_settings
 from pgtdd.databases.guard import (
     ALLOW_ENV,
     UnsafeDatabaseError,
@@ -21,8 +21,6 @@ from pgtdd.databases.guard import (
     forget_session_servers,
     looks_like_production,
     parse_allow_list,
-    pop_session_settings,
-    push_session_settings,
     restore_session_servers,
 )
 from pgtdd.server import ServerInfo
@@ -136,14 +134,11 @@ def test_the_session_profile_applies_only_to_its_own_server() -> None:
         cli_profile="local",
         environ={"TEST_DATABASE_URL": f"postgresql://app:{SECRET}@db.example.net:5432/app"},
     )
-    push_session_settings(settings)
-    try:
+    with activated(settings):
         ensure_test_url(f"postgresql://app:{SECRET}@db.example.net:5432/pgtdd_run_1")
         with pytest.raises(UnsafeDatabaseError):
             ensure_test_url(f"postgresql://u:{SECRET}@db.corp.internal:5432/app")
-    finally:
-        pop_session_settings(settings)
-    with pytest.raises(UnsafeDatabaseError):  # popped: nothing vouches for it any more
+    with pytest.raises(UnsafeDatabaseError):  # deactivated: nothing vouches for it any more
         ensure_test_url(f"postgresql://app:{SECRET}@db.example.net:5432/app")
 
 

@@ -18,11 +18,11 @@ from typing import Any
 import psycopg
 import pytest
 
+from pgtdd.providers.engine import engine_problem
 from pgtdd.providers.image import (
     DEFAULT_TAG,
     DebianMirrors,
     docker_client,
-    docker_engine_problem,
     host_debian_mirrors,
     image_labels,
 )
@@ -43,7 +43,7 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Any]:
     """A client for the local engine, with the tuned image present."""
-    problem = docker_engine_problem()
+    problem = engine_problem()
     if problem is not None:
         _unavailable(problem)
     client = docker_client()

@@ -24,7 +24,7 @@ import yaml
 from pgtdd.config.profile import load_profile
 from pgtdd.config.settings import resolve_settings
 from pgtdd.fixtures.plugin import FIXTURE_MODULES
-from pgtdd.fixtures.secrets import mask, secret_forms
+from pgtdd.fixtures.secrets import mask, session_forms
 from pgtdd.providers.ownership import OWNER, OWNER_LABEL, PROFILE_LABEL
 from pgtdd.redact import MASK
 from pgtdd.server import ServerInfo
@@ -227,7 +227,7 @@ def test_the_secrets_plugin_is_registered_by_the_pgtdd_plugin() -> None:
     ],
 )
 def test_mask_known_secret_first_then_any_url(text: str, expected: str) -> None:
-    forms = secret_forms(["Sq1@/:x", "ab"])
+    forms = session_forms(["Sq1@/:x", "ab"])
     assert mask(text, forms) == expected
     assert "ab" not in forms  # too short to mask without mangling ordinary words
 
@@ -246,3 +246,29 @@ def test_redact_masks_a_known_password_whole_even_with_url_characters() -> None:
     for fragment in (secret, quote(secret, safe=""), "ss:w", "rd%x", "hunter2"):
         assert fragment not in out, (fragment, out)
     assert out.count(MASK) >= 4 and "@h:5432/d" in out
+
+
+def test_a_password_is_masked_as_a_whole_token_never_inside_a_word() -> None:
+    from pgtdd.redact import redact
+
+    text = "table my_secret_log, secretive, secret2 but secret. and (secret)"
+    assert redact(text, "secret") == "table my_secret_log, secretive, secret2 but ***. and (***)"
+    assert mask("postgresql://u:secret@h/db secret", session_forms(["secret"])) == (
+        "postgresql://u:***@h/db ***"
+    )
+
+
+def test_a_password_equal_to_the_user_name_is_masked_only_as_a_password() -> None:
+    from pgtdd.redact import redact
+
+    url = "postgresql://postgres:postgres@db.example:5432/postgres"
+    expected = "postgresql://postgres:***@db.example:5432/postgres"
+    assert redact(url, "postgres", users=["postgres"]) == expected
+    forms = session_forms(["postgres"], users=["postgres"])
+    assert mask(f"user postgres at {url}; password=postgres", forms) == (
+        f"user postgres at {expected}; password=***"
+    )
+    # PostgreSQL's own words are left alone even when they contain the password.
+    assert redact("PostgreSQL 15 at postgresql://h/postgres_db", "postgres") == (
+        "PostgreSQL 15 at postgresql://h/postgres_db"
+    )

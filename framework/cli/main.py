@@ -23,7 +23,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _up(args: argparse.Namespace) -> int:
-    from pgtdd.fixtures.plugin import server_lines
+    from pgtdd.fixtures.header import server_lines
     from pgtdd.session import start_server
 
     settings = resolve_settings(cli_profile=args.profile, cli_port=args.port)
@@ -37,8 +37,8 @@ def _up(args: argparse.Namespace) -> int:
         )
         return 2
     _, server = start_server(dataclasses.replace(settings, profile=profile))
-    for line in server_lines(server, 0.0):
-        print(line.replace(", ready in 0.00s", ""))
+    for line in server_lines(server, None, verbose=True):
+        print(line)
     print(f"URL: {server.url if args.show_password else server.safe_url}")
     if not args.show_password:
         print("(password masked: it is the profile's `password`; --show-password prints it)")
@@ -46,7 +46,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _containers() -> list[object]:
-    from pgtdd.providers.container import docker_client
+    from pgtdd.providers.engine import docker_client
     from pgtdd.providers.ownership import OWNER, OWNER_LABEL
 
     client = docker_client()

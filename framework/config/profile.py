@@ -93,6 +93,11 @@ class Profile:
     pg_bin: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
+    def source_of(self, key: str) -> str:
+        """Where ``key`` (``"host_port"``, ``"timeouts.statement"``...) got its value:
+        ``profiles/ci.yaml:9``, ``env DATAFLOW_TDD_TIMEOUT``, ``--db-port``, or ``default``."""
+        return self.sources.get(key, "default")
+
 
 _NESTED: dict[
     str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy] | type[MigrationVerify]
@@ -220,7 +225,7 @@ def _read(path: Path, env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
             raise ProfileError(f"{at}: unknown key {key!r}; valid keys: {', '.join(VALID_KEYS)}")
         value = _value(value_node, env, at)
         if key in _NESTED:
-            value = _check_section(key, value, value_node, env, path)
+            value = _check_section(key, value, value_node, path, lines)
         else:
             _check_type(key, value, _SCALARS[key], at)
         values[key] = value
@@ -265,8 +270,10 @@ def _check_type(key: str, value: Any, types: tuple[type, ...], at: str) -> None:
 
 
 def _check_section(
-    key: str, value: Any, node: yaml.Node, env: Mapping[str, str], path: Path
+    key: str, value: Any, node: yaml.Node, path: Path, lines: dict[str, int]
 ) -> dict[str, Any]:
+    """Validate a nested section (``pool``, ``timeouts``, ``retry``); record each sub-key's
+    line as ``section.key`` in ``lines``."""
     at = f"{_display(path)}:{node.start_mark.line + 1}"
     if not isinstance(value, dict):
         raise ProfileError(f"{at}: {key} must be a mapping, got {type(value).__name__}")
@@ -285,6 +292,7 @@ def _check_section(
             for item in items:
                 _check_type(f"{key}.{sub} item", item, (str, int), sub_at)
             value[sub] = tuple(str(item) for item in items)
+        lines[f"{key}.{sub}"] = sub_key_node.start_mark.line + 1
     if key == "migration_verify" and value.get("on_error", "continue") not in ON_ERROR:
         raise ProfileError(
             f"{at}: migration_verify.on_error must be one of {', '.join(ON_ERROR)}, "

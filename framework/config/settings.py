@@ -1,10 +1,19 @@
-"""The session's settings: one frozen object resolved once (CLI > env > ini > profile)."""
+"""The session's settings: one frozen object resolved once (CLI > env > ini > profile).
+
+Every layer reads its configuration from this object: the plugin resolves it at
+``pytest_configure`` and activates it for the session (:func:`activate`); code that runs
+outside a pytest session (a script, ``pgtdd`` commands) gets one resolved from the
+environment (:func:`current_or_resolved`). The spec's ``DATAFLOW_TDD_POOL_SIZE`` and
+``DATAFLOW_TDD_TIMEOUT`` are inputs of the same resolution (they set ``pool.max_size`` and
+``timeouts.statement``), so ``Profile.source_of`` says which one set a value.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pgtdd.config.profile import Profile, ProfileError, load_profile
@@ -83,8 +92,84 @@ def resolve_settings(
         override("reuse", env["PGTDD_REUSE"].strip().lower() not in _FALSE, "env PGTDD_REUSE")
     if profile.provider == "external" and env.get("TEST_DATABASE_URL"):
         override("url", env["TEST_DATABASE_URL"], "env TEST_DATABASE_URL")
+    _tdd_variables(profile, env, changes, sources)
     profile = dataclasses.replace(profile, **changes, sources=sources)  # type: ignore[arg-type]
     return Settings(profile=profile, profile_source=source)
+
+
+def _tdd_variables(
+    profile: Profile, env: Mapping[str, str], changes: dict[str, object], sources: dict[str, str]
+) -> None:
+    """``DATAFLOW_TDD_POOL_SIZE`` -> ``pool.max_size``, ``DATAFLOW_TDD_TIMEOUT`` ->
+    ``timeouts.statement`` (0 turns the statement timeout off)."""
+    size = _whole_number(env, "DATAFLOW_TDD_POOL_SIZE", minimum=1)
+    if size is not None:
+        pool = dataclasses.replace(
+            profile.pool, max_size=size, min_size=min(profile.pool.min_size, size)
+        )
+        changes["pool"] = pool
+        sources["pool.max_size"] = "env DATAFLOW_TDD_POOL_SIZE"
+    timeout = _whole_number(env, "DATAFLOW_TDD_TIMEOUT", minimum=0)
+    if timeout is not None:
+        changes["timeouts"] = dataclasses.replace(profile.timeouts, statement=float(timeout))
+        sources["timeouts.statement"] = "env DATAFLOW_TDD_TIMEOUT"
+
+
+def _whole_number(env: Mapping[str, str], name: str, *, minimum: int) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ProfileError(
+            f"env {name}={raw!r} is not a whole number >= {minimum}; fix or unset it"
+        )
+    return value
+
+
+# The settings of the pytest sessions configured in this process (pytester nests them).
+_ACTIVE: list[Settings] = []
+
+
+def activate(settings: Settings) -> None:
+    """Make ``settings`` the process's current settings (the plugin, for its session)."""
+    _ACTIVE.append(settings)
+
+
+def deactivate(settings: Settings) -> None:
+    """Undo :func:`activate`."""
+    if settings in _ACTIVE:
+        _ACTIVE.remove(settings)
+
+
+@contextmanager
+def activated(settings: Settings) -> Iterator[Settings]:
+    """:func:`activate` for the duration of a block (a command's own session)."""
+    activate(settings)
+    try:
+        yield settings
+    finally:
+        deactivate(settings)
+
+
+def current() -> Settings | None:
+    """The innermost active session's settings, or ``None`` outside any."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+def current_or_resolved() -> Settings:
+    """The active settings, else settings resolved now from the environment and profiles."""
+    return current() or resolve_settings()
+
+
+def replace_active(settings: Sequence[Settings]) -> tuple[Settings, ...]:
+    """Replace the stack of active settings; return the old one (for tests of the guard)."""
+    old = tuple(_ACTIVE)
+    _ACTIVE[:] = list(settings)
+    return old
 
 
 def _port(text: str) -> int:

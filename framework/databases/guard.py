@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from pgtdd.config.profile import Profile
-from pgtdd.config.settings import Settings
-from pgtdd.server import ServerInfo
+from pgtdd.config.settings import Settings, current, replace_active
+from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 ALLOW_ENV = "PGTDD_ALLOW_DATABASE"
 PROVISIONED_PROVIDERS = frozenset({"container", "native"})
@@ -35,9 +34,6 @@ _ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^
 
 # host:port of servers provisioned by this process (registered by ensure_test_database).
 _session_servers: set[tuple[str, int]] = set()
-# The settings of the pytest sessions configured in this process (pytester nests them): a
-# check given no settings of its own uses the innermost, so the user's profile applies.
-_session_settings: list[Settings] = []
 
 
 class UnsafeDatabaseError(RuntimeError):
@@ -126,8 +122,8 @@ def check_test_database(
         if entry.matches(host, port, database):
             shown = database_key(entry.host, entry.port, entry.database)
             return Verdict(True, f"listed in {ALLOW_ENV} ({shown})")
-    if settings is None and _session_settings:
-        settings = _session_settings[-1]
+    if settings is None:  # the innermost session's, so the user's profile applies
+        settings = current()
     profile = settings.profile if isinstance(settings, Settings) else settings
     word = looks_like_production(host, database)
     if profile is not None and profile.test_database and word is None and _targets(profile, server):
@@ -161,7 +157,11 @@ def ensure_test_url(
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """:func:`ensure_test_database` for a connection URL (``TDDDatabaseManager``, ``--url``)."""
-    ensure_test_database(server_from_url(url), settings, environ=environ)
+    try:
+        server = parse_url(url)
+    except ServerURLError as exc:
+        raise UnsafeDatabaseError(str(exc)) from None
+    ensure_test_database(server, settings, environ=environ)
 
 
 def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
@@ -169,30 +169,8 @@ def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | No
     profile = settings.profile
     if profile.provider != "external":
         return
-    from pgtdd.providers.external import DEFAULT_URL, parse_url
-
     server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
     ensure_test_database(server, settings, environ=environ)
-
-
-def server_from_url(url: str, *, profile: str = "external") -> ServerInfo:
-    """The (unprovisioned) server a URL points at, defaults as libpq applies them."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-        raise UnsafeDatabaseError(
-            f"not a PostgreSQL URL: {parts.scheme}://{parts.hostname or ''}... "
-            "(expected postgresql://user:password@host:port/database)"
-        )
-    user = unquote(parts.username or "postgres")
-    return ServerInfo(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=user,
-        password=unquote(parts.password or ""),
-        database=unquote(parts.path.lstrip("/")) or user,
-        provider="external",
-        profile=profile,
-    )
 
 
 @dataclass(frozen=True)
@@ -208,37 +186,15 @@ def forget_session_servers() -> GuardMemory:
 
     Returns what was forgotten, for :func:`restore_session_servers`.
     """
-    memory = GuardMemory(frozenset(_session_servers), tuple(_session_settings))
+    memory = GuardMemory(frozenset(_session_servers), replace_active(()))
     _session_servers.clear()
-    _session_settings.clear()
     return memory
-
-
-def push_session_settings(settings: Settings) -> None:
-    """The pgtdd plugin's settings for checks made without any (pop them at the session end)."""
-    _session_settings.append(settings)
-
-
-def pop_session_settings(settings: Settings) -> None:
-    """Undo :func:`push_session_settings`."""
-    if settings in _session_settings:
-        _session_settings.remove(settings)
-
-
-@contextmanager
-def session_settings(settings: Settings) -> Iterator[None]:
-    """:func:`push_session_settings` for the duration of a block (a command's own session)."""
-    push_session_settings(settings)
-    try:
-        yield
-    finally:
-        pop_session_settings(settings)
 
 
 def restore_session_servers(memory: GuardMemory) -> None:
     """Remember again what :func:`forget_session_servers` returned."""
     _session_servers.update(memory.servers)
-    _session_settings[:] = [*memory.settings, *_session_settings]
+    replace_active([*memory.settings, *replace_active(())])
 
 
 def _provisioned(server: ServerInfo) -> bool:

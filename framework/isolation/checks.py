@@ -125,6 +125,7 @@ class QueryLog:
         return "; ".join(shown)
 
     def describe_last_failure(self) -> str:
+        """The statement that failed last and its error, for the after-test report."""
         if self.last_failure is None:
             return "a statement failed (not seen by the query log: prepared statement or cursor)"
         query, exception = self.last_failure
@@ -166,6 +167,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
+        """True when the check found neither failures nor warnings."""
         return not self.failures and not self.warnings
 
 

@@ -37,6 +37,7 @@ class NestedTransaction:
 
     @property
     def name(self) -> str:
+        """The savepoint's name."""
         return self._name
 
     async def __aenter__(self) -> NestedTransaction:
@@ -104,6 +105,7 @@ class TDDConnection(asyncpg.Connection):  # type: ignore[misc]
         readonly: bool = False,
         deferrable: bool = False,
     ) -> Transaction | NestedTransaction:
+        """asyncpg's ``transaction()``; inside the test transaction, a nested savepoint."""
         if getattr(self, "_top_xact", None) is None and self.is_in_transaction():
             return NestedTransaction(self, isolation)
         return super().transaction(isolation=isolation, readonly=readonly, deferrable=deferrable)

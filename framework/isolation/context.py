@@ -5,6 +5,7 @@ Public names are re-exported by :mod:`pgtdd.tdd_support`.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
@@ -13,14 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pgtdd.config.profile import Profile
+from pgtdd.config.settings import current_or_resolved
 from pgtdd.isolation.checks import TransactionOutcome
 
 DEFAULT_DATABASE_URL = (
     "postgresql://dataflow_test:dataflow_test_password@localhost:5433/dataflow_test"
 )
-DEFAULT_POOL_SIZE = 5
-DEFAULT_TIMEOUT = 30
-DEFAULT_ACQUIRE_TIMEOUT = 5.0
 TRUE_VALUES = frozenset({"true", "yes", "1", "on", "enabled"})
 ISOLATION_LEVELS = ("READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
 _SAVEPOINT_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -61,45 +60,21 @@ def is_tdd_mode() -> bool:
     return os.environ.get("DATAFLOW_TDD_MODE", "").strip().lower() in TRUE_VALUES
 
 
-def _env_int(name: str, default: int, minimum: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise TDDInfrastructureError(
-            f"{name}={raw!r} is not a whole number >= {minimum}; fix or unset it "
-            f"(default {default})"
-        )
-    return value
-
-
 _session_url: str | None = None
-_session_profile: Profile | None = None
 
 
-def set_session_database_url(url: str | None, profile: Profile | None = None) -> None:
-    """Set (or clear) the session server URL that ``initialize()`` uses by default.
+def set_session_database_url(url: str | None) -> None:
+    """Set (or clear) the session database's URL that ``initialize()`` uses by default.
 
-    The pgtdd plugin calls this with the ``pgtdd_server`` URL and the session's profile, whose
-    ``pool.max_size`` applies when ``DATAFLOW_TDD_POOL_SIZE`` is not set and whose
-    ``pool.acquire_timeout`` bounds each wait for a connection.
+    The pgtdd plugin calls this with the ``pgtdd_server`` URL (this worker's database).
     """
-    global _session_url, _session_profile
-    _session_url, _session_profile = url, profile
+    global _session_url
+    _session_url = url
 
 
 def session_database_url() -> str | None:
-    """The session server's URL while a pgtdd session runs, else ``None``."""
+    """The session database's URL while a pgtdd session runs, else ``None``."""
     return _session_url
-
-
-def session_profile() -> Profile | None:
-    """The session's profile while a pgtdd session runs, else ``None``."""
-    return _session_profile
 
 
 def resolve_database_url(explicit: str | None = None) -> str:
@@ -107,22 +82,31 @@ def resolve_database_url(explicit: str | None = None) -> str:
     return explicit or _session_url or os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+def _profile() -> Profile:
+    return current_or_resolved().profile
+
+
 def configured_pool_size() -> int:
-    """``DATAFLOW_TDD_POOL_SIZE``, else the profile's pool size, else 5."""
-    size = _session_profile.pool.max_size if _session_profile else DEFAULT_POOL_SIZE
-    return _env_int("DATAFLOW_TDD_POOL_SIZE", size, 1)
+    """The session pool's size: the profile's ``pool.max_size`` (``DATAFLOW_TDD_POOL_SIZE``
+    sets it)."""
+    return _profile().pool.max_size
 
 
 def configured_acquire_timeout() -> float:
-    """The session profile's ``pool.acquire_timeout``, else 5 s."""
-    if _session_profile is None:
-        return DEFAULT_ACQUIRE_TIMEOUT
-    return float(_session_profile.pool.acquire_timeout)
+    """Seconds a test waits for a pool connection: the profile's ``pool.acquire_timeout``."""
+    return float(_profile().pool.acquire_timeout)
 
 
 def configured_timeout() -> int:
-    """``DATAFLOW_TDD_TIMEOUT`` in seconds (0 disables the statement timeout), default 30."""
-    return _env_int("DATAFLOW_TDD_TIMEOUT", DEFAULT_TIMEOUT, 0)
+    """A context's default statement timeout in seconds (0: none): the profile's
+    ``timeouts.statement`` (``DATAFLOW_TDD_TIMEOUT`` sets it)."""
+    return math.ceil(_profile().timeouts.statement)
+
+
+def setting_source(key: str) -> str:
+    """``timeouts.statement (profiles/ci.yaml:9)``: a profile key and where its value came
+    from, for messages that tell how to change it."""
+    return f"{key} ({_profile().source_of(key)})"
 
 
 def normalize_isolation_level(level: str) -> str:

@@ -67,6 +67,7 @@ class ManagedPool:
         return opened is not None and opened < moment
 
     def record(self, elapsed_ms: float, preheated: bool) -> None:
+        """Count one acquisition: how long it took and whether the connection was preheated."""
         self.acquisitions += 1
         self.preheated_acquisitions += preheated
         self.timings_ms.append(elapsed_ms)
@@ -76,6 +77,7 @@ class ManagedPool:
         return int(self.pool.get_size() - self.pool.get_idle_size())
 
     def statistics(self) -> dict[str, Any]:
+        """Size, idle and in-use connections, and the measured acquisition timings."""
         timings = list(self.timings_ms)
         return {
             "exists": True,
@@ -121,10 +123,6 @@ class PoolManager:
 
     def __contains__(self, pool_id: object) -> bool:
         return pool_id in self._pools
-
-    def pool_ids(self) -> list[str]:
-        """The ids of the pools currently open."""
-        return list(self._pools)
 
     async def create_optimized_pool(
         self,
@@ -289,11 +287,6 @@ class PoolManager:
         except TimeoutError:
             managed.pool.terminate()
         return True
-
-    async def cleanup_all(self) -> None:
-        """Close every pool this manager created."""
-        for pool_id in list(self._pools):
-            await self.cleanup_pool(pool_id)
 
 
 _MANAGER = PoolManager()

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from pgtdd.databases.guard import UnsafeDatabaseError
 from pgtdd.isolation.checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
@@ -40,19 +39,23 @@ from pgtdd.isolation.context import (
     normalize_isolation_level,
     resolve_database_url,
     set_session_database_url,
+    setting_source,
     validate_savepoint_name,
 )
-from pgtdd.isolation.managers import (
+from pgtdd.isolation.database import (
     _DATABASE_MANAGER,
-    _TRANSACTION_MANAGER,
     TDDDatabaseManager,
-    TDDTransactionManager,
     connection_gone,
     get_database_manager,
-    get_transaction_manager,
 )
 from pgtdd.isolation.pool import PoolError
+from pgtdd.isolation.transactions import (
+    _TRANSACTION_MANAGER,
+    TDDTransactionManager,
+    get_transaction_manager,
+)
 from pgtdd.redact import mask_url, redact
+from pgtdd.retry import async_retrying
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -185,8 +188,9 @@ def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> 
         return
     error.add_note(
         f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
-        "is meant to run that long, raise it: DATAFLOW_TDD_TIMEOUT=<seconds> for every test, "
-        "or timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
+        "is meant to run that long, raise it for every test with the profile key "
+        f"{setting_source('timeouts.statement')} or DATAFLOW_TDD_TIMEOUT=<seconds>, or for one "
+        "with timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
     )
 
 
@@ -332,15 +336,6 @@ def _is_transient(exc: BaseException) -> bool:
     return False
 
 
-def _retrying(attempts: int) -> AsyncRetrying:
-    return AsyncRetrying(
-        stop=stop_after_attempt(attempts),
-        wait=wait_exponential(multiplier=0.05, max=1.0),
-        retry=retry_if_exception(_is_transient),
-        reraise=True,
-    )
-
-
 async def setup_tdd_infrastructure(
     connection_string: str | None = None,
     attempts: int = 5,
@@ -354,7 +349,7 @@ async def setup_tdd_infrastructure(
     """
     manager = manager or _DATABASE_MANAGER
     url = resolve_database_url(connection_string or manager.connection_string)
-    retrying = _retrying(attempts)
+    retrying = async_retrying(attempts, _is_transient)
     try:
         async for attempt in retrying:
             with attempt:
@@ -380,7 +375,7 @@ async def teardown_tdd_infrastructure(
     """Release every test connection and close the pool; raise ``TDDInfrastructureError``."""
     manager = manager or _DATABASE_MANAGER
     try:
-        async for attempt in _retrying(attempts):
+        async for attempt in async_retrying(attempts, _is_transient):
             with attempt:
                 await manager.close()
     except (PoolError, TDDError, *_TRANSIENT) as exc:

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Any
 from pgtdd.config.profile import ProfileError
 from pgtdd.config.settings import Settings, resolve_settings
 from pgtdd.databases.guard import UnsafeDatabaseError, ensure_test_database
-from pgtdd.providers.external import parse_url
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.server import ServerInfo, ServerURLError, parse_url
 
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.report import MutationReport
@@ -145,7 +144,10 @@ def _server(args: argparse.Namespace, *, destructive: bool) -> ServerInfo:
             "no server: pass --url with a postgresql:// URL or set TEST_DATABASE_URL "
             "(`pgtdd up` starts a server and prints its URL)"
         )
-    server = parse_url(url, profile="cli")
+    try:
+        server = parse_url(url, profile="cli")
+    except ServerURLError as exc:
+        raise ProfileError(f"--url / TEST_DATABASE_URL: {exc}") from None
     if destructive:
         # Mutants create and drop databases, `down` drops tables: only on a test database.
         ensure_test_database(server, _profile_or_none())

@@ -309,13 +309,10 @@ class MigrationVerifierFixture:
 
 
 @pytest.fixture
-def migration_verifier(
-    request: pytest.FixtureRequest, pgtdd_server: ServerInfo
-) -> MigrationVerifierFixture:
+def migration_verifier(pgtdd_server: ServerInfo) -> MigrationVerifierFixture:
     """Check a folder's migrations (up, down, up again) on the session's server; returns a
     :class:`~pgtdd.migrations.verify_report.VerifyReport` (``report.ok``, ``report.render()``)."""
-    from pgtdd.fixtures.plugin import SETTINGS_KEY
+    from pgtdd.config.settings import current
     from pgtdd.migrations.verify_rules import profile_rules
 
-    rules = profile_rules(request.config.stash.get(SETTINGS_KEY, None))
-    return MigrationVerifierFixture(pgtdd_server, rules)
+    return MigrationVerifierFixture(pgtdd_server, profile_rules(current()))

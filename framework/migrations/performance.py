@@ -240,11 +240,6 @@ class MigrationPerformanceProfiler:
                 baseline.add_profile(profile.operation, seconds)
         return baseline
 
-    def over_threshold(self) -> list[PerformanceProfile]:
-        """Profiles slower than their ``PERF_*_THRESHOLD``."""
-        return [p for p in self.profiles if p.exceeds_threshold]
-
-
 def _describe(exc: psycopg.Error, timeout: float | None) -> str:
     if isinstance(exc, psycopg.errors.QueryCanceled) and timeout is not None:
         return f"cancelled after timeout_seconds={timeout:g}: {exc.diag.message_primary}"

@@ -8,12 +8,12 @@ per content, under an advisory lock, and reused by later runs and by test fixtur
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations.runner import Migration, MigrationRunner
+from pgtdd.retry import poll_until
 from pgtdd.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_mt_"
@@ -46,15 +46,13 @@ class QuickJanitor(DatabaseJanitor):
 
     def _until_none(self, count_query: str, value: str, timeout: float, step: float) -> bool:
         """Poll ``count_query`` (one parameter) until it counts 0 (True) or ``timeout`` passes."""
-        deadline = time.monotonic() + timeout
         with self._connect() as conn:
-            while True:
+
+            def idle() -> bool | None:
                 row = conn.execute(count_query, (value,)).fetchone()
-                if not row or not row[0]:
-                    return True
-                if time.monotonic() > deadline:
-                    return False
-                time.sleep(step)
+                return True if not row or not row[0] else None
+
+            return poll_until(idle, timeout, step) is not None
 
     def create(self, name: str, template: str | None = None) -> ServerInfo:
         """Create ``name``, first letting the template's closing sessions end."""

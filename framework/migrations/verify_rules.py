@@ -73,17 +73,20 @@ class VerifyRules:
 
 
 def profile_rules(settings: Settings | None) -> VerifyRules:
-    """The rules of a profile's ``migration_verify`` section (a bad rule names the file)."""
+    """The rules of a profile's ``migration_verify`` section (a bad rule names its file and
+    line)."""
     if settings is None:
         return VerifyRules()
     section = settings.profile.migration_verify
-    try:
-        return VerifyRules(
-            section.ignore_kinds, section.ignore_names, section.irreversible, section.on_error
-        )
-    except VerifyRulesError as exc:
-        where = settings.sources.get("migration_verify", str(settings.profile.path))
-        raise ProfileError(f"{where}: migration_verify: {exc}") from None
+    for rule in section.ignore_kinds:
+        try:
+            _check_kind_rule(rule)
+        except VerifyRulesError as exc:
+            where = settings.profile.source_of("migration_verify.ignore_kinds")
+            raise ProfileError(f"{where}: migration_verify.ignore_kinds: {exc}") from None
+    return VerifyRules(
+        section.ignore_kinds, section.ignore_names, section.irreversible, section.on_error
+    )
 
 
 def _check_kind_rule(rule: str) -> None:

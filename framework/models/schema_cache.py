@@ -24,6 +24,7 @@ class CacheCounters:
     ddl_operations: int
 
     def since(self, earlier: CacheCounters) -> CacheCounters:
+        """The counts added since ``earlier``."""
         return CacheCounters(
             self.hits - earlier.hits,
             self.misses - earlier.misses,

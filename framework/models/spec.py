@@ -86,13 +86,16 @@ class FieldSpec:
 
     @property
     def required(self) -> bool:
+        """True when a create must give this field (no default, not nullable)."""
         return self.default is _MISSING and not self.nullable
 
     @property
     def is_json(self) -> bool:
+        """True for JSONB columns (values are encoded and decoded)."""
         return self.sql_type == "JSONB"
 
     def default_sql(self) -> str:
+        """The column's `` DEFAULT ...`` clause, or an empty string."""
         if self.default is _MISSING:
             return ""
         if self.default is NOW:
@@ -108,6 +111,7 @@ class FieldSpec:
         return f" DEFAULT {sql.Literal(self.default).as_string(None)}"
 
     def column_sql(self) -> str:
+        """The column definition: quoted name, type, nullability, default."""
         ident = sql.Identifier(self.name).as_string(None)
         null = "" if self.nullable else " NOT NULL"
         return f"{ident} {self.sql_type}{null}{self.default_sql()}"
@@ -162,9 +166,11 @@ class ModelSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """Column names, ``id`` first."""
         return ("id", *(f.name for f in self.fields))
 
     def field(self, name: str) -> FieldSpec | None:
+        """The field called ``name``, or None."""
         for spec in self.fields:
             if spec.name == name:
                 return spec
@@ -182,9 +188,11 @@ class ModelSpec:
 
     @property
     def ddl_hash(self) -> str:
+        """A hash of the model's DDL (what the schema cache keys on)."""
         return ddl_hash(self.ddl())
 
     def column_sql(self, name: str) -> str:
+        """The definition of the column of field ``name``."""
         spec = self.field(name)
         if spec is None:
             raise DataFlowSchemaError(f"{self.name} has no field {name!r}")

@@ -26,18 +26,10 @@ from pgtdd.isolation.runner import (
 )
 from pgtdd.models.schema_cache import get_schema_cache
 from pgtdd.performance.stats import summarize
+from pgtdd.performance.targets import TARGETS_MS
 
 Progress = Callable[[str, int, int], None]
 
-SPEC_TARGETS_MS: dict[str, float] = {
-    "individual_test": 100.0,
-    "fixture_setup": 5.0,
-    "connection_acquire": 5.0,
-    "schema_operation": 10.0,
-    "test_cleanup": 5.0,
-    "parallel_execution": 100.0,
-    "test_suite_20": 5000.0,
-}
 
 BENCH_SCHEMA = "pgtdd_benchmark_schema"
 BENCH_TABLE_DDL = (
@@ -55,13 +47,13 @@ def _table(name: str) -> str:
 
 
 class TDDPerformanceBenchmark:
-    """Times the TDD infrastructure's operations and reports them against the spec's targets."""
+    """Times the TDD infrastructure's operations and reports them against pgtdd's targets."""
 
     def __init__(self, database_url: str | None = None, progress: Progress | None = None) -> None:
         self.database_url = database_url
         self.progress = progress
         self.measurements: dict[str, list[float]] = {}
-        self.baseline_targets: dict[str, float] = dict(SPEC_TARGETS_MS)
+        self.baseline_targets: dict[str, float] = dict(TARGETS_MS)
         self.parallel_results: dict[str, Any] = {}
 
     def record_measurement(self, operation: str, duration_ms: float) -> None:

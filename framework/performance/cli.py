@@ -19,7 +19,7 @@ from pgtdd.redact import redact
 def add_subcommands(subparsers: Any) -> None:
     """Add this module's subcommands to the ``pgtdd`` parser."""
     bench = subparsers.add_parser(
-        "bench", help="benchmark the TDD infrastructure against the spec's targets"
+        "bench", help="benchmark the TDD infrastructure against pgtdd's performance targets"
     )
     bench.add_argument("--profile", help="profile name or YAML path (default as for pytest)")
     bench.add_argument("--json", action="store_true", help="print the report as JSON (for CI)")
@@ -27,7 +27,7 @@ def add_subcommands(subparsers: Any) -> None:
         "--scale",
         type=float,
         default=1.0,
-        help="multiply the spec's iteration counts (50, 100, 100, 50, 10) by this",
+        help="multiply the default iteration counts (50, 100, 100, 50, 10) by this",
     )
     bench.add_argument(
         "--suite-runs",
@@ -77,14 +77,14 @@ class ProgressLine:
         self.last = operation
 
     def finish(self) -> None:
+        """Clear the progress line (when it was drawn live)."""
         if self.live:
             self.stream.write("\r\033[K")
             self.stream.flush()
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pgtdd.config.settings import resolve_settings
-    from pgtdd.databases.guard import session_settings
+    from pgtdd.config.settings import activated, resolve_settings
     from pgtdd.performance.benchmark import TDDPerformanceBenchmark
     from pgtdd.session import start_server
 
@@ -93,7 +93,7 @@ def _bench(args: argparse.Namespace) -> int:
     progress("starting server", 0, 1)
     provider, server = start_server(settings)
     try:
-        with session_settings(settings):  # the guard judges the pool's URL by this profile
+        with activated(settings):  # the guard judges the pool's URL by this profile
             benchmark = TDDPerformanceBenchmark(server.url, progress=progress)
             asyncio.run(_run_benchmark(benchmark, args.scale))
     finally:
@@ -148,7 +148,7 @@ def _suite_runs(
 
 
 def format_report(report: dict[str, Any]) -> list[str]:
-    """The report as a table against the spec's targets."""
+    """The report as a table against pgtdd's targets."""
     server = report.get("server", {})
     lines = [
         f"pgtdd bench: PostgreSQL {server.get('version', '?')} via {server.get('provider', '?')}"

@@ -29,6 +29,7 @@ from pgtdd.performance.monitor import (
 )
 from pgtdd.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
 from pgtdd.performance.regression import RegressionDetector
+from pgtdd.performance.targets import MONITOR_THRESHOLDS
 
 if TYPE_CHECKING:
     from pgtdd.isolation.runner import TDDDatabaseManager
@@ -69,12 +70,11 @@ def performance_monitored_test(request: pytest.FixtureRequest) -> Iterator[Monit
 
 @pytest.fixture
 def performance_monitor(request: pytest.FixtureRequest) -> Iterator[PerformanceMonitor]:
-    """Spec 003's monitor: records the test's duration and warns on every alert."""
+    """Records the test's duration and warns (PerformanceWarning) on every alert."""
     monitor = PerformanceMonitor(
         {
+            **MONITOR_THRESHOLDS,
             "test_duration_ms": target_ms(request.config),
-            "fixture_setup_ms": 5.0,
-            "memory_usage_mb": 10.0,
         }
     )
     start = time.perf_counter()

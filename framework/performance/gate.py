@@ -9,12 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-DEFAULT_REQUIREMENTS: dict[str, float] = {
-    "average_test_time_ms": 100.0,
-    "max_test_time_ms": 200.0,
-    "fixture_setup_time_ms": 10.0,
-    "test_suite_time_seconds": 30.0,
-}
+from pgtdd.performance.targets import GATE_LIMITS
+
+DEFAULT_REQUIREMENTS: dict[str, float] = dict(GATE_LIMITS)
 
 
 class PerformanceGate:

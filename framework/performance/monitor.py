@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgtdd.performance.stats import summarize
+from pgtdd.performance.targets import MONITOR_THRESHOLDS
 
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    "test_duration_ms": 100.0,
-    "fixture_setup_ms": 5.0,
-    "memory_usage_mb": 10.0,
-}
+DEFAULT_THRESHOLDS: dict[str, float] = dict(MONITOR_THRESHOLDS)
 
 
 class PerformanceWarning(UserWarning):
@@ -41,6 +38,7 @@ class Alert:
         return getattr(self, key)
 
     def message(self) -> str:
+        """One line: the metric, its value, the threshold and the severity."""
         return (
             f"Performance alert ({self.severity}): {self.metric} = {self.value:.2f} "
             f"(threshold: {self.threshold:.2f})"
@@ -140,7 +138,3 @@ class AlertHandler:
     def get_alerts(self, severity: str | None = None) -> list[Alert]:
         """Alerts raised so far, optionally only those of one severity."""
         return [a for a in self.monitor.alerts if severity is None or a.severity == severity]
-
-    def has_critical(self) -> bool:
-        """Whether any alert is beyond 1.5x its threshold."""
-        return bool(self.get_alerts("critical"))

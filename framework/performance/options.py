@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-DEFAULT_TARGET_MS = 100.0
-DEFAULT_MEMORY_THRESHOLD_MB = 5.0
+from pgtdd.performance.targets import MEMORY_LEAK_THRESHOLD_MB, TARGETS_MS
+
+DEFAULT_TARGET_MS = TARGETS_MS["individual_test"]
+DEFAULT_MEMORY_THRESHOLD_MB = MEMORY_LEAK_THRESHOLD_MB
 
 # Milliseconds the test's call phase took, measured by pytest; set by the makereport hook.
 CALL_MS_KEY = pytest.StashKey[float]()
@@ -56,7 +58,33 @@ def add_options(parser: pytest.Parser) -> None:
         action="store_true",
         help="exit with status 1 when a regression against the baseline is found",
     )
+    group.addoption(
+        "--no-pgtdd-perf-summary",
+        dest="pgtdd_perf_summary",
+        action="store_false",
+        default=None,
+        help="do not print the end-of-run performance summary [ini pgtdd_perf_summary = false]",
+    )
     parser.addini("pgtdd_perf_target_ms", "per-test performance target in ms", default=None)
+    parser.addini(
+        "pgtdd_perf_summary",
+        "print the end-of-run performance summary (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+SUMMARY_OFF_HINT = (
+    "(turn this summary off: --no-pgtdd-perf-summary, or ini pgtdd_perf_summary = false)"
+)
+
+
+def summary_enabled(config: pytest.Config) -> bool:
+    """Whether the end-of-run summary is printed: the CLI switch, else the ini key."""
+    value = config.getoption("pgtdd_perf_summary", None)
+    if value is None:
+        return bool(config.getini("pgtdd_perf_summary"))
+    return bool(value)
 
 
 def target_ms(config: pytest.Config) -> float:

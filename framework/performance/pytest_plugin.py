@@ -20,7 +20,14 @@ import psutil
 import pytest
 
 from pgtdd.performance import queries
-from pgtdd.performance.options import CALL_MS_KEY, MARKERS, add_options, target_ms
+from pgtdd.performance.options import (
+    CALL_MS_KEY,
+    MARKERS,
+    SUMMARY_OFF_HINT,
+    add_options,
+    summary_enabled,
+    target_ms,
+)
 from pgtdd.performance.regression import BaselineError, RegressionDetector
 from pgtdd.performance.report import (
     TestTiming,
@@ -55,6 +62,7 @@ class PerfRecorder:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.target_ms = target_ms(config)
+        self.show_summary = summary_enabled(config)
         self.timings: dict[str, TestTiming] = {}
         self.started = time.perf_counter()
         self.regressions = 0
@@ -172,8 +180,9 @@ class PerfRecorder:
         if self._is_worker():
             return
         timings = [t for t in self.timings.values() if t.outcome != "skipped"]
-        if timings and (any(t.own_ms > self.target_ms for t in timings) or self._options_used()):
-            self.summary_lines = over_target_lines(timings, self.target_ms)
+        over = any(t.own_ms > self.target_ms for t in timings)
+        if self.show_summary and timings and (over or self._options_used()):
+            self.summary_lines = [*over_target_lines(timings, self.target_ms), SUMMARY_OFF_HINT]
         if self.detector is not None:
             median = median_or_none([t.own_ms for t in timings])
             self.regression_lines, self.regressions = regression_lines(
@@ -216,7 +225,7 @@ def _attach_tdd_connections() -> None:
     statements are counted too. Counting from the very first statement needs the pool to
     attach each connection when it opens (``attach_query_counter_async`` as its init hook).
     """
-    module = sys.modules.get("pgtdd.isolation.managers")
+    module = sys.modules.get("pgtdd.isolation.database")
     if module is None:
         return
     for connection in list(module.get_database_manager().active_connections.values()):

@@ -32,19 +32,16 @@ class QueryCounter:
         self.phase = "setup"
 
     def record(self, statements: int = 1) -> None:
+        """Count ``statements`` in the current phase."""
         self.counts[self.phase] = self.counts.get(self.phase, 0) + statements
 
     @property
     def total(self) -> int:
+        """Statements counted in every phase."""
         return sum(self.counts.values())
 
 
 _current: QueryCounter | None = None
-
-
-def current_counter() -> QueryCounter | None:
-    """The counter of the test now running, or ``None`` outside a test."""
-    return _current
 
 
 @contextmanager
@@ -97,11 +94,6 @@ def attach_query_counter(connection: Any) -> None:
 async def attach_query_counter_async(connection: Any) -> None:
     """:func:`attach_query_counter` as a coroutine, for ``asyncpg.create_pool(init=...)``."""
     attach_query_counter(connection)
-
-
-def detach_query_counter(connection: Any) -> None:
-    """Stop counting an asyncpg connection's statements."""
-    connection.remove_query_logger(_asyncpg_logger)
 
 
 class CountingCursor(psycopg.Cursor[Any]):

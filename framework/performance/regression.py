@@ -42,6 +42,7 @@ class BaselineEntry:
     samples: tuple[float, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """The entry as stored in a baseline file."""
         return {"median": self.median, "runs": self.runs, "samples": list(self.samples)}
 
 

@@ -41,13 +41,16 @@ class TestTiming:
 
     @property
     def own_ms(self) -> float:
+        """Setup (without shared fixtures), call and teardown: the time the test itself costs."""
         return max(self.setup_ms - self.shared_setup_ms, 0.0) + self.call_ms + self.teardown_ms
 
     @property
     def total_queries(self) -> int:
+        """Statements sent in all three phases."""
         return sum(self.queries.values())
 
     def to_json(self, target_ms: float) -> dict[str, Any]:
+        """The test's entry of the perf JSON document."""
         return {
             "nodeid": self.nodeid,
             "outcome": self.outcome,
@@ -197,4 +200,5 @@ def regression_lines(
 
 
 def median_or_none(values: Sequence[float]) -> float | None:
+    """The median, or None when there is nothing to take it of."""
     return float(statistics.median(values)) if values else None

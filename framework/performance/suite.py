@@ -49,6 +49,7 @@ class SuiteRun:
 
     @property
     def ok(self) -> bool:
+        """True when the suite's pytest exited with status 0."""
         return self.returncode == 0
 
 

@@ -82,7 +82,7 @@ def needs(what: str, exc: BaseException) -> None:
 
 def require_docker() -> Any:
     """A Docker client with the pgtdd image present (fails in CI, skips elsewhere)."""
-    from pgtdd.providers.container import docker_client
+    from pgtdd.providers.engine import docker_client
 
     try:
         client = docker_client()

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from pgtdd.cli import doctor as doctor_module
+from pgtdd.cli import doctor_checks
 from pgtdd.cli.doctor import Doctor, Report
 from pgtdd.server import ServerInfo
 from tests.faults.conftest import (
@@ -153,7 +153,7 @@ def test_guard_refusal_skips_every_connection(tmp_path: Path) -> None:
 def test_connection_idle_in_a_transaction_is_reported_as_a_probable_leak(
     fault_db: ServerInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(doctor_module, "STALE_TRANSACTION_SECONDS", 0)
+    monkeypatch.setattr(doctor_checks, "STALE_TRANSACTION_SECONDS", 0)
     with psycopg.connect(fault_db.url) as stuck:
         stuck.execute("SELECT 1")  # psycopg opened a transaction: now idle in it
         pid = stuck.info.backend_pid

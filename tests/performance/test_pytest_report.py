@@ -72,6 +72,24 @@ def test_nothing_is_printed_when_no_test_is_over_target_and_no_option_is_used(
     assert "pgtdd performance" not in result.stdout.str()
 
 
+def test_the_summary_says_how_to_turn_it_off_and_both_switches_do(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORK_MS", "150")
+    pytester.makepyfile(WORK)
+    shown = _run(pytester)
+    shown.stdout.fnmatch_lines(
+        ["*pgtdd performance*", "*--no-pgtdd-perf-summary, or ini pgtdd_perf_summary = false*"]
+    )
+    off = _run(pytester, "--no-pgtdd-perf-summary")
+    off.assert_outcomes(passed=2)
+    assert "pgtdd performance" not in off.stdout.str()
+    pytester.makeini("[pytest]\npgtdd_perf_summary = false\n")
+    off_ini = _run(pytester)
+    off_ini.assert_outcomes(passed=2)
+    assert "pgtdd performance" not in off_ini.stdout.str()
+
+
 def test_saved_baseline_plus_a_slower_run_reports_a_regression(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

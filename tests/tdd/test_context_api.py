@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from pgtdd.config.profile import ProfileError
+from pgtdd.config.settings import activated, resolve_settings
 from pgtdd.server import ServerInfo
 from pgtdd.tdd_support import (
     DEFAULT_DATABASE_URL,
     TDDDatabaseManager,
-    TDDInfrastructureError,
     TDDTestContext,
     configured_pool_size,
     configured_timeout,
@@ -108,22 +109,32 @@ def test_negative_timeout_is_refused() -> None:
         TDDTestContext(timeout=-1)
 
 
-def test_timeout_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATAFLOW_TDD_TIMEOUT", "12")
-    assert configured_timeout() == 12
-    assert TDDTestContext().timeout == 12
+def test_timeout_from_environment() -> None:
+    settings = resolve_settings(cli_profile="ci", environ={"DATAFLOW_TDD_TIMEOUT": "12"})
+    assert settings.profile.timeouts.statement == 12
+    assert settings.profile.source_of("timeouts.statement") == "env DATAFLOW_TDD_TIMEOUT"
+    with activated(settings):
+        assert configured_timeout() == 12
+        assert TDDTestContext().timeout == 12
 
 
-def test_pool_size_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATAFLOW_TDD_POOL_SIZE", "9")
-    assert configured_pool_size() == 9
+def test_timeout_defaults_to_the_profile_statement_timeout() -> None:
+    with activated(resolve_settings(cli_profile="ci", environ={})):
+        assert configured_timeout() == 15  # profiles/ci.yaml: timeouts.statement
+        assert TDDTestContext().timeout == 15
+
+
+def test_pool_size_from_environment() -> None:
+    settings = resolve_settings(cli_profile="ci", environ={"DATAFLOW_TDD_POOL_SIZE": "9"})
+    assert settings.profile.source_of("pool.max_size") == "env DATAFLOW_TDD_POOL_SIZE"
+    with activated(settings):
+        assert configured_pool_size() == 9
 
 
 @pytest.mark.parametrize("value", ["zero", "0", "-3", "2.5"])
-def test_bad_pool_size_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    monkeypatch.setenv("DATAFLOW_TDD_POOL_SIZE", value)
-    with pytest.raises(TDDInfrastructureError, match="DATAFLOW_TDD_POOL_SIZE"):
-        configured_pool_size()
+def test_bad_pool_size_names_the_variable(value: str) -> None:
+    with pytest.raises(ProfileError, match="DATAFLOW_TDD_POOL_SIZE"):
+        resolve_settings(environ={"DATAFLOW_TDD_POOL_SIZE": value})
 
 
 def test_database_url_prefers_the_session_server(
