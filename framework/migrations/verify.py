@@ -72,10 +72,9 @@ class Script:
             script.statements = [(text, 1)]
             script.transactional = not _needs_autocommit(text)
             return script
-        raw = text.encode()
         for stmt in stmts:
-            start, end = statement_span(raw, stmt)
-            script.statements.append(_located(raw, start, end))
+            start, end = statement_span(text, stmt)
+            script.statements.append(_located(text, start, end))
         own_transactions = any(isinstance(s.stmt, ast.TransactionStmt) for s in stmts)
         script.transactional = not (own_transactions or _needs_autocommit(text))
         return script
@@ -86,9 +85,9 @@ class Script:
         return not self.statements
 
 
-def _located(raw: bytes, start: int, end: int) -> tuple[str, int]:
+def _located(sql: str, start: int, end: int) -> tuple[str, int]:
     """A statement's text without the comments before it, and the line it starts on."""
-    text = raw[start:end].decode()
+    text = sql[start:end]
     skipped = 0
     while True:
         rest = text[skipped:]
@@ -101,7 +100,7 @@ def _located(raw: bytes, start: int, end: int) -> tuple[str, int]:
             skipped += stripped.index("*/") + 2
         else:
             break
-    line = raw[:start].count(b"\n") + text[:skipped].count("\n") + 1
+    line = sql[:start].count("\n") + text[:skipped].count("\n") + 1
     return text[skipped:].strip(), line
 
 

@@ -194,10 +194,16 @@ def _field_change(name: str, before: Any, found: Any, expected: str, after: str)
 
 
 def _moved(before: list[str], after: list[str]) -> list[str]:
-    """The columns out of place: those outside the longest run of columns kept in order."""
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    kept = {before[b.a + i] for b in matcher.get_matching_blocks() for i in range(b.size)}
-    return [c for c in before if c not in kept]
+    """The columns out of place, read in the new order: each column that comes before one it
+    used to follow (a column added again by a down lands at the end: that one)."""
+    moved, last = [], -1
+    for column in after:
+        index = before.index(column)
+        if index < last:
+            moved.append(column)
+        else:
+            last = index
+    return moved
 
 
 def _th(number: int) -> str:

@@ -15,12 +15,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from pgtdd.migrations.mutation.catalogue import Mutation, MutationRegistry
 from pgtdd.migrations.mutation.checks import Check, MutantContext, PytestCheck, detector
+from pgtdd.migrations.mutation.coverage import CatalogueCoverage, OperatorCoverage
 from pgtdd.migrations.mutation.mutants import Mutant, generate_mutants
 from pgtdd.migrations.mutation.report import (
     KILLED,
@@ -83,6 +84,7 @@ class MutationTestResult:
 
     mutation: Mutation
     results: list[MutationResult]
+    coverage: OperatorCoverage = field(default_factory=OperatorCoverage)  # applied, skipped
 
     @property
     def killed(self) -> bool:
@@ -145,13 +147,15 @@ class MutationRunner:
         timeout = self._timeout(timeout_seconds)
         check = self._require_check()
         report = MutationReport(
-            project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
+            project=str(self.migrations_dir),
+            mutations_in_catalogue=len(registry),
+            coverage=CatalogueCoverage.of(m.id for m in registry.get_all_mutations()),
         )
         workers = self._workers(check, max_mutations)
         started = time.perf_counter()
         with self._session() as session, _pool(session, check, timeout, workers) as pool:
             # the workers start (imports, pytest collection, baseline) while the mutants are made
-            mutants = generate_mutants(session.migrations, registry, max_mutations)
+            mutants = generate_mutants(session.migrations, registry, max_mutations, report.coverage)
             report.results = self._drive(session, mutants, check, timeout, pool)
             report.baseline_seconds = session.baseline_seconds
         report.duration_seconds = time.perf_counter() - started
@@ -171,9 +175,12 @@ class MutationRunner:
         workers = self._workers(check, None) if test_function is None else 1
         timeout = self._timeout(timeout_seconds)
         with self._session() as session, _pool(session, check, timeout, workers) as pool:
-            mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
+            coverage = CatalogueCoverage.of([mutation.id])
+            mutants = generate_mutants(
+                session.migrations, MutationRegistry([mutation]), coverage=coverage
+            )
             results = self._drive(session, mutants, check, timeout, pool)
-        return MutationTestResult(mutation, results)
+        return MutationTestResult(mutation, results, coverage.operators[mutation.id])
 
     # --- helpers -------------------------------------------------------------------------
 

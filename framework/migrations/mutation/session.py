@@ -164,17 +164,14 @@ class MutationSession:
     ) -> Generator[MutantContext, CheckOutcome, MutationResult]:
         started = time.perf_counter()
         result = new_result(mutant)
-        if mutant.error is not None:
-            result.status, result.detail = STILLBORN, mutant.error
-        else:
-            path = self.workdir / mutant.file_name
-            path.write_text(mutant.sql, encoding="utf-8")
-            try:
-                result.status, result.detail = yield from self._evaluate(mutant, timeout)
-            except (JanitorError, psycopg.Error) as exc:
-                result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
-            finally:
-                path.write_text(mutant.original, encoding="utf-8")
+        path = self.workdir / mutant.file_name
+        path.write_text(mutant.sql, encoding="utf-8")
+        try:
+            result.status, result.detail = yield from self._evaluate(mutant, timeout)
+        except (JanitorError, psycopg.Error) as exc:
+            result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
+        finally:
+            path.write_text(mutant.original, encoding="utf-8")
         result.detail = redact(result.detail, self.server.password)
         result.duration_seconds = time.perf_counter() - started
         return result

@@ -399,7 +399,6 @@ def _encode(mutant: Mutant) -> dict[str, Any]:
         "site": mutant.site,
         "sql": mutant.sql,
         "original": mutant.original,
-        "error": mutant.error,
         "also": mutant.also_generated_by,
     }
 
@@ -422,7 +421,7 @@ class _Inbox:
             assert mutation is not None
             yield Mutant(
                 data["number"], mutation, self.migrations[data["version"]], data["direction"],
-                data["site"], data["sql"], data["original"], data["error"], list(data["also"]),
+                data["site"], data["sql"], data["original"], list(data["also"]),
             )  # fmt: skip
 
 
