@@ -101,9 +101,10 @@ def _column_orders(
     check: str, expected: SchemaSnapshot, found: SchemaSnapshot, rules: VerifyRules
 ) -> list[Difference]:
     """One difference per table whose columns (those on both sides) come in another order."""
+    before_orders, after_orders = _orders(expected), _orders(found)
     out = []
     for table in sorted(set(expected.tables) & set(found.tables)):
-        before, after = _order(expected, table), _order(found, table)
+        before, after = before_orders.get(table, []), after_orders.get(table, [])
         common = set(before) & set(after)
         before = [c for c in before if c in common]
         after = [c for c in after if c in common]
@@ -112,14 +113,13 @@ def _column_orders(
     return out
 
 
-def _order(snapshot: SchemaSnapshot, table: str) -> list[str]:
-    prefix = table + "."
-    columns = [
-        (props["position"], key[len(prefix) :])
-        for key, props in snapshot.columns.items()
-        if key.startswith(prefix) and "." not in key[len(prefix) :]
-    ]
-    return [name for _, name in sorted(columns)]
+def _orders(snapshot: SchemaSnapshot) -> dict[str, list[str]]:
+    """Each table's columns in order (``schema.table`` -> names)."""
+    positions: dict[str, list[tuple[int, str]]] = {}
+    for key, props in snapshot.columns.items():
+        table, _, column = key.rpartition(".")
+        positions.setdefault(table, []).append((props["position"], column))
+    return {table: [name for _, name in sorted(cols)] for table, cols in positions.items()}
 
 
 def _without_echoes(
