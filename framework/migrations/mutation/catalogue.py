@@ -27,6 +27,7 @@ from pgtdd.migrations.sql_ast import (
     render,
     same_statements,
     statement_span,
+    to_sql,
 )
 
 CATEGORIES = ("SCHEMA", "DATA", "ROLLBACK", "PERFORMANCE")
@@ -36,10 +37,12 @@ SiteFinder = Callable[[Sequence[ast.RawStmt]], list[Site]]
 
 @dataclass(frozen=True)
 class MutantSQL:
-    """One mutant of one file: the site changed and the SQL."""
+    """One mutant of one file: the site changed, the SQL, and ``key``: the change in a
+    canonical form (two mutations making the same change make the same key)."""
 
     site: str
     sql: str
+    key: str = ""
 
 
 NO_CHANGE = "the change leaves the same statements"
@@ -105,10 +108,13 @@ class Mutation:
                 except SqlParseError as exc:
                     skipped[_reason(exc)] += 1
                     continue
-                if change is not None and parse(change)[0].stmt == stmt.stmt:
+                changed = parse(change)[0].stmt if change is not None else None
+                if changed == stmt.stmt:
                     skipped[NO_CHANGE] += 1
                     continue
-                result.append(MutantSQL(site.label, render(sql, original, Edit({index: change}))))
+                key = f"{index}:{to_sql(changed) if changed is not None else 'removed'}"
+                mutant = render(sql, original, Edit({index: change}))
+                result.append(MutantSQL(site.label, mutant, key))
             self._count_unclaimed(own, skipped)
         return result, skipped
 
@@ -129,7 +135,8 @@ class Mutation:
             if same_statements(original, mutated):
                 skipped[NO_CHANGE] += 1
             else:
-                result.append(MutantSQL(site.label, text))
+                key = ";".join(to_sql(s.stmt) for s in mutated if s.stmt is not None)
+                result.append(MutantSQL(site.label, text, f"whole:{key}"))
         return result, skipped
 
     def _count_unclaimed(self, stmts: Sequence[ast.RawStmt], skipped: Counter[str]) -> None:

@@ -86,7 +86,7 @@ def generate_mutants(
                     0, mutation, migration, mutation.direction, mutant_sql.site,
                     mutant_sql.sql, original,
                 )  # fmt: skip
-                key = (mutant.file_name, _canonical(mutant_sql.sql))
+                key = (mutant.file_name, mutant_sql.key or _canonical(mutant_sql.sql))
                 if key in seen:
                     seen[key].also_generated_by.append(mutation.id)
                     coverage.skip(mutation.id, f"same mutant as {seen[key].mutation.id}'s")

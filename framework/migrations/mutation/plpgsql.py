@@ -21,7 +21,15 @@ from typing import Any
 import pglast
 from pglast import ast
 
-from pgtdd.migrations.sql_ast import Edit, Site, SqlParseError, parse, plpgsql_body, rewrite
+from pgtdd.migrations.sql_ast import (
+    Edit,
+    Site,
+    SqlParseError,
+    parse,
+    plpgsql_body,
+    rewrite,
+    to_sql,
+)
 
 PROBE_TAG = "$pgtdd_body$"
 DYNAMIC = "dynamic SQL (EXECUTE): its text is built when it runs"
@@ -62,7 +70,7 @@ def body_statements(stmts: Sequence[ast.RawStmt]) -> tuple[list[BodyStatement], 
         if body is None:
             continue
         text = str(body.sval)
-        tree = _plpgsql_tree(text)
+        tree = _plpgsql_tree(raw.stmt, body, text)
         if tree is None:
             unread[UNPARSED] += 1
             continue
@@ -82,13 +90,23 @@ def body_statements(stmts: Sequence[ast.RawStmt]) -> tuple[list[BodyStatement], 
     return found, unread
 
 
-def _plpgsql_tree(body: str) -> Any:
-    if PROBE_TAG in body:
-        return None
-    probe = (
-        f"CREATE FUNCTION pgtdd_probe() RETURNS void LANGUAGE plpgsql AS {PROBE_TAG}"
-        f"{body}{PROBE_TAG}"
-    )
+def _plpgsql_tree(stmt: ast.Node, body: ast.String, text: str) -> Any:
+    """PL/pgSQL's parse tree of ``text`` as the body of ``stmt`` (a function keeps its own
+    signature: its parameters are variables, its result type decides what RETURN may do)."""
+    if isinstance(stmt, ast.DoStmt):
+        if PROBE_TAG in text:
+            return None
+        probe = (
+            f"CREATE FUNCTION pgtdd_probe() RETURNS void LANGUAGE plpgsql AS {PROBE_TAG}"
+            f"{text}{PROBE_TAG}"
+        )
+    else:
+        saved = body.sval
+        body.sval = text
+        try:
+            probe = to_sql(stmt)
+        finally:
+            body.sval = saved
     try:
         return json.loads(pglast.parser.parse_plpgsql_json(probe))
     except pglast.parser.ParseError:
@@ -144,7 +162,7 @@ def _apply(statement: BodyStatement, finder: Finder, number: int) -> Edit:
         + ("NULL" if text is None else text)
         + body[position + len(statement.query) :]
     )
-    if _plpgsql_tree(new_body) is None:
+    if _plpgsql_tree(statement.raw.stmt, statement.body, new_body) is None:
         raise SqlParseError("the mutated PL/pgSQL body does not parse")
     statement.body.sval = new_body
     return rewrite(statement.index, statement.raw)
