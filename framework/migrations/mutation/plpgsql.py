@@ -90,7 +90,7 @@ def body_statements(stmts: Sequence[ast.RawStmt]) -> tuple[list[BodyStatement], 
     return found, unread
 
 
-def _plpgsql_tree(stmt: ast.Node, body: ast.String, text: str) -> Any:
+def _plpgsql_tree(stmt: ast.Node | None, body: ast.String, text: str) -> Any:
     """PL/pgSQL's parse tree of ``text`` as the body of ``stmt`` (a function keeps its own
     signature: its parameters are variables, its result type decides what RETURN may do)."""
     if isinstance(stmt, ast.DoStmt):
