@@ -27,7 +27,11 @@ sys.path.insert(0, str(ROOT))
 from pgtdd.config.settings import resolve_settings  # noqa: E402
 from pgtdd.migrations import MutationRunner, PytestCheck  # noqa: E402
 from pgtdd.migrations.runner import Migration, discover  # noqa: E402
-from pgtdd.migrations.templates import QuickJanitor, chain_names  # noqa: E402
+from pgtdd.migrations.templates import (  # noqa: E402
+    QuickJanitor,
+    chain_names,
+    drop_templates,
+)
 from pgtdd.providers.base import make_provider  # noqa: E402
 from pgtdd.providers.external import parse_url  # noqa: E402
 
@@ -82,8 +86,7 @@ def main() -> int:
             wall = time.perf_counter() - started
         finally:
             with QuickJanitor(server) as janitor:
-                for name in chain_names(discover(folder)):
-                    janitor.drop(name)
+                drop_templates(janitor, chain_names(discover(folder)))
             if provider is not None:
                 provider.stop()
     print(f"{len(chosen)} migrations of {args.dir} ({chosen[0].label} .. {chosen[-1].label})")

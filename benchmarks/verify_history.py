@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import os
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,15 +41,11 @@ sys.path.insert(0, str(ROOT))
 
 from pgtdd.config.settings import resolve_settings  # noqa: E402
 from pgtdd.databases.janitor import unique_name  # noqa: E402
-from pgtdd.migrations.runner import DEFAULT_TRACKING_TABLE, Migration, discover  # noqa: E402
+from pgtdd.migrations.runner import Migration, MigrationRunner, discover  # noqa: E402
 from pgtdd.migrations.templates import QuickJanitor  # noqa: E402
-from pgtdd.migrations.verify import (  # noqa: E402
-    Script,
-    ScriptFailed,
-    run_script,
-    verify_migrations,
-)
+from pgtdd.migrations.verify import verify_migrations  # noqa: E402
 from pgtdd.migrations.verify_report import FAILED, VerifyReport  # noqa: E402
+from pgtdd.migrations.verify_script import Script, ScriptFailed, run_script  # noqa: E402
 from pgtdd.providers.base import make_provider  # noqa: E402
 from pgtdd.providers.external import parse_url  # noqa: E402
 from pgtdd.server import ServerInfo  # noqa: E402
@@ -67,10 +65,10 @@ class DumpCheck:
     stopped_at: str | None = None
 
 
-def dump(pg_dump: str, server: ServerInfo) -> str:
+def dump(pg_dump: str, server: ServerInfo, history: str) -> str:
     """The schema as pg_dump prints it, without the lines that differ between runs."""
     done = subprocess.run(
-        [pg_dump, "--schema-only", f"--exclude-table={DEFAULT_TRACKING_TABLE}", "-d", server.url],
+        [pg_dump, "--schema-only", f"--exclude-table={history}", "-d", server.url],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return "\n".join(
@@ -107,17 +105,21 @@ def _diff(a: str, b: str) -> str:
     return "\n".join(f"    {line}" for line in list(lines)[2:42])
 
 
-def dump_check(server: ServerInfo, migrations: list[Migration], pg_dump: str) -> DumpCheck:
+def dump_check(server: ServerInfo, folder: Path, pg_dump: str) -> DumpCheck:
     """The pg_dump-based check of every migration, on a new database of ``server``."""
     result = DumpCheck()
     started = time.perf_counter()
     with QuickJanitor(server) as janitor:
         database = janitor.create(unique_name("pgtdd_dumpcheck"))
         try:
-            before = dump(pg_dump, database)
+            with MigrationRunner(database, folder) as runner:
+                runner.ensure_tracking_table()  # as verify and the tool make it
+                history, migrations = runner.history.table, runner.discover()
+            take = functools.partial(dump, pg_dump, database, history)
+            before = take()
             for migration in migrations:
                 t0 = time.perf_counter()
-                before = _dump_one(database, migration, pg_dump, before, result)
+                before = _dump_one(database, migration, take, before, result)
                 result.per_migration.append(time.perf_counter() - t0)
                 if result.stopped_at:
                     break
@@ -128,7 +130,11 @@ def dump_check(server: ServerInfo, migrations: list[Migration], pg_dump: str) ->
 
 
 def _dump_one(
-    database: ServerInfo, migration: Migration, pg_dump: str, before: str, result: DumpCheck
+    database: ServerInfo,
+    migration: Migration,
+    take: Callable[[], str],
+    before: str,
+    result: DumpCheck,
 ) -> str:
     """Up, dump, down, dump, up, dump; the dump of the state the next migration starts from."""
     up, down = Script.of(migration, "up"), Script.of(migration, "down")
@@ -139,7 +145,7 @@ def _dump_one(
         result.failed[migration.label] = exc.failure.text()
         result.stopped_at = migration.label  # the history does not apply: nothing to compare
         return before
-    after_up = dump(pg_dump, database)
+    after_up = take()
     if down is None or down.empty:
         if after_up != before:
             result.flagged[migration.label] = _diff(before, after_up)
@@ -149,14 +155,14 @@ def _dump_one(
     except ScriptFailed as exc:
         result.failed[migration.label] = exc.failure.text()
         return after_up  # the down ran in a transaction: rolled back
-    after_down = dump(pg_dump, database)
+    after_down = take()
     try:
         _apply(database, up, "redo")
     except ScriptFailed as exc:
         result.failed[migration.label] = exc.failure.text()
         result.stopped_at = migration.label  # the state after the up is lost
         return after_down
-    after_redo = dump(pg_dump, database)
+    after_redo = take()
     if after_down != before or after_redo != after_up:
         result.flagged[migration.label] = _diff(before, after_down) or _diff(after_up, after_redo)
     return after_redo
@@ -190,7 +196,7 @@ def main() -> int:
             report = verify_migrations(server, args.dir)
             verifies.append(report)
             print(f"round {round_number}: verify {report.duration_seconds:.2f} s", flush=True)
-            dumps.append(dump_check(server, migrations, args.pg_dump))
+            dumps.append(dump_check(server, Path(args.dir), args.pg_dump))
             print(f"round {round_number}: pg_dump check {dumps[-1].seconds:.2f} s", flush=True)
     finally:
         if provider is not None:

@@ -20,6 +20,8 @@ import pgtdd.profiles as _builtin_profiles
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
+# pgtdd.migrations.layouts.LAYOUT_NAMES (not imported: loading a profile stays cheap)
+MIGRATION_LAYOUTS = ("golang-migrate", "diesel", "dbmate", "goose", "flyway", "pgtdd")
 NETWORKS = ("auto", "bridge", "host")
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
@@ -91,6 +93,7 @@ class Profile:
     test_database: bool = False
     schema: tuple[str, ...] = ()
     pg_bin: str | None = None
+    migrations_layout: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def source_of(self, key: str) -> str:
@@ -125,6 +128,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "test_database": (bool,),
     "schema": (str, list),
     "pg_bin": (str,),
+    "migrations_layout": (str,),
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
@@ -331,6 +335,12 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         raise ProfileError(
             f"{where}: network must be one of {', '.join(NETWORKS)}, got {network!r}"
         )
+    layout = values.get("migrations_layout")
+    if layout is not None and layout not in MIGRATION_LAYOUTS:
+        raise ProfileError(
+            f"{sources['migrations_layout']}: migrations_layout must be one of "
+            f"{', '.join(MIGRATION_LAYOUTS)}, got {layout!r}"
+        )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     return Profile(
@@ -355,6 +365,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         test_database=values.get("test_database", False),
         schema=tuple(_as_list(values.get("schema", []))),
         pg_bin=values.get("pg_bin") or None,
+        migrations_layout=layout,
         sources=sources,
     )
 

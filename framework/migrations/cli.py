@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # commands build this parser too, and should not pay for it.
 
 Subparsers = Any  # argparse's _SubParsersAction is private
+FOLDER_HELP = "migrations folder: golang-migrate, Diesel, dbmate, goose or Flyway layout"
 
 
 def add_subcommands(subparsers: Subparsers) -> None:
@@ -44,13 +45,16 @@ def add_subcommands(subparsers: Subparsers) -> None:
     }
     for name, text in helps.items():
         action = actions.add_parser(name, help=text)
-        action.add_argument("dir", help="folder of migrations")
+        action.add_argument("dir", help=FOLDER_HELP)
         if name in ("up", "down"):
             action.add_argument(
-                "--target", type=int, help="up: stop at this version; down: revert above it"
+                "--target",
+                help="up: stop at this version (a number, or a migration's version/name as the "
+                "folder writes it); down: revert the migrations above it",
             )
         if name in ("down", "redo"):
             action.add_argument("--steps", type=int, default=1, help="how many (default 1)")
+        _layout_options(action)
         _url_option(action)
         action.set_defaults(func=run_migrate)
     _add_verify(actions)
@@ -91,7 +95,7 @@ def _add_verify(actions: Subparsers) -> None:
         "before the up), up again (it must equal the first up's). Exit 1 on any finding. Ignore "
         "rules add to the profile's migration_verify section.",
     )
-    verify.add_argument("dir", help="folder of migrations")
+    verify.add_argument("dir", help=FOLDER_HELP)
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument(
         "--ignore-kind",
@@ -125,8 +129,55 @@ def _add_verify(actions: Subparsers) -> None:
         "--show-ignored", action="store_true", help="also list the differences the rules ignore"
     )
     verify.add_argument("-v", "--verbose", action="store_true", help="one line per migration")
+    _layout_options(verify)
     _url_option(verify)
     verify.set_defaults(func=run_verify)
+
+
+def _layout_options(parser: argparse.ArgumentParser) -> None:
+    from pgtdd.config.profile import MIGRATION_LAYOUTS
+
+    parser.add_argument(
+        "--layout",
+        choices=MIGRATION_LAYOUTS,
+        help="the folder's layout (default: detected from its files) [profile migrations_layout]",
+    )
+    parser.add_argument(
+        "--table", help="history table name (default: the layout's tool's own table)"
+    )
+    parser.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        dest="schemas",
+        help="Flyway's schemas setting (repeatable): created when missing; the first holds the "
+        "history table and goes first on the search path",
+    )
+    parser.add_argument(
+        "--placeholder",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Flyway placeholder value for ${NAME} (repeatable)",
+    )
+
+
+def _placeholders(items: list[str]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ProfileError(f"--placeholder {item!r}: write NAME=VALUE")
+        values[name] = value
+    return values
+
+
+def _layout(args: argparse.Namespace) -> str | None:
+    """--layout, else the profile's migrations_layout, else None (detected). A profile that
+    does not load is an error here: its layout key would be silently ignored."""
+    if args.layout:
+        return str(args.layout)
+    return resolve_settings().profile.migrations_layout
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
@@ -165,30 +216,58 @@ def run_migrate(args: argparse.Namespace) -> int:
     """``pgtdd migrate``."""
     from pgtdd.migrations.runner import MigrationError, MigrationRunner
 
+    runner: MigrationRunner | None = None
     try:
         server = _server(args, destructive=args.action in ("down", "redo"))
-        with MigrationRunner(server, args.dir) as runner:
-            if args.action != "status":
-                done = _act(runner, args)
-                print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
-            status = runner.status()
-            print("\n".join(status.lines()) or "no migrations")
-            if not status.is_clean:
-                print("warning: applied migrations were edited or removed", file=sys.stderr)
-                return 1
+        runner = MigrationRunner(
+            server,
+            args.dir,
+            layout=_layout(args),
+            tracking_table=args.table,
+            placeholders=_placeholders(args.placeholder),
+            schemas=args.schemas,
+        )
+        with runner:
+            return _migrate(runner, args)
     except (MigrationError, ProfileError, UnsafeDatabaseError) as exc:
+        _print_notes(runner)
         print(f"pgtdd migrate: {redact(str(exc))}", file=sys.stderr)
         return 2
+
+
+def _migrate(runner: MigrationRunner, args: argparse.Namespace) -> int:
+    print(f"layout: {runner.layout.name} (history table {runner.history.table})")
+    if args.action != "status":
+        done = _act(runner, args)
+        _print_notes(runner)
+        print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
+    status = runner.status()
+    if runner.ignored:
+        shown = ", ".join(runner.ignored[:10]) + (" ..." if len(runner.ignored) > 10 else "")
+        print(f"note: not {runner.layout.name} migrations, ignored: {shown}", file=sys.stderr)
+    print("\n".join(status.lines()) or "no migrations")
+    if not status.is_clean:
+        print(
+            "warning: the history shows edited, missing, dirty or failed migrations",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
+def _print_notes(runner: MigrationRunner | None) -> None:
+    for note in runner.notes if runner is not None else ():
+        print(f"note: {redact(note)}", file=sys.stderr)
+
+
 def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
+    target = _target(args.target)
     if args.action == "up":
-        return runner.up(args.target)
+        return runner.up(target)
     if args.action == "redo":
         return runner.redo(args.steps)
-    if args.target is not None:
-        return runner.down(target=args.target)
+    if target is not None:
+        return runner.down(target=target)
     return runner.down(args.steps)
 
 
@@ -216,7 +295,14 @@ def run_verify(args: argparse.Namespace) -> int:
         server = _server(args, destructive=True)
         rules = verify_rules(args, resolve_settings())  # a broken profile is an error here
         verifier = MigrationVerifier(
-            server, args.dir, rules=rules, out=sys.stderr if args.verbose else None
+            server,
+            args.dir,
+            rules=rules,
+            out=sys.stderr if args.verbose else None,
+            layout=_layout(args),
+            tracking_table=args.table,
+            placeholders=_placeholders(args.placeholder),
+            schemas=args.schemas,
         )
         report = verifier.run()
     except (MigrationError, ProfileError, UnsafeDatabaseError, VerifyRulesError) as exc:
@@ -224,6 +310,13 @@ def run_verify(args: argparse.Namespace) -> int:
         return 2
     print(report.to_json() if args.json else report.render(show_ignored=args.show_ignored))
     return report.exit_code
+
+
+def _target(text: str | None) -> int | str | None:
+    """A number compares with versions; other text names a migration."""
+    if text is None:
+        return None
+    return int(text) if text.isdigit() and len(text) < 10 else text
 
 
 def run_mutate(args: argparse.Namespace) -> int:

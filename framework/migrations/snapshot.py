@@ -4,7 +4,8 @@ A snapshot is plain JSON-serialisable data: one section per kind of object (sche
 columns, constraints, foreign_keys, indexes, views, functions, sequences, extensions, triggers,
 types, policies, rules, default_privileges, statistics, event_triggers, other_objects), each a
 mapping from a qualified name to the object's properties, ownership, privileges and comment
-among them. Objects that belong to an extension and the migration tracking table are left out.
+among them. Objects that belong to an extension and the migration tools' history tables
+(``HISTORY_TABLES``) are left out.
 The queries are in :mod:`pgtdd.migrations.snapshot_queries`.
 """
 
@@ -14,11 +15,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgtdd.migrations._db import Target, fetch_all, open_target
-from pgtdd.migrations.runner import DEFAULT_TRACKING_TABLE
+import psycopg
+
+from pgtdd.migrations._db import Target, fetch_all, is_idle, open_target
+from pgtdd.migrations.layouts import HISTORY_TABLES
 from pgtdd.migrations.snapshot_queries import QUERIES
 
 SECTIONS = tuple(QUERIES)
+CATALOG_PATH = "SELECT set_config('search_path', 'pg_catalog', true)"
+RESTORE_PATH = "SELECT set_config('search_path', %s, true)"
 # The kind of object each section holds, as the diffs and the ignore rules name it.
 KINDS = {
     "schemas": "schema", "tables": "table", "columns": "column", "constraints": "constraint",
@@ -152,23 +157,36 @@ class SchemaSnapshotter:
     On a connection inside a transaction the snapshot sees that transaction's uncommitted DDL.
     """
 
-    def __init__(
-        self, target: Target, *, exclude_tables: tuple[str, ...] = (DEFAULT_TRACKING_TABLE,)
-    ) -> None:
+    def __init__(self, target: Target, *, exclude_tables: tuple[str, ...] = HISTORY_TABLES) -> None:
         self.conn, self._owned = open_target(target)
         self.exclude_tables = list(exclude_tables)
 
     def capture(self) -> SchemaSnapshot:
-        """Read every section from ``pg_catalog`` (one round trip).
+        """Read every section from ``pg_catalog`` (one query).
 
         The query is prepared on the connection: planning its eighteen parts costs about as
-        much as running them, and a verify run takes three snapshots per migration.
+        much as running them, and a verify run takes three snapshots per migration. It runs with
+        ``search_path`` set to ``pg_catalog`` alone, so every name the catalog functions print
+        is schema-qualified the same way whatever path the session has (a default printed as
+        ``nextval('t_id_seq'::regclass)`` under one path is ``public.t_id_seq`` under another).
         """
         union = " UNION ALL ".join(
             f"SELECT '{name}', s.k::text, s.p FROM ({query}) AS s(k, p)"
             for name, query in QUERIES.items()
         )
-        rows = fetch_all(self.conn, union, {"skip": self.exclude_tables}, prepare=True)
+        if is_idle(self.conn):
+            with self.conn.transaction():
+                self.conn.execute(CATALOG_PATH)
+                rows = fetch_all(self.conn, union, {"skip": self.exclude_tables}, prepare=True)
+        else:  # inside the caller's transaction: put its path back afterwards
+            saved = self.conn.execute("SELECT current_setting('search_path')").fetchone()
+            self.conn.execute(CATALOG_PATH)
+            try:
+                rows = fetch_all(self.conn, union, {"skip": self.exclude_tables}, prepare=True)
+            finally:
+                status = self.conn.info.transaction_status
+                if saved is not None and status == psycopg.pq.TransactionStatus.INTRANS:
+                    self.conn.execute(RESTORE_PATH, (saved[0],))
         data: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in QUERIES}
         for section, key, props in rows:
             data[section][key] = props

@@ -2,13 +2,16 @@
 
 For each migration in order: its up is applied and the schema snapshotted; then its down runs,
 the schema must equal the one before the up, and the up runs again, the schema must equal the
-one after the first up. The checks run in one database of their own (created empty, dropped at
-the end). The cheap path uses PostgreSQL's transactional DDL: the up runs in a transaction that
-commits, the down and the second up in one that is rolled back, with a catalog snapshot (one
-round trip) after each step. A migration PostgreSQL refuses to run inside a transaction block
-(``CREATE INDEX CONCURRENTLY``, ``COMMIT`` in a procedure, its own ``BEGIN``/``COMMIT``...)
-runs statement by statement in autocommit on a copy of the database (``CREATE DATABASE ...
-TEMPLATE``) instead, so a failure never leaves the next migration a half-applied state.
+one after the first up. The checks run in one database of their own (created empty with the
+layout's history table, dropped at the end); the folder is read as ``pgtdd migrate`` reads it
+(golang-migrate, Diesel, dbmate, goose, Flyway), each direction under its tool's transaction
+rule where PostgreSQL allows it. The cheap path uses PostgreSQL's transactional DDL: the up runs
+in a transaction that commits, the down and the second up in one that is rolled back, with a
+catalog snapshot (one round trip) after each step. A migration that cannot run in a transaction
+(``CREATE INDEX CONCURRENTLY``, ``COMMIT`` in a procedure, its own ``BEGIN``/``COMMIT``, its
+tool's no-transaction mark...) runs outside one, as its tool would, on a copy of the database
+(``CREATE DATABASE ... TEMPLATE``), so a failure never leaves the next migration a half-applied
+state.
 """
 
 from __future__ import annotations
@@ -20,13 +23,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import psycopg
-from pglast import ast
 
 from pgtdd.databases.janitor import unique_name
-from pgtdd.migrations.runner import Migration, MigrationError, MigrationRunner, discover
-from pgtdd.migrations.runner import needs_autocommit as _needs_autocommit
+from pgtdd.migrations.model import Migration, MigrationError
+from pgtdd.migrations.runner import MigrationRunner
 from pgtdd.migrations.snapshot import SchemaSnapshot, SchemaSnapshotter
-from pgtdd.migrations.sql_ast import SqlParseError, parse, statement_span
 from pgtdd.migrations.templates import QuickJanitor
 from pgtdd.migrations.verify_report import (
     DOWN,
@@ -38,98 +39,70 @@ from pgtdd.migrations.verify_report import (
     differences,
 )
 from pgtdd.migrations.verify_rules import VerifyRules
-from pgtdd.redact import redact
+from pgtdd.migrations.verify_script import Script, ScriptFailed, run_script
 from pgtdd.server import ServerInfo
 
-# SQLSTATEs of statements that cannot run inside a transaction block: active_sql_transaction
-# (CONCURRENTLY, VACUUM...), invalid_transaction_termination (COMMIT in a procedure),
-# unsafe_new_enum_value_usage (an enum value used in the transaction that added it).
-REFUSED_IN_TRANSACTION = frozenset({"25001", "2D000", "55P04"})
 DATABASE_PREFIX = "pgtdd_verify"
 Connection = psycopg.Connection[Any]
 
 
-@dataclass
-class Script:
-    """One file of a migration, split into statements by the parser."""
+@dataclass(frozen=True)
+class FolderOptions:
+    """How to read the folder, as ``pgtdd migrate`` takes it: ``layout`` (detected when
+    ``None``), the history ``tracking_table``, Flyway's ``placeholders`` and ``schemas``."""
 
-    file: str
-    text: str
-    statements: list[tuple[str, int]] = field(default_factory=list)  # (SQL, line)
-    transactional: bool = True
-
-    @classmethod
-    def of(cls, migration: Migration, direction: str) -> Script | None:
-        """The ``up`` or ``down`` script (``None``: the migration has no down file)."""
-        path = migration.up_path if direction == "up" else migration.down_path
-        if path is None:
-            return None
-        text = migration.read(direction)
-        script = cls(path.name, text)
-        try:
-            stmts = parse(text)
-        except SqlParseError:  # the server will say what is wrong, with its own position
-            script.statements = [(text, 1)]
-            script.transactional = not _needs_autocommit(text)
-            return script
-        for stmt in stmts:
-            start, end = statement_span(text, stmt)
-            script.statements.append(_located(text, start, end))
-        own_transactions = any(isinstance(s.stmt, ast.TransactionStmt) for s in stmts)
-        script.transactional = not (own_transactions or _needs_autocommit(text))
-        return script
-
-    @property
-    def empty(self) -> bool:
-        """Only comments (or nothing): the file does nothing."""
-        return not self.statements
-
-
-def _located(sql: str, start: int, end: int) -> tuple[str, int]:
-    """A statement's text without the comments before it, and the line it starts on."""
-    text = sql[start:end]
-    skipped = 0
-    while True:
-        rest = text[skipped:]
-        stripped = rest.lstrip()
-        skipped += len(rest) - len(stripped)
-        if stripped.startswith("--"):
-            newline = stripped.find("\n")
-            skipped += len(stripped) if newline < 0 else newline + 1
-        elif stripped.startswith("/*") and "*/" in stripped:
-            skipped += stripped.index("*/") + 2
-        else:
-            break
-    line = sql[:start].count("\n") + text[:skipped].count("\n") + 1
-    return text[skipped:].strip(), line
-
-
-class ScriptFailed(Exception):
-    """A step of a migration failed; ``refused``: only because it ran in a transaction."""
-
-    def __init__(self, failure: StepFailure, refused: bool) -> None:
-        super().__init__(failure.message)
-        self.failure, self.refused = failure, refused
+    layout: str | None = None
+    tracking_table: str | None = None
+    placeholders: dict[str, str] = field(default_factory=dict)
+    schemas: tuple[str, ...] = ()
 
 
 class _Workspace:
     """The run's database (the state after the migrations applied so far) and its connection."""
 
-    def __init__(self, server: ServerInfo, migrations_dir: Path) -> None:
+    def __init__(self, server: ServerInfo, folder: Path, options: FolderOptions) -> None:
         self.janitor = QuickJanitor(server)
         self.prefix = unique_name(DATABASE_PREFIX)
+        self.search_path: str | None = None
         self.current = self.janitor.create(f"{self.prefix}_0")
         self.copies = 0
         self.conn = self._connect(self.current)
-        with MigrationRunner(self.conn, migrations_dir) as runner:
-            runner.ensure_tracking_table()  # some migrations refer to it (GRANT...)
-            self.exclude = (runner.tracking_table.rsplit(".", 1)[-1],)
+        try:
+            self.migrations, self.exclude, self.notes = self._prepare(folder, options)
+        except BaseException:
+            self.close()
+            raise
 
-    @staticmethod
-    def _connect(server: ServerInfo) -> Connection:
-        return psycopg.connect(
+    def _prepare(
+        self, folder: Path, options: FolderOptions
+    ) -> tuple[list[Migration], tuple[str, ...], list[str]]:
+        """The folder's migrations, the history table to leave out of snapshots, and notes."""
+        runner = MigrationRunner(
+            self.conn,
+            folder,
+            layout=options.layout,
+            tracking_table=options.tracking_table,
+            placeholders=options.placeholders,
+            schemas=options.schemas,
+        )
+        runner.ensure_tracking_table()  # as the tool makes it (some migrations GRANT on it)
+        if options.schemas:
+            from pgtdd.migrations.layouts.flyway_schemas import prepare
+
+            prepare(self.conn, options.schemas, runner.history)
+            row = self.conn.execute("SHOW search_path").fetchone()
+            self.search_path = str(row[0]) if row else None
+        migrations = runner.discover()
+        notes = [f"not {runner.layout.name} migrations, ignored: {f}" for f in runner.ignored]
+        return migrations, (runner.history.table.rsplit(".", 1)[-1],), notes
+
+    def _connect(self, server: ServerInfo) -> Connection:
+        conn = psycopg.connect(
             server.url, autocommit=True, options="-c client_min_messages=warning"
         )
+        if self.search_path is not None:  # Flyway's default schema first, on every connection
+            conn.execute("SELECT set_config('search_path', %s, false)", (self.search_path,))
+        return conn
 
     def snapshot(self, conn: Connection | None = None) -> SchemaSnapshot:
         """The schema as ``conn`` (default: the current database's) sees it now."""
@@ -182,23 +155,32 @@ class MigrationVerifier:
         *,
         rules: VerifyRules | None = None,
         out: TextIO | None = None,
+        layout: str | None = None,
+        tracking_table: str | None = None,
+        placeholders: dict[str, str] | None = None,
+        schemas: Sequence[str] = (),
     ) -> None:
         self.server = server
         self.migrations_dir = Path(migrations_dir)
         self.rules = rules or VerifyRules()
         self.out = out
+        self.options = FolderOptions(
+            layout, tracking_table, dict(placeholders or {}), tuple(schemas)
+        )
 
     def run(self) -> VerifyReport:
         """Check every migration in order and return the report."""
-        migrations = discover(self.migrations_dir)
-        if not migrations:
-            raise MigrationError(f"no migrations in {self.migrations_dir}")
+        if not self.migrations_dir.is_dir():
+            raise MigrationError(f"migrations folder not found: {self.migrations_dir}")
         report = VerifyReport(str(self.migrations_dir), self.rules)
         started = time.perf_counter()
-        workspace = _Workspace(self.server, self.migrations_dir)
+        workspace = _Workspace(self.server, self.migrations_dir, self.options)
         report.database_prefix = workspace.prefix
+        report.notes = workspace.notes
         try:
-            self._check_all(workspace, migrations, report)
+            if not workspace.migrations:
+                raise MigrationError(f"no migrations in {self.migrations_dir}")
+            self._check_all(workspace, workspace.migrations, report)
         finally:
             workspace.close()
         report.duration_seconds = time.perf_counter() - started
@@ -234,13 +216,15 @@ class MigrationVerifier:
         check.listed_by = self.rules.listed(
             (migration.label, str(migration.version), migration.name)
         )
-        up, down = Script.of(migration, "up"), Script.of(migration, "down")
+        folder = self.migrations_dir
+        up, down = Script.of(migration, "up", folder), Script.of(migration, "down", folder)
         assert up is not None
+        check.notes += [script.note for script in (up, down) if script and script.note]
         after_up = self._up(workspace, up, check)
         if after_up is not None:
             if down is None or down.empty:
                 if not (up.empty and down is not None):
-                    why = "no down file" if down is None else "the down holds only comments"
+                    why = "no down SQL" if down is None else "the down holds only comments"
                     check.notes.append(f"irreversible: {why}")
                     check.differences = differences(DOWN, before, after_up, self.rules)
             else:
@@ -332,36 +316,19 @@ class MigrationVerifier:
             print(line, file=self.out, flush=True)
 
 
-def run_script(conn: Connection, script: Script, step: str, *, in_transaction: bool) -> None:
-    """Run a script's statements in order; a failure raises :class:`ScriptFailed` naming the file,
-    the statement, its line and the server's error."""
-    for statement, line in script.statements:
-        try:
-            conn.execute(statement.encode())
-        except psycopg.Error as exc:
-            state = exc.sqlstate
-            if len(script.statements) == 1 and statement == script.text:
-                line = _error_line(statement, exc) or line
-            message = redact(exc.diag.message_primary or str(exc))
-            if exc.diag.context:
-                message += f" ({exc.diag.context.strip().splitlines()[-1]})"
-            failure = StepFailure(step, script.file, message, state, statement.strip(), line)
-            raise ScriptFailed(failure, in_transaction and state in REFUSED_IN_TRANSACTION) from exc
-
-
-def _error_line(text: str, exc: psycopg.Error) -> int | None:
-    position = exc.diag.statement_position
-    if not position:
-        return None
-    return text[: int(position) - 1].count("\n") + 1
-
-
 def verify_migrations(
     server: ServerInfo,
     migrations_dir: Path | str,
     *,
     rules: VerifyRules | None = None,
     out: TextIO | None = None,
+    layout: str | None = None,
+    tracking_table: str | None = None,
+    placeholders: dict[str, str] | None = None,
+    schemas: Sequence[str] = (),
 ) -> VerifyReport:
     """Check every migration of ``migrations_dir`` (see :class:`MigrationVerifier`)."""
-    return MigrationVerifier(server, migrations_dir, rules=rules, out=out).run()
+    return MigrationVerifier(
+        server, migrations_dir, rules=rules, out=out, layout=layout,
+        tracking_table=tracking_table, placeholders=placeholders, schemas=schemas,
+    ).run()  # fmt: skip

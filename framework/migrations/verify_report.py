@@ -293,6 +293,7 @@ class VerifyReport:
     checks: list[MigrationCheck] = field(default_factory=list)
     duration_seconds: float = 0.0
     database_prefix: str = ""  # the run's databases (all dropped at its end)
+    notes: list[str] = field(default_factory=list)  # about the folder (files the layout ignores)
 
     def with_status(self, *statuses: str) -> list[MigrationCheck]:
         """The migrations whose status is one of ``statuses``."""
@@ -339,7 +340,7 @@ class VerifyReport:
 
     def render(self, *, show_ignored: bool = False) -> str:
         """The text report: each migration with a finding, what differs, then the summary."""
-        lines: list[str] = []
+        lines: list[str] = [f"note: {note}" for note in self.notes]
         for check in self.checks:
             if check.status == REVERSIBLE and not (show_ignored and check.differences):
                 continue
@@ -355,6 +356,7 @@ class VerifyReport:
             "counts": self.counts(),
             "duration_seconds": round(self.duration_seconds, 3),
             "median_seconds": round(self.median_seconds(), 6),
+            "notes": self.notes,
             "rules": {
                 "ignore_kinds": list(self.rules.ignore_kinds),
                 "ignore_names": list(self.rules.ignore_names),

@@ -4,6 +4,7 @@ the report counts, never an exception; PL/pgSQL bodies mutated where the catalog
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ import psycopg
 import pytest
 from pglast import ast
 
-from pgtdd.migrations import MutationRegistry
+from pgtdd.migrations import MutationRegistry, MutationRunner
 from pgtdd.migrations.mutation.catalogue import LOOPS, NOT_PRINTED, Mutation
+from pgtdd.migrations.mutation.checks import MutantContext
 from pgtdd.migrations.mutation.coverage import CatalogueCoverage
 from pgtdd.migrations.mutation.mutants import generate_mutants
 from pgtdd.migrations.mutation.plpgsql import DYNAMIC, body_statements
@@ -149,3 +151,58 @@ def test_body_statements_are_found_in_source_order() -> None:
     found, unread = body_statements(parse(CTE_LOOP))
     assert [s.query.split()[0] for s in found] == ["WITH"]
     assert not unread
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+@pytest.mark.parametrize("layout", ["golang_migrate", "diesel", "dbmate", "goose"])
+def test_mutants_of_every_layout_are_written_into_their_files_and_put_back(
+    layout: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / layout
+    shutil.copytree(SAMPLES / layout, folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    coverage = CatalogueCoverage()
+    mutants = generate_mutants(discover(folder), REGISTRY, coverage=coverage)
+    assert mutants
+    for mutant in mutants:
+        path, original = mutant.write()
+        assert mutant.sql in path.read_text() and path.is_relative_to(folder)
+        path.write_text(original)
+    assert before == {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    if layout == "dbmate":  # a file whose up (and down) SQL is in two blocks is not mutated
+        assert sorted(e.split(":")[0] for e in coverage.unparsed) == [
+            "20200103000000_prices.sql (down)", "20200103000000_prices.sql (up)"
+        ]  # fmt: skip
+    names = {m.file_name for m in mutants}
+    expected = {
+        "golang_migrate": "1_create_accounts.up.sql",
+        "diesel": "20200101120000_create_posts/up.sql",
+        "dbmate": "20200101000000_create_items.sql (up)",
+        "goose": "00001_create_orders.sql (up)",
+    }
+    assert expected[layout] in names
+
+
+def test_a_mutation_run_on_a_diesel_folder_leaves_the_project_untouched(
+    pgtdd_server: ServerInfo, tmp_path: Path
+) -> None:
+    folder = tmp_path / "diesel"
+    shutil.copytree(SAMPLES / "diesel", folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    seen: list[str] = []
+
+    def check(context: MutantContext) -> None:
+        with context.connect() as conn:
+            conn.execute("SELECT count(*) FROM posts")  # reaches the mutant's database
+        seen.append(context.mutant.file_name if context.mutant else "baseline")
+
+    runner = MutationRunner(
+        verbose=False, migrations_dir=folder, server=pgtdd_server, check=check,
+        keep_templates=False,
+    )  # fmt: skip
+    report = runner.run_mutation_suite(timeout_seconds=30, max_mutations=4)
+    assert report.total_mutations == 4 and seen[0] == "baseline" and len(seen) >= 4
+    assert any("/up.sql" in name for name in seen[1:])
+    assert before == {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -11,19 +11,29 @@ import pytest
 from pgtdd.migrations import MutationRunner, PytestCheck, verify_migrations
 from pgtdd.migrations.mutation.catalogue import MutationRegistry
 from pgtdd.migrations.runner import discover
-from pgtdd.migrations.templates import QuickJanitor, chain_names
+from pgtdd.migrations.templates import QuickJanitor, chain_names, drop_templates
 from pgtdd.migrations.verify_report import FAILED, IRREVERSIBLE, NOT_CHECKED, REVERSIBLE
 from pgtdd.server import ServerInfo
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "tests" / "corpora" / "reportportal-first20" / "migrations"
+CORPUS = ROOT / "tests" / "corpora" / "reportportal" / "migrations"
 CHECKS = ROOT / "tests" / "migrations" / "corpus_checks" / "check_history.py"
 
 
+def first(count: int, into: Path) -> Path:
+    """A folder with the corpus's first ``count`` migrations (copies of their files)."""
+    into.mkdir()
+    for migration in discover(CORPUS)[:count]:
+        for path in (migration.up_path, migration.down_path):
+            assert path is not None
+            shutil.copy2(path, into / path.name)
+    return into
+
+
 def test_verify_runs_to_the_end_and_names_what_each_irreversible_down_leaves(
-    pgtdd_server: ServerInfo,
+    pgtdd_server: ServerInfo, tmp_path: Path
 ) -> None:
-    report = verify_migrations(pgtdd_server, CORPUS)
+    report = verify_migrations(pgtdd_server, first(20, tmp_path / "migrations"))
     checks = {c.label: c for c in report.checks}
     assert len(checks) == 20 and NOT_CHECKED not in {c.status for c in report.checks}
     assert checks["0_extensions"].status == REVERSIBLE
@@ -51,12 +61,7 @@ def test_verify_runs_to_the_end_and_names_what_each_irreversible_down_leaves(
 def test_a_mutation_run_over_a_real_sample_finishes(
     pgtdd_server: ServerInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for migration in discover(CORPUS)[:8]:
-        for path in (migration.up_path, migration.down_path):
-            assert path is not None
-            shutil.copy2(path, folder / path.name)
+    folder = first(8, tmp_path / "migrations")
     monkeypatch.setenv("PGTDD_CORPUS_DIR", str(folder))
     runner = MutationRunner(
         verbose=False,
@@ -69,8 +74,7 @@ def test_a_mutation_run_over_a_real_sample_finishes(
         report = runner.run_mutation_suite(timeout_seconds=60, max_mutations=10)
     finally:
         with QuickJanitor(pgtdd_server) as janitor:
-            for name in chain_names(discover(folder)):
-                janitor.drop(name)
+            drop_templates(janitor, chain_names(discover(folder)))
     assert report.total_mutations == 10 and report.killed_mutations >= 1
     assert set(report.coverage.operators) == {m.id for m in MutationRegistry().get_all_mutations()}
     applied = sum(row.applied for row in report.coverage.operators.values())

@@ -169,3 +169,17 @@ def test_every_section_declares_its_fields() -> None:
     assert set(fields()) == set(QUERIES) == set(KINDS)
     assert fields()["columns"][:4] == ("position", "type", "nullable", "default")
     assert fields()["other_objects"] == ()
+
+
+def test_the_session_search_path_does_not_change_a_snapshot(empty_db: ServerInfo) -> None:
+    with psycopg.connect(empty_db.url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA audit; CREATE TABLE audit.log (id serial PRIMARY KEY)")
+        plain = SchemaSnapshotter(conn).capture()
+        conn.execute("SET search_path TO audit, public")
+        with conn.transaction():
+            inside = SchemaSnapshotter(conn).capture()
+            path = conn.execute("SHOW search_path").fetchone()
+        after = SchemaSnapshotter(conn).capture()
+    assert plain.diff(inside).is_empty and plain.diff(after).is_empty
+    assert plain.columns["audit.log.id"]["default"] == "nextval('audit.log_id_seq'::regclass)"
+    assert path == ("audit, public",)  # the caller's path is put back

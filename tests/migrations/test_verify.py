@@ -117,7 +117,7 @@ def test_what_a_down_leaves_is_named_at_object_level(report: VerifyReport) -> No
     grant = checks["010_grant"].differences[0]
     assert grant.kind == "table" and list(grant.fields) == ["privileges"]
     assert "=r/" in json.dumps(grant.fields["privileges"][1])  # PUBLIC's SELECT
-    assert checks["015_no_down"].notes[0] == "irreversible: no down file"
+    assert checks["015_no_down"].notes[0] == "irreversible: no down SQL"
     assert checks["015_no_down"].differences[0].line() == (
         "view public.emails: left behind by the down"
     )
@@ -241,7 +241,7 @@ def test_sample_project_is_reversible(pgtdd_server: ServerInfo) -> None:
 def test_an_empty_or_unknown_folder_is_an_error(tmp_path: Path, pgtdd_server: ServerInfo) -> None:
     from pgtdd.migrations.runner import MigrationError
 
-    with pytest.raises(MigrationError, match="no migrations in"):
+    with pytest.raises(MigrationError, match="no migration layout matches"):
         verify_migrations(pgtdd_server, tmp_path)
     with pytest.raises(MigrationError, match="not found"):
         verify_migrations(pgtdd_server, tmp_path / "missing")
@@ -268,3 +268,30 @@ def test_ownership_difference(tmp_path: Path, pgtdd_server: ServerInfo) -> None:
             conn.execute(f"DROP ROLE {role}")
     owner = check.differences[0]
     assert (owner.kind, owner.name, owner.fields["owner"][1]) == ("table", "public.t", role)
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+@pytest.mark.parametrize(
+    ("layout", "statuses"),
+    [
+        ("golang_migrate", {"10_run_backfill": IRREVERSIBLE}),
+        ("diesel", {}),
+        ("dbmate", {}),
+        ("goose", {"00003_order_notes": IRREVERSIBLE}),
+        ("flyway", {"V2__create_invoices": REVERSIBLE}),
+    ],
+)
+def test_every_layout_is_read_as_its_tool_reads_it(
+    layout: str, statuses: dict[str, str], pgtdd_server: ServerInfo
+) -> None:
+    placeholders = {"owner": "sales"} if layout == "flyway" else None
+    report = verify_migrations(pgtdd_server, SAMPLES / layout, placeholders=placeholders)
+    found = {c.label: c.status for c in report.checks}
+    assert NOT_CHECKED not in found.values() and FAILED not in found.values(), report.render()
+    if layout == "flyway":  # no undo migration but V2's: the others are irreversible, as named
+        assert found.pop("V2__create_invoices") == REVERSIBLE
+        assert set(found.values()) == {IRREVERSIBLE}
+        return
+    assert {k: v for k, v in found.items() if v != REVERSIBLE} == statuses

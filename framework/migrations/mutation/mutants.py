@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pgtdd.migrations.mutation.catalogue import Mutation, MutationRegistry
 from pgtdd.migrations.mutation.coverage import CatalogueCoverage, OperatorCoverage
 from pgtdd.migrations.mutation.plpgsql import body_statements
-from pgtdd.migrations.runner import Migration
+from pgtdd.migrations.runner import Migration, MigrationError
 from pgtdd.migrations.sql_ast import SqlParseError, parse, to_sql
 
 
@@ -28,8 +29,18 @@ class Mutant:
 
     @property
     def file_name(self) -> str:
-        """``004_post_slugs.up.sql``."""
-        return f"{self.migration.label}.{self.direction}.sql"
+        """The file changed, as its folder names it: ``004_post_slugs.up.sql``,
+        ``2017-09-23-182408_tokens/up.sql`` (Diesel); ``20240115_init.sql (down)`` when one file
+        holds both directions (goose, dbmate)."""
+        return file_label(self.migration, self.direction)
+
+    def write(self) -> tuple[Path, str]:
+        """Write the mutant into its migration's file; return the file and its original text
+        (to put back). The file is the migration's own: give mutants of a working copy."""
+        path, text = self.migration.rewrite(self.direction, self.sql)
+        original = path.read_text(encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+        return path, original
 
     @property
     def label(self) -> str:
@@ -47,6 +58,19 @@ class Mutant:
                 n=1,
             )
         )
+
+
+def file_label(migration: Migration, direction: str) -> str:
+    """The file of ``direction`` as the folder names it (see :attr:`Mutant.file_name`)."""
+    path = migration.up_path if direction == "up" else migration.down_path
+    if path is None:
+        return f"{migration.label} ({direction})"
+    name = path.name
+    if path.name in ("up.sql", "down.sql"):  # a folder per migration: name the folder too
+        name = f"{path.parent.name}/{path.name}"
+    if migration.up_path == migration.down_path:
+        name += f" ({direction})"
+    return name
 
 
 def _canonical(sql: str) -> str:
@@ -117,13 +141,17 @@ def _read(
     files: dict[str, list[tuple[Migration, str]]] = {}
     for direction in sorted(directions):
         for migration in migrations:
-            if direction == "down" and migration.down_path is None:
+            if direction == "down" and not migration.has_down:
                 continue
             text = migration.read(direction)
             try:
+                migration.rewrite(direction, text)  # a mutant must be writable into its file
                 stmts = parse(text)
+            except MigrationError as exc:
+                coverage.unparsed.append(f"{file_label(migration, direction)}: {exc}")
+                continue
             except SqlParseError as exc:
-                coverage.unparsed.append(f"{migration.label}.{direction}.sql: {exc}")
+                coverage.unparsed.append(f"{file_label(migration, direction)}: {exc}")
                 continue
             coverage.unread.update(body_statements(stmts)[1])
             files.setdefault(direction, []).append((migration, text))

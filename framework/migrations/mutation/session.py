@@ -103,17 +103,17 @@ class MutationSession:
         self.server = server
         self.janitor = QuickJanitor(server)
         self.baseline_seconds = 0.0
-        self.migrations = discover(migrations_dir)
-        if not self.migrations:
-            self.janitor.close()
-            raise MutationSetupError(f"no migrations in {migrations_dir}")
+        # A working copy of the whole folder (any layout): mutants are written into it, never
+        # into the project's own files.
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=tmp or _fast_tmp()))
-        for path in Path(migrations_dir).glob("*.sql"):
-            shutil.copy2(path, self.workdir / path.name)
         self.prefix = prefix or f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
         try:
+            shutil.copytree(migrations_dir, self.workdir, dirs_exist_ok=True)
+            self.migrations = discover(self.workdir)
+            if not self.migrations:
+                raise MutationSetupError(f"no migrations in {migrations_dir}")
             self.chain: TemplateChain = ensure_chain(
-                self.janitor, str(self.workdir), discover(self.workdir)
+                self.janitor, str(self.workdir), self.migrations
             )
         except BaseException:
             self.janitor.close()
@@ -164,14 +164,13 @@ class MutationSession:
     ) -> Generator[MutantContext, CheckOutcome, MutationResult]:
         started = time.perf_counter()
         result = new_result(mutant)
-        path = self.workdir / mutant.file_name
-        path.write_text(mutant.sql, encoding="utf-8")
+        path, original = mutant.write()
         try:
             result.status, result.detail = yield from self._evaluate(mutant, timeout)
         except (JanitorError, psycopg.Error) as exc:
             result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
         finally:
-            path.write_text(mutant.original, encoding="utf-8")
+            path.write_text(original, encoding="utf-8")
         result.detail = redact(result.detail, self.server.password)
         result.duration_seconds = time.perf_counter() - started
         return result

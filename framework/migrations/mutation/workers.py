@@ -394,7 +394,7 @@ def _encode(mutant: Mutant) -> dict[str, Any]:
     return {
         "number": mutant.number,
         "mutation": mutant.mutation.id,
-        "version": mutant.migration.version,
+        "migration": mutant.migration.label,
         "direction": mutant.direction,
         "site": mutant.site,
         "sql": mutant.sql,
@@ -411,7 +411,7 @@ class _Inbox:
     """Mutants read from stdin, rebuilt against the worker's own copy of the migrations."""
 
     stream: IO[str]
-    migrations: dict[int, Any]
+    migrations: dict[str, Any]
     catalogue: MutationRegistry = field(default_factory=MutationRegistry)
 
     def __iter__(self) -> Iterator[Mutant]:
@@ -420,7 +420,7 @@ class _Inbox:
             mutation = self.catalogue.get_mutation_by_id(data["mutation"])
             assert mutation is not None
             yield Mutant(
-                data["number"], mutation, self.migrations[data["version"]], data["direction"],
+                data["number"], mutation, self.migrations[data["migration"]], data["direction"],
                 data["site"], data["sql"], data["original"], list(data["also"]),
             )  # fmt: skip
 
@@ -467,7 +467,7 @@ def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
         server, Path(config["migrations_dir"]), prefix=config["prefix"], tmp=config["tmp"]
     )
     try:
-        inbox = _Inbox(inbox_stream, {m.version: m for m in session.migrations})
+        inbox = _Inbox(inbox_stream, {m.label: m for m in session.migrations})
 
         def mutants() -> Iterator[Mutant]:  # iterated once the baseline has passed
             answer({"baseline_seconds": session.baseline_seconds})
