@@ -291,10 +291,13 @@ def performance_profiler() -> MigrationPerformanceProfiler:
 
 class MigrationVerifierFixture:
     """``migration_verifier(migrations_dir, ...)``: ``verify_migrations`` on the session's
-    server, with the profile's ``migration_verify`` rules plus the ones given."""
+    server, with the profile's ``migration_verify`` rules plus the ones given, and its
+    ``migrations_layout`` unless ``layout`` is given (``placeholders``, ``schemas``: Flyway's)."""
 
-    def __init__(self, server: ServerInfo, profile_rules: VerifyRules) -> None:
-        self.server, self.profile_rules = server, profile_rules
+    def __init__(
+        self, server: ServerInfo, profile_rules: VerifyRules, layout: str | None = None
+    ) -> None:
+        self.server, self.profile_rules, self.layout = server, profile_rules, layout
 
     def __call__(
         self,
@@ -304,6 +307,9 @@ class MigrationVerifierFixture:
         ignore_names: Sequence[str] = (),
         irreversible: Sequence[str] = (),
         on_error: str | None = None,
+        layout: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
+        schemas: Sequence[str] = (),
     ) -> VerifyReport:
         from pgtdd.migrations.verify import verify_migrations
         from pgtdd.migrations.verify_rules import VerifyRules
@@ -315,7 +321,12 @@ class MigrationVerifierFixture:
             on_error or self.profile_rules.on_error,
         )
         return verify_migrations(
-            self.server, migrations_dir, rules=self.profile_rules.merged(given)
+            self.server,
+            migrations_dir,
+            rules=self.profile_rules.merged(given),
+            layout=layout or self.layout,
+            placeholders=dict(placeholders or {}),
+            schemas=schemas,
         )
 
 
@@ -326,4 +337,6 @@ def migration_verifier(pgtdd_server: ServerInfo) -> MigrationVerifierFixture:
     from pgtdd.config.settings import current
     from pgtdd.migrations.verify_rules import profile_rules
 
-    return MigrationVerifierFixture(pgtdd_server, profile_rules(current()))
+    settings = current()
+    layout = settings.profile.migrations_layout if settings is not None else None
+    return MigrationVerifierFixture(pgtdd_server, profile_rules(settings), layout)

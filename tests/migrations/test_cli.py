@@ -200,3 +200,17 @@ def test_layout_option_and_profile_key_force_the_layout(
     assert _run("migrate", "status", str(MIGRATIONS), "--url", blank_cli_db.url) == 2
     err = capsys.readouterr().err
     assert "mine.yaml:2: migrations_layout must be one of golang-migrate, diesel" in err
+
+
+def test_verify_reads_a_flyway_folder_with_its_placeholders(
+    pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = Path(__file__).resolve().parent / "samples" / "flyway"
+    args = ("migrate", "verify", str(samples), "--url", pgtdd_server.url, "--json")
+    assert _run(*args) == 2  # ${owner} has no value
+    assert "--placeholder owner=VALUE" in capsys.readouterr().err
+    assert _run(*args, "--layout", "flyway", "--placeholder", "owner=sales") == 1
+    report = json.loads(capsys.readouterr().out)
+    statuses = {m["migration"]: m["status"] for m in report["migrations"]}
+    assert statuses["V2__create_invoices"] == "reversible"  # its undo migration U2 undoes it
+    assert statuses["V1__create_customers"] == "irreversible"
