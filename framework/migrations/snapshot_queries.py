@@ -31,15 +31,21 @@ def _not_ext(catalog: str, oid: str) -> str:
 
 
 def _acl(acl: str, kind: str, owner: str) -> str:
-    """Sorted aclitem texts; the default privileges when none were ever granted."""
+    """Sorted aclitem texts; ``NULL`` for PostgreSQL's default privileges, whether never
+    granted (``NULL``) or granted and revoked back to them."""
     return (
-        f"(SELECT json_agg(a::text ORDER BY a::text) FROM "
-        f"unnest(coalesce({acl}, acldefault('{kind}', {owner}))) a)"
+        f"CASE WHEN {acl} IS NULL OR {acl} = acldefault('{kind}', {owner}) THEN NULL ELSE "
+        f"(SELECT json_agg(a::text ORDER BY a::text) FROM unnest({acl}) a) END"
     )
 
 
-def _comment(oid: str, catalog: str) -> str:
-    return f"obj_description({oid}, '{catalog}')"
+def _comment(oid: str, catalog: str, subid: str = "0") -> str:
+    """The object's comment (what ``obj_description``/``col_description`` return, read directly:
+    the functions cost a catalog lookup by name per call, a third of a snapshot's time)."""
+    return (
+        f"(SELECT ds.description FROM pg_description ds WHERE ds.objoid = {oid} "
+        f"AND ds.classoid = '{catalog}'::regclass AND ds.objsubid = {subid})"
+    )
 
 
 # Catalogs of the rarer kinds of object, snapshotted by name only (user-made ones: oid >= 16384).
@@ -97,7 +103,7 @@ QUERIES: dict[str, str] = {
             'options', (SELECT json_agg(o ORDER BY o) FROM unnest(a.attoptions) o
                         WHERE o NOT LIKE 'pg\\_attver=%%'),
             'privileges', (SELECT json_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x),
-            'comment', col_description(c.oid, a.attnum))
+            'comment', {_comment("c.oid", "pg_class", "a.attnum")})
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_type t ON t.oid = a.atttypid
