@@ -206,3 +206,8 @@ def test_a_mutation_run_on_a_diesel_folder_leaves_the_project_untouched(
     assert report.total_mutations == 4 and seen[0] == "baseline" and len(seen) >= 4
     assert any("/up.sql" in name for name in seen[1:])
     assert before == {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_missing_drop_names_what_it_drops() -> None:
+    sites = _mutation("RBK_001").sites("DROP FUNCTION f(int); DROP TYPE public.mood; DROP TABLE t;")
+    assert sites == ["DROP FUNCTION f", "DROP TYPE public.mood", "DROP TABLE t"]
