@@ -287,6 +287,9 @@ def verify_rules(args: argparse.Namespace, settings: Settings | None) -> VerifyR
 
 def run_verify(args: argparse.Namespace) -> int:
     """``pgtdd migrate verify``: 0 without findings, 1 with, 2 when it cannot run."""
+    import psycopg
+
+    from pgtdd.databases.janitor import JanitorError
     from pgtdd.migrations.runner import MigrationError
     from pgtdd.migrations.verify import MigrationVerifier
     from pgtdd.migrations.verify_rules import VerifyRulesError
@@ -305,7 +308,14 @@ def run_verify(args: argparse.Namespace) -> int:
             schemas=args.schemas,
         )
         report = verifier.run()
-    except (MigrationError, ProfileError, UnsafeDatabaseError, VerifyRulesError) as exc:
+    except (
+        MigrationError,
+        ProfileError,
+        UnsafeDatabaseError,
+        VerifyRulesError,
+        JanitorError,
+        psycopg.Error,  # the server refused the run's own setup (not a migration: those report)
+    ) as exc:
         print(f"pgtdd migrate verify: {redact(str(exc))}", file=sys.stderr)
         return 2
     print(report.to_json() if args.json else report.render(show_ignored=args.show_ignored))

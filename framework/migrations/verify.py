@@ -85,13 +85,13 @@ class _Workspace:
             placeholders=options.placeholders,
             schemas=options.schemas,
         )
-        runner.ensure_tracking_table()  # as the tool makes it (some migrations GRANT on it)
-        if options.schemas:
+        if options.schemas:  # Flyway's: created first, as they hold the history table
             from pgtdd.migrations.layouts.flyway_schemas import prepare
 
             prepare(self.conn, options.schemas, runner.history)
             row = self.conn.execute("SHOW search_path").fetchone()
             self.search_path = str(row[0]) if row else None
+        runner.ensure_tracking_table()  # as the tool makes it (some migrations GRANT on it)
         migrations = runner.discover()
         notes = [f"not {runner.layout.name} migrations, ignored: {f}" for f in runner.ignored]
         return migrations, (runner.history.table.rsplit(".", 1)[-1],), notes

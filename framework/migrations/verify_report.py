@@ -226,7 +226,8 @@ class StepFailure:
     def text(self) -> str:
         """``file line N: statement`` and the server's error."""
         where = f"{self.file}" + (f" line {self.line}" if self.line else "")
-        shown = self.statement if len(self.statement) <= 300 else self.statement[:297] + "..."
+        flat = " ".join(self.statement.split())  # one line, whatever the file's layout
+        shown = flat if len(flat) <= 300 else flat[:297] + "..."
         state = f" [{self.sqlstate}]" if self.sqlstate else ""
         return f"{self.step} failed in {where}: {shown}\n    ERROR{state}: {self.message}"
 
