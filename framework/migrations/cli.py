@@ -62,7 +62,7 @@ def add_subcommands(subparsers: Subparsers) -> None:
     mutate = subparsers.add_parser(
         "mutate", help="mutation-test a migration folder against its tests"
     )
-    mutate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
+    mutate.add_argument("dir", help=FOLDER_HELP)
     mutate.add_argument("--tests", required=True, action="append", help="pytest path(s) to run")
     mutate.add_argument("--json", action="store_true", help="print the report as JSON")
     mutate.add_argument("--timeout", type=float, help="seconds per mutant [env MUTATION_TIMEOUT]")
