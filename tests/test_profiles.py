@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,39 @@ def test_extends_cycle_is_reported(tmp_path: Path) -> None:
 def test_bad_env_port_is_rejected() -> None:
     with pytest.raises(ProfileError, match="PGTDD_PORT='x' is not a port"):
         resolve_settings(cli_profile="container", environ={"PGTDD_PORT": "x"})
+
+
+def test_migration_verify_section_is_read_and_checked(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "team.yaml",
+        "extends: local\nmigration_verify:\n  ignore_kinds: [column.position, '*.comment']\n"
+        "  ignore_names: public.legacy_*\n  irreversible: [20190101_drop, 3]\n  on_error: stop\n",
+    )
+    section = load_profile(str(path), environ={}).migration_verify
+    assert section.ignore_kinds == ("column.position", "*.comment")
+    assert section.ignore_names == ("public.legacy_*",)  # one pattern may be written alone
+    assert section.irreversible == ("20190101_drop", "3")  # a version as a number, kept as text
+    assert section.on_error == "stop"
+    profile = load_profile(str(path), environ={})
+    assert profile.source_of("migration_verify.irreversible").endswith("team.yaml:5")
+    assert load_profile("local", environ={}).migration_verify.ignore_kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("migration_verify:\n  ignore: [x]\n", "mine.yaml:3: unknown key migration_verify.ignore"),
+        ("migration_verify:\n  on_error: later\n", "on_error must be one of continue, stop"),
+        ("migration_verify:\n  ignore_kinds: 3\n", "ignore_kinds must be str or list"),
+        ("migration_verify:\n  ignore_names: [[a]]\n", "ignore_names item must be str or int"),
+        ("migration_verify: [a]\n", "migration_verify must be a mapping"),
+    ],
+)
+def test_bad_migration_verify_sections(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "mine.yaml", "extends: local\n" + text)
+    with pytest.raises(ProfileError, match=re.escape(message)):
+        load_profile(str(path), environ={})
 
 
 def test_tmpfs_size_and_on_server_loss_defaults_and_sources(tmp_path: Path) -> None:

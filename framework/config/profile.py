@@ -66,6 +66,16 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class MigrationVerify:
+    """``pgtdd migrate verify``'s ignore rules (see ``pgtdd.migrations.verify_report``)."""
+
+    ignore_kinds: tuple[str, ...] = ()
+    ignore_names: tuple[str, ...] = ()
+    irreversible: tuple[str, ...] = ()
+    on_error: str = "continue"
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated profile. ``sources`` maps each key to the place its value came from."""
 
@@ -87,6 +97,7 @@ class Profile:
     pool: PoolSettings = PoolSettings()
     timeouts: Timeouts = Timeouts()
     retry: RetryPolicy = RetryPolicy()
+    migration_verify: MigrationVerify = MigrationVerify()
     reuse: bool = False
     test_database: bool = False
     schema: tuple[str, ...] = ()
@@ -136,11 +147,15 @@ class Profile:
         )
 
 
-_NESTED: dict[str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy]] = {
+_NESTED: dict[
+    str, type[PoolSettings] | type[Timeouts] | type[RetryPolicy] | type[MigrationVerify]
+] = {
     "pool": PoolSettings,
     "timeouts": Timeouts,
     "retry": RetryPolicy,
+    "migration_verify": MigrationVerify,
 }
+ON_ERROR = ("continue", "stop")
 # key -> accepted Python types after YAML parsing; nested sections are checked field by field.
 _SCALARS: dict[str, tuple[type, ...]] = {
     "provider": (str,),
@@ -323,10 +338,28 @@ def _check_section(
             raise ProfileError(
                 f"{sub_at}: unknown key {key}.{sub}; valid keys: {', '.join(sorted(fields))}"
             )
-        expected: tuple[type, ...] = (int,) if fields[sub].type == "int" else (int, float)
-        _check_type(f"{key}.{sub}", value[sub], expected, sub_at)
+        _check_type(f"{key}.{sub}", value[sub], _FIELD_TYPES[str(fields[sub].type)], sub_at)
+        if str(fields[sub].type) == "tuple[str, ...]":
+            items = value[sub] if isinstance(value[sub], list) else [value[sub]]
+            for item in items:
+                _check_type(f"{key}.{sub} item", item, (str, int), sub_at)
+            value[sub] = tuple(str(item) for item in items)
         lines[f"{key}.{sub}"] = sub_key_node.start_mark.line + 1
+    if key == "migration_verify" and value.get("on_error", "continue") not in ON_ERROR:
+        raise ProfileError(
+            f"{at}: migration_verify.on_error must be one of {', '.join(ON_ERROR)}, "
+            f"got {value['on_error']!r}"
+        )
     return value
+
+
+# A nested field's annotation (a string: annotations are postponed) -> accepted YAML types.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "tuple[str, ...]": (str, list),
+}
 
 
 def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profile:
@@ -398,6 +431,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         pool=PoolSettings(**values.get("pool", {})),
         timeouts=Timeouts(**values.get("timeouts", {})),
         retry=RetryPolicy(**values.get("retry", {})),
+        migration_verify=MigrationVerify(**values.get("migration_verify", {})),
         reuse=values.get("reuse", False),
         test_database=values.get("test_database", False),
         schema=tuple(_as_list(values.get("schema", []))),

@@ -1,8 +1,8 @@
 """Migration testing toolkit (spec 004): mutations, performance, runner, snapshots, data checks.
 
-Modules: ``mutation``, ``performance``, ``migration_runner``, ``schema_snapshotter``,
-``data_validator``; the main classes are re-exported here. Fixtures live in
-``pgtdd.migrations.fixtures`` (registered by the pgtdd plugin).
+Modules: ``mutation``, ``performance``, ``runner``, ``snapshot``, ``data_validator``, ``verify``
+(every migration's down checked against its up); the main classes are re-exported here.
+Fixtures live in ``pgtdd.migrations.fixtures`` (registered by the pgtdd plugin).
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ _EXPORTS: dict[str, str] = {
     "SchemaDiff": "pgtdd.migrations.snapshot",
     "SchemaSnapshot": "pgtdd.migrations.snapshot",
     "SchemaSnapshotter": "pgtdd.migrations.snapshot",
+    "MigrationVerifier": "pgtdd.migrations.verify",
+    "verify_migrations": "pgtdd.migrations.verify",
+    "VerifyReport": "pgtdd.migrations.verify_report",
+    "VerifyRules": "pgtdd.migrations.verify_rules",
 }
 
 if TYPE_CHECKING:
@@ -60,6 +64,9 @@ if TYPE_CHECKING:
         SchemaSnapshot,
         SchemaSnapshotter,
     )
+    from pgtdd.migrations.verify import MigrationVerifier, verify_migrations
+    from pgtdd.migrations.verify_report import VerifyReport
+    from pgtdd.migrations.verify_rules import VerifyRules
 
 
 __all__ = [
@@ -71,6 +78,7 @@ __all__ = [
     "MigrationPerformanceProfiler",
     "MigrationRunner",
     "MigrationStatus",
+    "MigrationVerifier",
     "Mutation",
     "MutationRegistry",
     "MutationReport",
@@ -82,6 +90,9 @@ __all__ = [
     "SchemaDiff",
     "SchemaSnapshot",
     "SchemaSnapshotter",
+    "VerifyReport",
+    "VerifyRules",
+    "verify_migrations",
 ]
 
 

@@ -27,11 +27,14 @@ def is_idle(conn: Connection) -> bool:
     return conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
 
-def fetch_all(conn: Connection, query: Query, params: Any = None) -> list[tuple[Any, ...]]:
+def fetch_all(
+    conn: Connection, query: Query, params: Any = None, *, prepare: bool | None = None
+) -> list[tuple[Any, ...]]:
     """Run a read. Inside the caller's transaction it sees that transaction's changes; a
-    transaction the read itself had to open (non-autocommit, idle connection) is ended."""
+    transaction the read itself had to open (non-autocommit, idle connection) is ended.
+    ``prepare=True`` keeps the statement prepared on the connection (planned once)."""
     idle = is_idle(conn)
-    rows = conn.execute(query, params).fetchall()
+    rows = conn.execute(query, params, prepare=prepare).fetchall()
     if idle and not conn.autocommit:
         conn.rollback()
     return rows

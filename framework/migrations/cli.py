@@ -1,7 +1,8 @@
-"""``pgtdd migrate up|down|redo|status DIR`` and ``pgtdd mutate DIR --tests PATH``.
+"""``pgtdd migrate up|down|redo|status|verify DIR`` and ``pgtdd mutate DIR --tests PATH``.
 
-The server comes from ``--url`` (default: ``TEST_DATABASE_URL``). ``migrate`` acts on that URL's
-database; ``mutate`` only uses the server (it clones a database per mutant).
+The server comes from ``--url`` (default: ``TEST_DATABASE_URL``). ``migrate up|down|redo|status``
+act on that URL's database; ``migrate verify`` and ``mutate`` only use the server (they create
+databases of their own).
 """
 
 from __future__ import annotations
@@ -21,35 +22,47 @@ from pgtdd.server import ServerInfo, ServerURLError, parse_url
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.report import MutationReport
     from pgtdd.migrations.runner import Migration, MigrationRunner
+    from pgtdd.migrations.verify_rules import VerifyRules
 
 # The toolkit (pglast among it) is imported by the handlers: `pgtdd up` and the other
 # commands build this parser too, and should not pay for it.
 
 Subparsers = Any  # argparse's _SubParsersAction is private
+FOLDER_HELP = "migrations folder: golang-migrate, Diesel, dbmate, goose or Flyway layout"
 
 
 def add_subcommands(subparsers: Subparsers) -> None:
     """Add ``migrate`` and ``mutate`` to the ``pgtdd`` command."""
-    migrate = subparsers.add_parser("migrate", help="apply, revert or list a folder's migrations")
-    migrate.add_argument("action", choices=("up", "down", "redo", "status"))
-    migrate.add_argument(
-        "dir",
-        help="migrations folder: golang-migrate, Diesel, dbmate, goose or Flyway layout",
+    migrate = subparsers.add_parser(
+        "migrate", help="apply, revert, list or verify a folder's migrations"
     )
-    migrate.add_argument(
-        "--target",
-        help="up: stop at this version (a number, or a migration's version/name as the folder "
-        "writes it); down: revert the migrations above it",
-    )
-    migrate.add_argument("--steps", type=int, default=1, help="down/redo: how many (default 1)")
-    _layout_options(migrate)
-    _url_option(migrate)
-    migrate.set_defaults(func=run_migrate)
+    actions = migrate.add_subparsers(dest="action", required=True, metavar="ACTION")
+    helps = {
+        "up": "apply pending migrations",
+        "down": "revert applied migrations",
+        "redo": "revert and apply again",
+        "status": "list applied and pending migrations",
+    }
+    for name, text in helps.items():
+        action = actions.add_parser(name, help=text)
+        action.add_argument("dir", help=FOLDER_HELP)
+        if name in ("up", "down"):
+            action.add_argument(
+                "--target",
+                help="up: stop at this version (a number, or a migration's version/name as the "
+                "folder writes it); down: revert the migrations above it",
+            )
+        if name in ("down", "redo"):
+            action.add_argument("--steps", type=int, default=1, help="how many (default 1)")
+        _layout_options(action)
+        _url_option(action)
+        action.set_defaults(func=run_migrate)
+    _add_verify(actions)
 
     mutate = subparsers.add_parser(
         "mutate", help="mutation-test a migration folder against its tests"
     )
-    mutate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
+    mutate.add_argument("dir", help=FOLDER_HELP)
     mutate.add_argument("--tests", required=True, action="append", help="pytest path(s) to run")
     mutate.add_argument("--json", action="store_true", help="print the report as JSON")
     mutate.add_argument("--timeout", type=float, help="seconds per mutant [env MUTATION_TIMEOUT]")
@@ -72,6 +85,53 @@ def add_subcommands(subparsers: Subparsers) -> None:
     mutate.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
     _url_option(mutate)
     mutate.set_defaults(func=run_mutate)
+
+
+def _add_verify(actions: Subparsers) -> None:
+    verify = actions.add_parser(
+        "verify",
+        help="check that every migration's down undoes its up (and the up runs again)",
+        description="For every migration in order: up, down (the schema must equal the one "
+        "before the up), up again (it must equal the first up's). Exit 1 on any finding. Ignore "
+        "rules add to the profile's migration_verify section.",
+    )
+    verify.add_argument("dir", help=FOLDER_HELP)
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--ignore-kind",
+        action="append",
+        default=[],
+        metavar="KIND[.FIELD]",
+        help="do not count differences of this kind (index), field (column.position) or field "
+        "of every kind (*.owner); repeatable",
+    )
+    verify.add_argument(
+        "--ignore-name",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="do not count differences of objects named so (public.audit_*); repeatable",
+    )
+    verify.add_argument(
+        "--irreversible",
+        action="append",
+        default=[],
+        metavar="MIGRATION",
+        help="a migration known to be irreversible (label, version or name; patterns allowed): "
+        "reported as listed, not as a finding; repeatable",
+    )
+    verify.add_argument(
+        "--on-error",
+        choices=("continue", "stop"),
+        help="after a failed up or down: go on with the next migration (default) or stop",
+    )
+    verify.add_argument(
+        "--show-ignored", action="store_true", help="also list the differences the rules ignore"
+    )
+    verify.add_argument("-v", "--verbose", action="store_true", help="one line per migration")
+    _layout_options(verify)
+    _url_option(verify)
+    verify.set_defaults(func=run_verify)
 
 
 def _layout_options(parser: argparse.ArgumentParser) -> None:
@@ -209,6 +269,57 @@ def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
     if target is not None:
         return runner.down(target=target)
     return runner.down(args.steps)
+
+
+def verify_rules(args: argparse.Namespace, settings: Settings | None) -> VerifyRules:
+    """The profile's ``migration_verify`` rules plus the command line's."""
+    from pgtdd.migrations.verify_rules import VerifyRules, profile_rules
+
+    base = profile_rules(settings)
+    given = VerifyRules(
+        tuple(args.ignore_kind),
+        tuple(args.ignore_name),
+        tuple(args.irreversible),
+        args.on_error or base.on_error,
+    )
+    return base.merged(given)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``pgtdd migrate verify``: 0 without findings, 1 with, 2 when it cannot run."""
+    import psycopg
+
+    from pgtdd.databases.janitor import JanitorError
+    from pgtdd.migrations.runner import MigrationError
+    from pgtdd.migrations.verify import MigrationVerifier
+    from pgtdd.migrations.verify_rules import VerifyRulesError
+
+    try:
+        server = _server(args, destructive=True)
+        rules = verify_rules(args, resolve_settings())  # a broken profile is an error here
+        verifier = MigrationVerifier(
+            server,
+            args.dir,
+            rules=rules,
+            out=sys.stderr if args.verbose else None,
+            layout=_layout(args),
+            tracking_table=args.table,
+            placeholders=_placeholders(args.placeholder),
+            schemas=args.schemas,
+        )
+        report = verifier.run()
+    except (
+        MigrationError,
+        ProfileError,
+        UnsafeDatabaseError,
+        VerifyRulesError,
+        JanitorError,
+        psycopg.Error,  # the server refused the run's own setup (not a migration: those report)
+    ) as exc:
+        print(f"pgtdd migrate verify: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    print(report.to_json() if args.json else report.render(show_ignored=args.show_ignored))
+    return report.exit_code
 
 
 def _target(text: str | None) -> int | str | None:

@@ -4,6 +4,8 @@
   an empty template, so the spec's examples that ``commit()`` stay isolated.
 - ``temp_project_dir``, ``sample_confiture_schema``, ``mutation_registry``,
   ``performance_profiler``.
+- ``migration_verifier``: ``migration_verifier("migrations")`` checks that every migration's
+  down undoes its up (the profile's ``migration_verify`` rules apply).
 
 Factories declare variants in a conftest::
 
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from pgtdd.migrations.performance import MigrationPerformanceProfiler
     from pgtdd.migrations.runner import MigrationRunner
     from pgtdd.migrations.snapshot import SchemaSnapshot
+    from pgtdd.migrations.verify_report import VerifyReport
+    from pgtdd.migrations.verify_rules import VerifyRules
 
 # The toolkit's modules (pglast among them) are imported inside the fixtures that use them: the
 # pgtdd plugin registers this module in every session, and most sessions never use it.
@@ -283,3 +287,56 @@ def performance_profiler() -> MigrationPerformanceProfiler:
     from pgtdd.migrations.performance import MigrationPerformanceProfiler
 
     return MigrationPerformanceProfiler()
+
+
+class MigrationVerifierFixture:
+    """``migration_verifier(migrations_dir, ...)``: ``verify_migrations`` on the session's
+    server, with the profile's ``migration_verify`` rules plus the ones given, and its
+    ``migrations_layout`` unless ``layout`` is given (``placeholders``, ``schemas``: Flyway's)."""
+
+    def __init__(
+        self, server: ServerInfo, profile_rules: VerifyRules, layout: str | None = None
+    ) -> None:
+        self.server, self.profile_rules, self.layout = server, profile_rules, layout
+
+    def __call__(
+        self,
+        migrations_dir: str | Path,
+        *,
+        ignore_kinds: Sequence[str] = (),
+        ignore_names: Sequence[str] = (),
+        irreversible: Sequence[str] = (),
+        on_error: str | None = None,
+        layout: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
+        schemas: Sequence[str] = (),
+    ) -> VerifyReport:
+        from pgtdd.migrations.verify import verify_migrations
+        from pgtdd.migrations.verify_rules import VerifyRules
+
+        given = VerifyRules(
+            tuple(ignore_kinds),
+            tuple(ignore_names),
+            tuple(irreversible),
+            on_error or self.profile_rules.on_error,
+        )
+        return verify_migrations(
+            self.server,
+            migrations_dir,
+            rules=self.profile_rules.merged(given),
+            layout=layout or self.layout,
+            placeholders=dict(placeholders or {}),
+            schemas=schemas,
+        )
+
+
+@pytest.fixture
+def migration_verifier(pgtdd_server: ServerInfo) -> MigrationVerifierFixture:
+    """Check a folder's migrations (up, down, up again) on the session's server; returns a
+    :class:`~pgtdd.migrations.verify_report.VerifyReport` (``report.ok``, ``report.render()``)."""
+    from pgtdd.config.settings import current
+    from pgtdd.migrations.verify_rules import profile_rules
+
+    settings = current()
+    layout = settings.profile.migrations_layout if settings is not None else None
+    return MigrationVerifierFixture(pgtdd_server, profile_rules(settings), layout)

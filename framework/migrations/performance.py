@@ -240,6 +240,7 @@ class MigrationPerformanceProfiler:
                 baseline.add_profile(profile.operation, seconds)
         return baseline
 
+
 def _describe(exc: psycopg.Error, timeout: float | None) -> str:
     if isinstance(exc, psycopg.errors.QueryCanceled) and timeout is not None:
         return f"cancelled after timeout_seconds={timeout:g}: {exc.diag.message_primary}"

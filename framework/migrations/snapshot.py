@@ -1,9 +1,12 @@
 """Capture a database schema from ``pg_catalog`` and diff two captures.
 
-A snapshot is plain JSON-serialisable data: one section per kind of object (tables, columns,
-constraints, indexes, foreign_keys, views, functions, sequences, extensions, triggers, types),
-each a mapping from a qualified name to the object's properties. Objects that belong to an
-extension and the migration tools' history tables (``HISTORY_TABLES``) are left out.
+A snapshot is plain JSON-serialisable data: one section per kind of object (schemas, tables,
+columns, constraints, foreign_keys, indexes, views, functions, sequences, extensions, triggers,
+types, policies, rules, default_privileges, statistics, event_triggers, other_objects), each a
+mapping from a qualified name to the object's properties, ownership, privileges and comment
+among them. Objects that belong to an extension and the migration tools' history tables
+(``HISTORY_TABLES``) are left out.
+The queries are in :mod:`pgtdd.migrations.snapshot_queries`.
 """
 
 from __future__ import annotations
@@ -12,136 +15,28 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgtdd.migrations._db import Target, fetch_all, open_target
+import psycopg
+
+from pgtdd.migrations._db import Target, fetch_all, is_idle, open_target
 from pgtdd.migrations.layouts import HISTORY_TABLES
+from pgtdd.migrations.snapshot_queries import QUERIES
 
-USER_NS = (
-    "n.nspname NOT IN ('pg_catalog', 'information_schema') "
-    "AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'"
-)
-
-
-def _not_ext(catalog: str, oid: str) -> str:
-    return (
-        "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = "
-        f"'{catalog}'::regclass AND d.objid = {oid} AND d.deptype = 'e')"
-    )
-
-
-# Each query returns (key, properties as json) rows; %(skip)s is the excluded table names.
-QUERIES: dict[str, str] = {
-    "tables": f"""
-        SELECT n.nspname || '.' || c.relname, json_build_object(
-            'kind', c.relkind, 'persistence', c.relpersistence,
-            'partition_key', pg_get_partkeydef(c.oid))
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'f') AND {USER_NS} AND {_not_ext("pg_class", "c.oid")}
-          AND c.relname <> ALL(%(skip)s)""",
-    "columns": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || a.attname, json_build_object(
-            'position', row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
-            'type', format_type(a.atttypid, a.atttypmod),
-            'nullable', NOT a.attnotnull,
-            'default', pg_get_expr(ad.adbin, ad.adrelid),
-            'identity', nullif(a.attidentity, ''),
-            'generated', nullif(a.attgenerated, ''),
-            'collation', CASE WHEN a.attcollation <> t.typcollation THEN co.collname END)
-        FROM pg_attribute a
-        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_type t ON t.oid = a.atttypid
-        LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-        LEFT JOIN pg_collation co ON co.oid = a.attcollation
-        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f')
-          AND {USER_NS} AND {_not_ext("pg_class", "c.oid")} AND c.relname <> ALL(%(skip)s)""",
-    "constraints": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || con.conname, json_build_object(
-            'table', n.nspname || '.' || c.relname, 'type', con.contype,
-            'definition', pg_get_constraintdef(con.oid), 'validated', con.convalidated,
-            'deferrable', con.condeferrable, 'deferred', con.condeferred)
-        FROM pg_constraint con
-        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {USER_NS} AND {_not_ext("pg_class", "c.oid")} AND c.relname <> ALL(%(skip)s)
-          -- PostgreSQL 18 keeps NOT NULL as constraints named after the column they were made
-          -- for (a renamed column keeps the old name): the columns' nullable says it for every
-          -- major; one not yet validated is kept.
-          AND NOT (con.contype = 'n' AND con.convalidated)""",
-    "foreign_keys": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || con.conname, json_build_object(
-            'table', n.nspname || '.' || c.relname,
-            'columns', (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.conkey)
-                        WITH ORDINALITY k(num, i) JOIN pg_attribute a
-                        ON a.attrelid = con.conrelid AND a.attnum = k.num),
-            'references', rn.nspname || '.' || rc.relname,
-            'referenced_columns', (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.confkey)
-                        WITH ORDINALITY k(num, i) JOIN pg_attribute a
-                        ON a.attrelid = con.confrelid AND a.attnum = k.num),
-            'on_update', con.confupdtype, 'on_delete', con.confdeltype,
-            'match', con.confmatchtype, 'validated', con.convalidated)
-        FROM pg_constraint con
-        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-        WHERE con.contype = 'f' AND {USER_NS}""",
-    "indexes": f"""
-        SELECT n.nspname || '.' || ic.relname, json_build_object(
-            'table', n.nspname || '.' || tc.relname, 'definition', pg_get_indexdef(i.indexrelid),
-            'unique', i.indisunique, 'primary', i.indisprimary, 'valid', i.indisvalid)
-        FROM pg_index i
-        JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
-        JOIN pg_namespace n ON n.oid = ic.relnamespace
-        WHERE {USER_NS} AND {_not_ext("pg_class", "tc.oid")} AND tc.relname <> ALL(%(skip)s)""",
-    "views": f"""
-        SELECT n.nspname || '.' || c.relname, json_build_object(
-            'materialized', c.relkind = 'm', 'definition', pg_get_viewdef(c.oid, true))
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('v', 'm') AND {USER_NS} AND {_not_ext("pg_class", "c.oid")}""",
-    "functions": f"""
-        SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid)
-               || ')', json_build_object(
-            'kind', p.prokind, 'returns', pg_get_function_result(p.oid), 'language', l.lanname,
-            'volatility', p.provolatile, 'security_definer', p.prosecdef,
-            'definition', CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END)
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        JOIN pg_language l ON l.oid = p.prolang
-        WHERE {USER_NS} AND {_not_ext("pg_proc", "p.oid")}""",
-    "sequences": f"""
-        SELECT n.nspname || '.' || c.relname, json_build_object(
-            'type', format_type(s.seqtypid, NULL), 'start', s.seqstart,
-            'increment', s.seqincrement, 'min', s.seqmin, 'max', s.seqmax, 'cache', s.seqcache,
-            'cycle', s.seqcycle,
-            'owned_by', (SELECT dn.nspname || '.' || dc.relname || '.' || da.attname
-                FROM pg_depend d JOIN pg_class dc ON dc.oid = d.refobjid
-                JOIN pg_namespace dn ON dn.oid = dc.relnamespace
-                JOIN pg_attribute da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid
-                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1))
-        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {USER_NS} AND {_not_ext("pg_class", "c.oid")}
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class dc ON dc.oid = d.refobjid
-                WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
-                  AND d.refclassid = 'pg_class'::regclass AND dc.relname = ANY(%(skip)s))""",
-    "extensions": """
-        SELECT e.extname, json_build_object('version', e.extversion, 'schema', n.nspname)
-        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace""",
-    "triggers": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || t.tgname, json_build_object(
-            'definition', pg_get_triggerdef(t.oid), 'enabled', t.tgenabled)
-        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT t.tgisinternal AND {USER_NS}""",
-    "types": f"""
-        SELECT n.nspname || '.' || t.typname, json_build_object(
-            'kind', t.typtype,
-            'labels', (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e
-                       WHERE e.enumtypid = t.oid),
-            'base_type', CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
-            'not_null', t.typnotnull, 'default', t.typdefault,
-            'checks', (SELECT json_agg(pg_get_constraintdef(con.oid) ORDER BY con.conname)
-                       FROM pg_constraint con WHERE con.contypid = t.oid))
-        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype IN ('e', 'd') AND {USER_NS} AND {_not_ext("pg_type", "t.oid")}""",
-}
 SECTIONS = tuple(QUERIES)
+CATALOG_PATH = "SELECT set_config('search_path', 'pg_catalog', true)"
+RESTORE_PATH = "SELECT set_config('search_path', %s, true)"
+# The kind of object each section holds, as the diffs and the ignore rules name it.
+KINDS = {
+    "schemas": "schema", "tables": "table", "columns": "column", "constraints": "constraint",
+    "foreign_keys": "foreign_key", "indexes": "index", "views": "view", "functions": "function",
+    "sequences": "sequence", "extensions": "extension", "triggers": "trigger", "types": "type",
+    "policies": "policy", "rules": "rule", "default_privileges": "default_privilege",
+    "statistics": "statistics", "event_triggers": "event_trigger", "other_objects": "object",
+}  # fmt: skip
+
+
+def kind_of(section: str) -> str:
+    """The kind of object a section holds (``columns`` -> ``column``)."""
+    return KINDS.get(section, section)
 
 
 @dataclass
@@ -167,18 +62,12 @@ class SchemaDiff:
 
     def lines(self) -> list[str]:
         """One human-readable line per difference."""
-        out = [
-            f"+ {s[:-1] if s.endswith('s') else s} {k}" for s, ks in self.added.items() for k in ks
-        ]
-        out += [
-            f"- {s[:-1] if s.endswith('s') else s} {k}"
-            for s, ks in self.removed.items()
-            for k in ks
-        ]
+        out = [f"+ {kind_of(s)} {k}" for s, ks in self.added.items() for k in ks]
+        out += [f"- {kind_of(s)} {k}" for s, ks in self.removed.items() for k in ks]
         for section, objects in self.changed.items():
             for key, fields in objects.items():
                 for name, (before, after) in fields.items():
-                    out.append(f"~ {section[:-1]} {key}: {name} {before!r} -> {after!r}")
+                    out.append(f"~ {kind_of(section)} {key}: {name} {before!r} -> {after!r}")
         return out
 
     def __str__(self) -> str:
@@ -273,11 +162,31 @@ class SchemaSnapshotter:
         self.exclude_tables = list(exclude_tables)
 
     def capture(self) -> SchemaSnapshot:
-        """Read every section from ``pg_catalog`` (one round trip)."""
+        """Read every section from ``pg_catalog`` (one query).
+
+        The query is prepared on the connection: planning its eighteen parts costs about as
+        much as running them, and a verify run takes three snapshots per migration. It runs with
+        ``search_path`` set to ``pg_catalog`` alone, so every name the catalog functions print
+        is schema-qualified the same way whatever path the session has (a default printed as
+        ``nextval('t_id_seq'::regclass)`` under one path is ``public.t_id_seq`` under another).
+        """
         union = " UNION ALL ".join(
-            f"SELECT '{name}', s.* FROM ({query}) AS s" for name, query in QUERIES.items()
+            f"SELECT '{name}', s.k::text, s.p FROM ({query}) AS s(k, p)"
+            for name, query in QUERIES.items()
         )
-        rows = fetch_all(self.conn, union, {"skip": self.exclude_tables})
+        if is_idle(self.conn):
+            with self.conn.transaction():
+                self.conn.execute(CATALOG_PATH)
+                rows = fetch_all(self.conn, union, {"skip": self.exclude_tables}, prepare=True)
+        else:  # inside the caller's transaction: put its path back afterwards
+            saved = self.conn.execute("SELECT current_setting('search_path')").fetchone()
+            self.conn.execute(CATALOG_PATH)
+            try:
+                rows = fetch_all(self.conn, union, {"skip": self.exclude_tables}, prepare=True)
+            finally:
+                status = self.conn.info.transaction_status
+                if saved is not None and status == psycopg.pq.TransactionStatus.INTRANS:
+                    self.conn.execute(RESTORE_PATH, (saved[0],))
         data: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in QUERIES}
         for section, key, props in rows:
             data[section][key] = props

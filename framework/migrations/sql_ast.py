@@ -2,12 +2,11 @@
 
 A migration is parsed into its statements; an :class:`Edit` replaces, removes or reorders
 statements; :func:`render` splices the printed statements into the original text, so untouched
-statements keep their exact text and comments. Offsets from the parser are in UTF-8 bytes.
+statements keep their exact text and comments. Offsets from the parser (pglast) are in characters.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +14,6 @@ from typing import Any
 import pglast
 from pglast import ast
 from pglast.stream import IndentedStream, RawStream
-
-PROBE_TAG = "$pgtdd_body$"
 
 
 class SqlParseError(ValueError):
@@ -46,18 +43,19 @@ def same_statements(a: Sequence[ast.RawStmt], b: Sequence[ast.RawStmt]) -> bool:
     return len(a) == len(b) and all(x.stmt == y.stmt for x, y in zip(a, b, strict=True))
 
 
-def statement_span(sql_bytes: bytes, stmt: ast.RawStmt) -> tuple[int, int]:
-    """Byte span of a statement's text, without its terminating semicolon."""
+def statement_span(sql: str, stmt: ast.RawStmt) -> tuple[int, int]:
+    """Character span of a statement's text, without its terminating semicolon (pglast gives
+    character offsets: a file with non-ASCII text before a statement would be cut wrong in
+    bytes)."""
     start = stmt.stmt_location or 0
-    end = start + stmt.stmt_len if stmt.stmt_len else len(sql_bytes)
+    end = start + stmt.stmt_len if stmt.stmt_len else len(sql)
     return start, end
 
 
 def statement_text(sql: str, stmt: ast.RawStmt) -> str:
     """The original text of one statement."""
-    raw = sql.encode()
-    start, end = statement_span(raw, stmt)
-    return raw[start:end].decode().strip()
+    start, end = statement_span(sql, stmt)
+    return sql[start:end].strip()
 
 
 @dataclass
@@ -81,19 +79,19 @@ def render(sql: str, stmts: Sequence[ast.RawStmt], edit: Edit) -> str:
     """The script with ``edit`` applied; untouched statements keep their text and comments."""
     if edit.order is not None:
         parts = [edit.replace.get(i, statement_text(sql, stmts[i])) for i in edit.order]
-        header = sql.encode()[: statement_span(sql.encode(), stmts[0])[0]].decode() if stmts else ""
+        header = sql[: statement_span(sql, stmts[0])[0]] if stmts else ""
         return header + "".join(f"{p};\n" for p in parts if p is not None)
-    raw = sql.encode()
+    text = sql
     for index in sorted(edit.replace, reverse=True):
-        start, end = statement_span(raw, stmts[index])
-        text = edit.replace[index]
-        if text is None:
-            if raw[end : end + 1] == b";":
+        start, end = statement_span(sql, stmts[index])
+        new = edit.replace[index]
+        if new is None:
+            if text[end : end + 1] == ";":
                 end += 1
-            raw = raw[:start] + raw[end:]
+            text = text[:start] + text[end:]
         else:
-            raw = raw[:start] + text.encode() + raw[end:]
-    return raw.decode()
+            text = text[:start] + new + text[end:]
+    return text
 
 
 def walk(node: Any) -> Iterator[ast.Node]:
@@ -128,38 +126,7 @@ def dotted(names: Sequence[ast.Node] | None) -> str:
 # --- PL/pgSQL bodies (DO blocks and functions) -------------------------------------------
 
 
-def plpgsql_queries(body: str) -> list[str]:
-    """The SQL statements (as written) inside a PL/pgSQL body, found by PL/pgSQL's parser."""
-    if PROBE_TAG in body:
-        return []
-    probe = (
-        f"CREATE FUNCTION pgtdd_probe() RETURNS void LANGUAGE plpgsql AS {PROBE_TAG}"
-        f"{body}{PROBE_TAG}"
-    )
-    try:
-        tree = pglast.parser.parse_plpgsql_json(probe)
-    except pglast.parser.ParseError:
-        return []
-    found: list[str] = []
-    _collect_execsql(json.loads(tree), found)
-    return [q for q in found if q in body]
-
-
-def _collect_execsql(node: Any, found: list[str]) -> None:
-    if isinstance(node, dict):
-        stmt = node.get("PLpgSQL_stmt_execsql")
-        if isinstance(stmt, dict):
-            query = stmt.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query")
-            if isinstance(query, str):
-                found.append(query)
-        for value in node.values():
-            _collect_execsql(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _collect_execsql(value, found)
-
-
-def plpgsql_body(stmt: ast.Node) -> ast.String | None:
+def plpgsql_body(stmt: ast.Node | None) -> ast.String | None:
     """The String node holding the PL/pgSQL body of a ``DO`` block or a function/procedure."""
     if isinstance(stmt, ast.DoStmt):
         options = stmt.args or ()
@@ -195,13 +162,24 @@ def rewrite(index: int, stmt: ast.RawStmt) -> Edit:
     """An edit printing statement ``index`` again, after its tree was changed in place.
 
     The printed text must parse back to the same tree, so a printer quirk can never turn a
-    mutation into a different one; otherwise :class:`SqlParseError` is raised.
+    mutation into a different one; otherwise (or when the printer cannot print the changed
+    tree) :class:`SqlParseError` is raised: the caller skips that change.
     """
-    for text in (to_pretty_sql(stmt.stmt), to_sql(stmt.stmt)):
-        reparsed = parse(text)
+    shown = ""
+    for printer in (to_pretty_sql, to_sql):
+        try:
+            text = printer(stmt.stmt)
+        except Exception as exc:  # noqa: BLE001 - any printer failure means: skip this change
+            shown = shown or f"the printer failed: {type(exc).__name__}: {exc}"
+            continue
+        shown = text
+        try:
+            reparsed = parse(text)
+        except SqlParseError:
+            continue
         if len(reparsed) == 1 and reparsed[0].stmt == stmt.stmt:
             return Edit({index: text})
-    raise SqlParseError(f"printed statement does not parse back to the same tree: {text}")
+    raise SqlParseError(f"printed statement does not parse back to the same tree: {shown}")
 
 
 def remove(index: int) -> Edit:

@@ -82,6 +82,81 @@ def test_mutate_json(pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str
     assert {r["mutation_id"] for r in report["results"]} == {"RBK_002", "PRF_004"}
 
 
+def _verify_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    files = {
+        "001_t.up.sql": "CREATE TABLE t (a int, b int, c int);",
+        "001_t.down.sql": "DROP TABLE t;",
+        "002_drop_b.up.sql": "ALTER TABLE t DROP COLUMN b;",
+        "002_drop_b.down.sql": "ALTER TABLE t ADD COLUMN b int;",
+        "003_note.up.sql": "COMMENT ON TABLE t IS 'rows';",
+        "003_note.down.sql": "-- forgot it",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_verify_exit_codes_text_and_json(
+    tmp_path: Path, pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = str(_verify_folder(tmp_path))
+    assert _run("migrate", "verify", folder, "--url", pgtdd_server.url) == 1
+    out = capsys.readouterr().out
+    assert "IRREVERSIBLE 002_drop_b\n  column public.t: columns in another order: b 2nd" in out
+    assert "IRREVERSIBLE 003_note\n  irreversible: the down holds only comments" in out
+    assert pgtdd_server.password not in out
+    code = _run(
+        "migrate", "verify", folder, "--url", pgtdd_server.url, "--json",
+        "--ignore-kind", "column.position", "--irreversible", "003_note",
+    )  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["ok"] is True
+    assert report["counts"] == {
+        "reversible": 2, "irreversible": 0, "redo_differs": 0, "failed": 0, "listed": 1,
+        "not_checked": 0,
+    }  # fmt: skip
+
+
+def test_verify_takes_its_rules_from_the_profile(
+    tmp_path: Path,
+    pgtdd_server: ServerInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = str(_verify_folder(tmp_path))
+    profile = tmp_path / "team.yaml"
+    profile.write_text(
+        "extends: local\nmigration_verify:\n  ignore_kinds: [column.position, '*.comment']\n"
+    )
+    monkeypatch.setenv("PGTDD_PROFILE", str(profile))
+    monkeypatch.setenv("TEST_DATABASE_URL", pgtdd_server.url)
+    assert _run("migrate", "verify", folder) == 1  # 003's down still holds only comments
+    out = capsys.readouterr().out
+    assert "002_drop_b" not in out and "IRREVERSIBLE 003_note" in out
+    assert _run("migrate", "verify", folder, "--irreversible", "3") == 0
+    capsys.readouterr()
+    profile.write_text("extends: local\nmigration_verify:\n  ignore_kinds: [colum]\n")
+    assert _run("migrate", "verify", folder) == 2
+    err = capsys.readouterr().err
+    assert "team.yaml:3: migration_verify.ignore_kinds:" in err and "unknown kind 'colum'" in err
+
+
+def test_verify_on_error_stop(
+    tmp_path: Path, pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _verify_folder(tmp_path)
+    (folder / "002_drop_b.down.sql").write_text("ALTER TABLE t ADD COLUMN b int\nALTER nothing;")
+    code = _run(
+        "migrate", "verify", str(folder), "--url", pgtdd_server.url, "--on-error", "stop"
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAILED 002_drop_b\n  down failed in 002_drop_b.down.sql line 2" in out
+    assert "NOT CHECKED 003_note" in out
+
+
 def test_migrate_reads_each_layout_and_prints_its_notes(
     blank_cli_db: ServerInfo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,3 +200,17 @@ def test_layout_option_and_profile_key_force_the_layout(
     assert _run("migrate", "status", str(MIGRATIONS), "--url", blank_cli_db.url) == 2
     err = capsys.readouterr().err
     assert "mine.yaml:2: migrations_layout must be one of golang-migrate, diesel" in err
+
+
+def test_verify_reads_a_flyway_folder_with_its_placeholders(
+    pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = Path(__file__).resolve().parent / "samples" / "flyway"
+    args = ("migrate", "verify", str(samples), "--url", pgtdd_server.url, "--json")
+    assert _run(*args) == 2  # ${owner} has no value
+    assert "--placeholder owner=VALUE" in capsys.readouterr().err
+    assert _run(*args, "--layout", "flyway", "--placeholder", "owner=sales") == 1
+    report = json.loads(capsys.readouterr().out)
+    statuses = {m["migration"]: m["status"] for m in report["migrations"]}
+    assert statuses["V2__create_invoices"] == "reversible"  # its undo migration U2 undoes it
+    assert statuses["V1__create_customers"] == "irreversible"

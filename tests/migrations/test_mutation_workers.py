@@ -22,7 +22,7 @@ import pytest
 from pgtdd.databases.janitor import DatabaseJanitor
 from pgtdd.migrations import MutationRegistry, MutationRunner, PytestCheck
 from pgtdd.migrations.mutation.mutants import generate_mutants
-from pgtdd.migrations.mutation.runner import MutationSetupError
+from pgtdd.migrations.mutation.session import MutationSetupError
 from pgtdd.migrations.mutation.workers import _config
 from pgtdd.migrations.runner import discover
 from pgtdd.server import ServerInfo

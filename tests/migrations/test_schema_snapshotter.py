@@ -96,3 +96,90 @@ def test_snapshot_sees_uncommitted_ddl_of_its_transaction(empty_db: ServerInfo) 
         assert "public.pending" in SchemaSnapshotter(conn).capture().tables
         conn.rollback()
         assert "public.pending" not in SchemaSnapshotter(conn).capture().tables
+
+
+MORE_DDL = """
+CREATE SCHEMA billing;
+COMMENT ON SCHEMA billing IS 'money';
+CREATE TYPE billing.pair AS (a int, b text);
+CREATE TYPE billing.span AS RANGE (subtype = int4);
+CREATE TABLE billing.invoice_lines_with_a_name_longer_than_sixty_three_bytes_in_all (
+    id int PRIMARY KEY, amount numeric, note text
+);
+CREATE TABLE billing.invoice (id int PRIMARY KEY, owner_name text, total numeric);
+COMMENT ON TABLE billing.invoice IS 'one per order';
+COMMENT ON COLUMN billing.invoice.total IS 'with tax';
+GRANT SELECT ON billing.invoice TO PUBLIC;
+GRANT UPDATE (total) ON billing.invoice TO PUBLIC;
+ALTER TABLE billing.invoice ADD COLUMN note text;
+ALTER TABLE billing.invoice ALTER COLUMN note SET STATISTICS 500;
+ALTER TABLE billing.invoice ALTER COLUMN total SET (n_distinct = 100);
+ALTER TABLE billing.invoice ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON billing.invoice FOR SELECT USING (owner_name = current_user);
+CREATE RULE no_delete AS ON DELETE TO billing.invoice DO INSTEAD NOTHING;
+CREATE STATISTICS billing.invoice_stats ON owner_name, total FROM billing.invoice;
+ALTER DEFAULT PRIVILEGES IN SCHEMA billing GRANT SELECT ON TABLES TO PUBLIC;
+CREATE COLLATION billing.german (provider = libc, locale = 'C');
+CREATE AGGREGATE billing.total_of (numeric) (sfunc = numeric_add, stype = numeric, initcond = '0');
+"""
+
+
+def test_ownership_privileges_comments_and_the_rarer_kinds(empty_db: ServerInfo) -> None:
+    with psycopg.connect(empty_db.url, autocommit=True) as conn:
+        conn.execute(MORE_DDL.encode())
+    snap = _snapshot(empty_db)
+    assert snap["schemas"]["billing"]["comment"] == "money"
+    assert snap["schemas"]["billing"]["owner"] == empty_db.user
+    invoice = snap.tables["billing.invoice"]
+    assert invoice["comment"] == "one per order" and invoice["row_security"] is True
+    assert any(p.startswith("=r/") for p in invoice["privileges"])  # PUBLIC may SELECT
+    total = snap.columns["billing.invoice.total"]
+    assert total["comment"] == "with tax" and total["options"] == ["n_distinct=100"]
+    assert any(p.startswith("=w/") for p in total["privileges"])  # column-level UPDATE
+    assert snap.columns["billing.invoice.note"]["statistics"] == 500
+    long_name = "billing.invoice_lines_with_a_name_longer_than_sixty_three_bytes_in_all"
+    assert len(long_name) > 63 and long_name in snap.tables  # keys are text, not name
+    assert snap["policies"]["billing.invoice.own"]["using"] == "(owner_name = CURRENT_USER)"
+    assert "DO INSTEAD NOTHING" in snap["rules"]["billing.invoice.no_delete"]["definition"]
+    assert "billing.invoice_stats" in snap["statistics"]
+    assert snap["types"]["billing.pair"]["attributes"] == ["a integer", "b text"]
+    assert snap["types"]["billing.span"]["range_of"] == "integer"
+    assert f"{empty_db.user} billing r" in snap["default_privileges"]
+    assert "collation billing.german" in snap["other_objects"]
+    aggregate = snap["functions"]["billing.total_of(numeric)"]
+    assert aggregate["kind"] == "a" and aggregate["aggregate"]["initial"] == "0"
+
+
+def test_a_grant_undone_by_a_revoke_compares_equal(empty_db: ServerInfo) -> None:
+    with psycopg.connect(empty_db.url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a int)")
+        before = SchemaSnapshotter(conn).capture()
+        conn.execute("GRANT SELECT ON t TO PUBLIC")
+        granted = SchemaSnapshotter(conn).capture()
+        conn.execute("REVOKE SELECT ON t FROM PUBLIC")
+        after = SchemaSnapshotter(conn).capture()
+    assert list(before.diff(granted).changed["tables"]["public.t"]) == ["privileges"]
+    assert before.diff(after).is_empty
+
+
+def test_every_section_declares_its_fields() -> None:
+    from pgtdd.migrations.snapshot import KINDS
+    from pgtdd.migrations.snapshot_queries import QUERIES, fields
+
+    assert set(fields()) == set(QUERIES) == set(KINDS)
+    assert fields()["columns"][:4] == ("position", "type", "nullable", "default")
+    assert fields()["other_objects"] == ()
+
+
+def test_the_session_search_path_does_not_change_a_snapshot(empty_db: ServerInfo) -> None:
+    with psycopg.connect(empty_db.url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA audit; CREATE TABLE audit.log (id serial PRIMARY KEY)")
+        plain = SchemaSnapshotter(conn).capture()
+        conn.execute("SET search_path TO audit, public")
+        with conn.transaction():
+            inside = SchemaSnapshotter(conn).capture()
+            path = conn.execute("SHOW search_path").fetchone()
+        after = SchemaSnapshotter(conn).capture()
+    assert plain.diff(inside).is_empty and plain.diff(after).is_empty
+    assert plain.columns["audit.log.id"]["default"] == "nextval('audit.log_id_seq'::regclass)"
+    assert path == ("audit, public",)  # the caller's path is put back

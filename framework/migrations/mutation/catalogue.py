@@ -1,19 +1,34 @@
 """The mutation catalogue: :class:`Mutation` and :class:`MutationRegistry` (spec 004).
 
 Every mutation works on the statements PostgreSQL's parser (pglast) finds in a migration, so
-case, line breaks and comments never matter, and every mutant it prints parses again.
+case, line breaks and comments never matter, and every mutant it prints parses again (a change
+whose printed SQL would not is skipped, and counted with its reason). Most mutations also
+change the statements inside PL/pgSQL bodies (see :mod:`pgtdd.migrations.mutation.plpgsql`);
+``Mutation.plpgsql`` says why the others do not.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pglast import ast
 
 from pgtdd.migrations.mutation.mutators import data, rollback, schema
 from pgtdd.migrations.mutation.mutators import performance as perf
-from pgtdd.migrations.sql_ast import Edit, Site, SqlParseError, parse, render, same_statements
+from pgtdd.migrations.mutation.plpgsql import SQL_BODY, sites_in_bodies, sql_body_statements
+from pgtdd.migrations.sql_ast import (
+    Edit,
+    Site,
+    SqlParseError,
+    parse,
+    render,
+    same_statements,
+    statement_span,
+    to_sql,
+)
 
 CATEGORIES = ("SCHEMA", "DATA", "ROLLBACK", "PERFORMANCE")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
@@ -22,11 +37,16 @@ SiteFinder = Callable[[Sequence[ast.RawStmt]], list[Site]]
 
 @dataclass(frozen=True)
 class MutantSQL:
-    """One mutant of one file: the site changed and the SQL (``error`` when it does not parse)."""
+    """One mutant of one file: the site changed, the SQL, and ``key``: the change in a
+    canonical form (two mutations making the same change make the same key)."""
 
     site: str
     sql: str
-    error: str | None = None
+    key: str = ""
+
+
+NO_CHANGE = "the change leaves the same statements"
+NOT_PRINTED = "printed statement does not parse back to the same tree"
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,9 @@ class Mutation:
     """A kind of change a migration's tests should notice.
 
     ``direction`` says which files it mutates: ``"up"`` migrations, or ``"down"`` (ROLLBACK).
+    ``plpgsql`` is empty when the mutation also changes the statements inside PL/pgSQL bodies
+    (``DO`` blocks, functions, procedures); otherwise it says why it leaves them alone (those
+    sites are counted as skipped, with that reason).
     """
 
     id: str
@@ -43,34 +66,117 @@ class Mutation:
     keywords: list[str]
     finder: SiteFinder = field(repr=False, compare=False)
     direction: str = "up"
+    plpgsql: str = ""
+    whole_file: bool = False  # its sites span the file's statements (their order)
+
+    def find(self, stmts: Sequence[ast.RawStmt]) -> list[Site]:
+        """The sites in ``stmts``: top-level statements, then PL/pgSQL bodies when it claims."""
+        sites = self.finder(stmts)
+        if not self.plpgsql:
+            sites += sites_in_bodies(self.finder, stmts)
+        return sites
 
     def sites(self, sql: str) -> list[str]:
         """Labels of the places in ``sql`` this mutation can change."""
-        return [site.label for site in self.finder(parse(sql))]
+        return [site.label for site in self.find(parse(sql))]
 
-    def mutants(self, sql: str) -> list[MutantSQL]:
-        """One mutant per site, each with one change; sites that change nothing are left out."""
+    def generate(self, sql: str) -> tuple[list[MutantSQL], Counter[str]]:
+        """One mutant per site, and the sites it skipped (reason -> count): a change whose
+        printed SQL does not parse back, one that changes nothing, a site in a body it does not
+        mutate. ``sql`` must parse (:class:`SqlParseError`).
+
+        Each site is applied to a fresh parse of its own statement (a file of thousands of
+        statements costs one parse of the file, not one per site); the statement printed back
+        must parse to the changed tree (see :func:`~pgtdd.migrations.sql_ast.rewrite`) and is
+        spliced into the original text in place of the old one.
+        """
         original = parse(sql)
-        result = []
-        for number, label in enumerate(self.sites(sql)):
+        if self.whole_file:
+            return self._generate_whole(sql, original)
+        result: list[MutantSQL] = []
+        skipped: Counter[str] = Counter()
+        for index, stmt in enumerate(original):
+            start, end = statement_span(sql, stmt)
+            text = sql[start:end]
+            own = parse(text)
+            if len(own) != 1:  # cannot happen for a statement the parser delimited
+                continue
+            for number, site in enumerate(self.find(own)):
+                try:
+                    edit = self.find(parse(text))[number].apply()
+                    change = _one_statement(edit)
+                except SqlParseError as exc:
+                    skipped[_reason(exc)] += 1
+                    continue
+                changed = parse(change)[0].stmt if change is not None else None
+                if changed == stmt.stmt:
+                    skipped[NO_CHANGE] += 1
+                    continue
+                key = f"{index}:{to_sql(changed) if changed is not None else 'removed'}"
+                mutant = render(sql, original, Edit({index: change}))
+                result.append(MutantSQL(site.label, mutant, key))
+            self._count_unclaimed(own, skipped)
+        return result, skipped
+
+    def _generate_whole(
+        self, sql: str, original: tuple[Any, ...]
+    ) -> tuple[list[MutantSQL], Counter[str]]:
+        """For mutations of the whole file (the order of its statements): a fresh parse each."""
+        result: list[MutantSQL] = []
+        skipped: Counter[str] = Counter()
+        for number, site in enumerate(self.find(original)):
             fresh = parse(sql)
             try:
-                text = render(sql, fresh, self.finder(fresh)[number].apply())
+                text = render(sql, fresh, self.find(fresh)[number].apply())
                 mutated = parse(text)
             except SqlParseError as exc:
-                result.append(MutantSQL(label, sql, error=str(exc)))
+                skipped[_reason(exc)] += 1
                 continue
-            if not same_statements(original, mutated):
-                result.append(MutantSQL(label, text))
-        return result
+            if same_statements(original, mutated):
+                skipped[NO_CHANGE] += 1
+            else:
+                key = ";".join(to_sql(s.stmt) for s in mutated if s.stmt is not None)
+                result.append(MutantSQL(site.label, text, f"whole:{key}"))
+        return result, skipped
+
+    def _count_unclaimed(self, stmts: Sequence[ast.RawStmt], skipped: Counter[str]) -> None:
+        """Count the sites in bodies this mutation does not change, with the reason."""
+        if self.plpgsql:
+            found = len(sites_in_bodies(self.finder, stmts))
+            if found:
+                skipped[f"in a PL/pgSQL body: {self.plpgsql}"] += found
+        in_sql_bodies = len(self.finder(sql_body_statements(stmts)))
+        if in_sql_bodies:
+            skipped[SQL_BODY] += in_sql_bodies
+
+    def mutants(self, sql: str) -> list[MutantSQL]:
+        """One mutant per site, each with one change (skipped sites left out, see
+        :meth:`generate`)."""
+        return self.generate(sql)[0]
 
     def apply_function(self, sql: str) -> str:
-        """``sql`` with this mutation applied at every site (unchanged when it has none)."""
+        """``sql`` with this mutation applied at every site it can change (unchanged when it
+        has none)."""
         stmts = parse(sql)
         edit = Edit()
-        for site in self.finder(stmts):
-            edit.merge(site.apply())
+        for site in self.find(stmts):
+            try:
+                edit.merge(site.apply())
+            except SqlParseError:
+                continue  # that site is skipped, as in generate()
         return render(sql, stmts, edit) if edit.replace or edit.order else sql
+
+
+def _one_statement(edit: Edit) -> str | None:
+    """The new text of the one statement an edit changes (``None``: removed)."""
+    if edit.order is not None or set(edit.replace) != {0}:
+        raise SqlParseError("the change is not to one statement")
+    return edit.replace[0]
+
+
+def _reason(exc: SqlParseError) -> str:
+    text = str(exc)
+    return NOT_PRINTED if text.startswith(NOT_PRINTED) else text.split(":", 1)[0]
 
 
 def _m(
@@ -80,9 +186,20 @@ def _m(
     keywords: str,
     finder: SiteFinder,
     direction: str = "up",
+    plpgsql: str = "",
 ) -> Mutation:
     category = {"SCH": "SCHEMA", "DAT": "DATA", "RBK": "ROLLBACK", "PRF": "PERFORMANCE"}[id[:3]]
-    return Mutation(id, description, category, severity, keywords.split(","), finder, direction)
+    whole_file = plpgsql == TOP_LEVEL
+    return Mutation(
+        id, description, category, severity, keywords.split(","), finder, direction, plpgsql,
+        whole_file,
+    )  # fmt: skip
+
+
+# Why some mutations leave the statements of PL/pgSQL bodies alone.
+LOOPS = "a data change in a body usually runs in a loop, which this change could make endless"
+TOP_LEVEL = "it reorders the file's own statements"
+REFUSED = "PostgreSQL refuses CONCURRENTLY inside a function or DO block"
 
 
 def catalogue() -> list[Mutation]:
@@ -101,33 +218,33 @@ def catalogue() -> list[Mutation]:
            schema.check_removed),
         _m("SCH_006", "LOW", "Column DEFAULT not set", "default,column", schema.default_removed),
         _m("DAT_001", "CRITICAL", "UPDATE without its WHERE clause changes every row",
-           "update,where,backfill", data.update_where_removed),
+           "update,where,backfill", data.update_where_removed, plpgsql=LOOPS),
         _m("DAT_002", "CRITICAL", "DELETE without its WHERE clause removes every row",
-           "delete,where,cleanup", data.delete_where_removed),
+           "delete,where,cleanup", data.delete_where_removed, plpgsql=LOOPS),
         _m("DAT_003", "HIGH", "WHERE condition of a data change negated",
-           "where,update,delete,insert", data.where_negated),
+           "where,update,delete,insert", data.where_negated, plpgsql=LOOPS),
         _m("DAT_004", "HIGH", "Outer join turned into an inner join: unmatched rows lost",
            "join,insert select,backfill", data.left_join_to_inner),
         _m("DAT_005", "MEDIUM", "Seed row missing from an INSERT ... VALUES",
            "insert,values,seed", data.values_row_removed),
         _m("DAT_006", "MEDIUM", "UPDATE assigns a column to itself: the data fix does nothing",
-           "update,set,backfill", data.assignment_to_self),
+           "update,set,backfill", data.assignment_to_self, plpgsql=LOOPS),
         _m("DAT_007", "LOW", "Comparison boundary moved in a data change (< <=, > >=, = <>)",
-           "where,comparison,boundary", data.comparison_flipped),
+           "where,comparison,boundary", data.comparison_flipped, plpgsql=LOOPS),
         _m("RBK_001", "CRITICAL", "DROP missing from the down migration: the object stays",
            "drop,down,rollback", rollback.drop_removed, down),
         _m("RBK_002", "HIGH", "DROP COLUMN missing from the down migration",
            "drop column,alter table,down", rollback.drop_column_removed, down),
         _m("RBK_003", "HIGH", "Down migration statements run in reverse order",
-           "order,dependencies,down", rollback.order_reversed, down),
+           "order,dependencies,down", rollback.order_reversed, down, plpgsql=TOP_LEVEL),
         _m("RBK_004", "MEDIUM", "Constraint or default revert missing from the down migration",
            "drop constraint,not null,default,down", rollback.constraint_revert_removed, down),
         _m("RBK_005", "MEDIUM", "Data-restoring statement missing from the down migration",
-           "update,insert,delete,data,down", rollback.data_revert_removed, down),
+           "update,insert,delete,data,down", rollback.data_revert_removed, down, plpgsql=LOOPS),
         _m("PRF_001", "HIGH", "Index the queries need is never created",
            "index,query plan,seq scan", perf.index_removed),
         _m("PRF_002", "HIGH", "CONCURRENTLY removed: the index build blocks writes",
-           "concurrently,index,lock", perf.concurrently_removed),
+           "concurrently,index,lock", perf.concurrently_removed, plpgsql=REFUSED),
         _m("PRF_003", "HIGH", "Batched backfill turned into one full-table statement",
            "batch,backfill,update,lock", perf.batch_removed),
         _m("PRF_004", "MEDIUM", "Constraint validated at once instead of NOT VALID + VALIDATE",

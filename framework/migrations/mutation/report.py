@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pgtdd.migrations.mutation.catalogue import CATEGORIES, SEVERITIES, Mutation
+from pgtdd.migrations.mutation.coverage import CatalogueCoverage
 
 KILLED, SURVIVED, ERROR, STILLBORN = "killed", "survived", "error", "stillborn"
 STATUSES = (KILLED, SURVIVED, ERROR, STILLBORN)
@@ -19,8 +20,9 @@ class MutationResult:
 
     ``status``: ``killed`` (the checks failed on it), ``survived`` (they passed), ``error`` (the
     run did not finish: timeout, infrastructure, a check that crashed) or ``stillborn`` (the
-    mutant does not parse, or the migrations no longer apply with it: it never reached the
-    checks, so it is left out of the kill rate).
+    migrations no longer apply with it: it never reached the checks, so it is left out of the
+    kill rate). A change whose printed SQL would not parse back never becomes a mutant: it is
+    counted in the report's ``coverage`` as a skipped site.
     """
 
     mutation: Mutation
@@ -85,6 +87,7 @@ class MutationReport:
     baseline_seconds: float = 0.0
     project: str = ""
     mutations_in_catalogue: int = 0
+    coverage: CatalogueCoverage = field(default_factory=CatalogueCoverage)
 
     @property
     def total_mutations(self) -> int:
@@ -185,6 +188,11 @@ class MutationReport:
                 if row["total"]
             ]
             lines.append(f"By {title}: " + ", ".join(parts))
+        if self.coverage.operators:
+            lines.append(
+                "Catalogue on this project (per mutation: mutants applied, sites skipped):"
+            )
+            lines += self.coverage.lines()
         for title, rows in (
             ("Survived", self.get_survived_results()),
             ("Errors", self.get_error_results()),
@@ -205,6 +213,7 @@ class MutationReport:
             "project": self.project,
             "timestamp": self.timestamp.isoformat(),
             "statistics": self.get_statistics(),
+            "coverage": self.coverage.to_dict(),
             "results": [r.to_dict() for r in self.results],
         }
 

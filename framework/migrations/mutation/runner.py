@@ -11,79 +11,38 @@ mutant's databases are terminated so the check stops.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-import threading
 import time
-import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-import psycopg
-
-from pgtdd.databases.janitor import JanitorError
 from pgtdd.migrations.mutation.catalogue import Mutation, MutationRegistry
-from pgtdd.migrations.mutation.checks import (
-    FAIL,
-    PASS,
-    Check,
-    CheckOutcome,
-    MutantContext,
-    PytestCheck,
-    detector,
-    run_callable,
-)
+from pgtdd.migrations.mutation.checks import Check, MutantContext, PytestCheck, detector
+from pgtdd.migrations.mutation.coverage import CatalogueCoverage, OperatorCoverage
 from pgtdd.migrations.mutation.mutants import Mutant, generate_mutants
 from pgtdd.migrations.mutation.report import (
-    ERROR,
     KILLED,
     STILLBORN,
     SURVIVED,
     MutationReport,
     MutationResult,
 )
-from pgtdd.migrations.runner import (
-    MigrationError,
-    MigrationRunner,
-    discover,
+from pgtdd.migrations.mutation.session import (
+    MutationSession,
+    MutationSetupError,
+    judge,
+    progress_line,
 )
-from pgtdd.migrations.templates import (
-    QuickJanitor,
-    TemplateChain,
-    drop_templates,
-    ensure_chain,
-)
-from pgtdd.redact import redact
+from pgtdd.migrations.mutation.workers import WorkerPool
 from pgtdd.server import ServerInfo
 
-if TYPE_CHECKING:
-    from pgtdd.migrations.mutation.workers import WorkerPool
+__all__ = ["MutationRunner", "MutationSetupError", "MutationTestResult", "env_timeout"]
 
 DEFAULT_TIMEOUT = 300.0
 QUERY_CANCELED = "57014"
-
-
-class MutationSetupError(RuntimeError):
-    """The run cannot start: missing configuration, or the checks fail without any mutation."""
-
-
-def judge(
-    driver: Generator[MutantContext, CheckOutcome, None], check: Check, server: ServerInfo
-) -> None:
-    """Answer every context ``driver`` yields with ``check``'s outcome, until it is done."""
-    if isinstance(check, PytestCheck) and check.mode == "session":
-        check.run_session(driver, server)
-        return
-    try:
-        context = next(driver)
-        while True:
-            context = driver.send(run_callable(check, context))
-    except StopIteration:
-        pass
 
 
 def env_timeout() -> float:
@@ -125,6 +84,7 @@ class MutationTestResult:
 
     mutation: Mutation
     results: list[MutationResult]
+    coverage: OperatorCoverage = field(default_factory=OperatorCoverage)  # applied, skipped
 
     @property
     def killed(self) -> bool:
@@ -136,31 +96,6 @@ class MutationTestResult:
     def survived(self) -> list[MutationResult]:
         """The sites whose mutant survived."""
         return [r for r in self.results if r.status == SURVIVED]
-
-
-class _Watchdog:
-    """At the deadline, terminate every session on databases whose name starts with ``prefix``."""
-
-    def __init__(self, server: ServerInfo, prefix: str, seconds: float) -> None:
-        self.server, self.prefix, self.fired = server, prefix, False
-        self.timer = threading.Timer(max(seconds, 0.001), self._fire)
-        self.timer.daemon = True
-
-    def _fire(self) -> None:
-        self.fired = True
-        with psycopg.connect(self.server.url_for("postgres"), autocommit=True) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE starts_with(datname, %s) AND pid <> pg_backend_pid()",
-                (self.prefix,),
-            )
-
-    def __enter__(self) -> _Watchdog:
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.timer.cancel()
 
 
 class MutationRunner:
@@ -212,13 +147,15 @@ class MutationRunner:
         timeout = self._timeout(timeout_seconds)
         check = self._require_check()
         report = MutationReport(
-            project=str(self.migrations_dir), mutations_in_catalogue=len(registry)
+            project=str(self.migrations_dir),
+            mutations_in_catalogue=len(registry),
+            coverage=CatalogueCoverage.of(m.id for m in registry.get_all_mutations()),
         )
         workers = self._workers(check, max_mutations)
         started = time.perf_counter()
         with self._session() as session, _pool(session, check, timeout, workers) as pool:
             # the workers start (imports, pytest collection, baseline) while the mutants are made
-            mutants = generate_mutants(session.migrations, registry, max_mutations)
+            mutants = generate_mutants(session.migrations, registry, max_mutations, report.coverage)
             report.results = self._drive(session, mutants, check, timeout, pool)
             report.baseline_seconds = session.baseline_seconds
         report.duration_seconds = time.perf_counter() - started
@@ -238,15 +175,18 @@ class MutationRunner:
         workers = self._workers(check, None) if test_function is None else 1
         timeout = self._timeout(timeout_seconds)
         with self._session() as session, _pool(session, check, timeout, workers) as pool:
-            mutants = generate_mutants(session.migrations, MutationRegistry([mutation]))
+            coverage = CatalogueCoverage.of([mutation.id])
+            mutants = generate_mutants(
+                session.migrations, MutationRegistry([mutation]), coverage=coverage
+            )
             results = self._drive(session, mutants, check, timeout, pool)
-        return MutationTestResult(mutation, results)
+        return MutationTestResult(mutation, results, coverage.operators[mutation.id])
 
     # --- helpers -------------------------------------------------------------------------
 
     def _drive(
         self,
-        session: _Session,
+        session: MutationSession,
         mutants: list[Mutant],
         check: Check,
         timeout: float,
@@ -295,183 +235,27 @@ class MutationRunner:
             print(line, file=self.out, flush=True)
 
     @contextmanager
-    def _session(self) -> Iterator[_Session]:
+    def _session(self) -> Iterator[MutationSession]:
         if self.migrations_dir is None or self.server is None:
             raise MutationSetupError(
                 "MutationRunner needs migrations_dir= (a folder of NNN_name.up.sql files) and "
                 "server= (a ServerInfo, e.g. the pgtdd_server fixture) to run mutants"
             )
-        session = _Session(self.server, self.migrations_dir)
+        session = MutationSession(self.server, self.migrations_dir)
         try:
             yield session
         finally:
             session.close(keep_templates=self.keep_templates)
 
 
-class _Session:
-    """One run: a working copy of the folder, the template chain, a database name prefix."""
-
-    def __init__(
-        self,
-        server: ServerInfo,
-        migrations_dir: Path,
-        *,
-        prefix: str | None = None,
-        tmp: str | None = None,
-    ) -> None:
-        self.server = server
-        self.janitor = QuickJanitor(server)
-        self.baseline_seconds = 0.0
-        self.migrations = discover(migrations_dir)
-        if not self.migrations:
-            self.janitor.close()
-            raise MutationSetupError(f"no migrations in {migrations_dir}")
-        self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-mutants-", dir=tmp or _fast_tmp()))
-        for path in Path(migrations_dir).glob("*.sql"):
-            shutil.copy2(path, self.workdir / path.name)
-        self.prefix = prefix or f"pgtdd_mr_{uuid.uuid4().hex[:8]}"
-        try:
-            self.chain: TemplateChain = ensure_chain(
-                self.janitor, str(self.workdir), discover(self.workdir)
-            )
-        except BaseException:
-            self.janitor.close()
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            raise
-
-    def close(self, keep_templates: bool) -> None:
-        try:
-            for name in self.janitor.list(self.prefix):
-                self.janitor.drop(name)
-            if not keep_templates:
-                drop_templates(self.janitor, self.chain.built)
-        finally:
-            self.janitor.close()
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def drive(
-        self,
-        mutants: Iterable[Mutant],
-        timeout: float,
-        on_result: Callable[[Mutant, MutationResult], None],
-    ) -> Generator[MutantContext, CheckOutcome, None]:
-        """Yield a context per mutant (the baseline first) and receive the check's outcome;
-        ``on_result`` gets each mutant's result.
-
-        The unmutated head must pass, or :class:`MutationSetupError` is raised.
-        """
-        started = time.perf_counter()
-        database = self.janitor.clone(self.chain.head, f"{self.prefix}_base")
-        try:
-            with _Watchdog(self.server, database.database, timeout) as watchdog:
-                outcome = yield MutantContext(database, self.workdir)
-        finally:
-            self.janitor.drop(database.database)
-        if watchdog.fired or outcome.status != PASS:
-            detail = "timed out" if watchdog.fired else f"{outcome.status}: {outcome.detail}"
-            raise MutationSetupError(
-                "the checks do not pass on the unmutated migrations, so no mutant can be judged: "
-                + redact(detail, self.server.password)
-            )
-        self.baseline_seconds = time.perf_counter() - started
-        for mutant in mutants:
-            result = yield from self._one(mutant, timeout)
-            on_result(mutant, result)
-
-    def _one(
-        self, mutant: Mutant, timeout: float
-    ) -> Generator[MutantContext, CheckOutcome, MutationResult]:
-        started = time.perf_counter()
-        result = new_result(mutant)
-        if mutant.error is not None:
-            result.status, result.detail = STILLBORN, mutant.error
-        else:
-            path = self.workdir / mutant.file_name
-            path.write_text(mutant.sql, encoding="utf-8")
-            try:
-                result.status, result.detail = yield from self._evaluate(mutant, timeout)
-            except (JanitorError, psycopg.Error) as exc:
-                result.status, result.detail = ERROR, f"{type(exc).__name__}: {exc}"
-            finally:
-                path.write_text(mutant.original, encoding="utf-8")
-        result.detail = redact(result.detail, self.server.password)
-        result.duration_seconds = time.perf_counter() - started
-        return result
-
-    def _evaluate(
-        self, mutant: Mutant, timeout: float
-    ) -> Generator[MutantContext, CheckOutcome, tuple[str, str]]:
-        deadline = time.monotonic() + timeout
-        position = [m.version for m in self.migrations].index(mutant.migration.version)
-        base = self.chain.before(position) if mutant.direction == "up" else self.chain.head
-        database = self.janitor.clone(base, f"{self.prefix}_{mutant.number:04d}")
-        try:
-            if mutant.direction == "up":
-                failure = self._apply(database, deadline)
-                if failure is not None:
-                    return failure
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return ERROR, "timed out before the check started"
-            with _Watchdog(self.server, database.database, remaining) as watchdog:
-                outcome = yield MutantContext(database, self.workdir, mutant)
-        finally:
-            self.janitor.drop(database.database)
-        if watchdog.fired:
-            return ERROR, f"timed out after {timeout:g}s (sessions terminated)"
-        if outcome.status == PASS:
-            return SURVIVED, ""
-        if outcome.status == FAIL:
-            return KILLED, outcome.detail
-        return ERROR, outcome.detail
-
-    def _apply(self, database: ServerInfo, deadline: float) -> tuple[str, str] | None:
-        """Migrate the clone to head with the mutated file; a failure makes it stillborn."""
-        remaining_ms = max(int((deadline - time.monotonic()) * 1000), 1)
-        options = f"-c statement_timeout={remaining_ms}"
-        with psycopg.connect(database.url, autocommit=True, options=options) as conn:
-            try:
-                MigrationRunner(conn, self.workdir).up()
-            except MigrationError as exc:
-                if exc.sqlstate == QUERY_CANCELED:
-                    return ERROR, f"timed out applying the migrations: {exc}"
-                return STILLBORN, f"migrations do not apply: {exc}"
-        return None
-
-
 @contextmanager
 def _pool(
-    session: _Session, check: Check, timeout: float, workers: int
+    session: MutationSession, check: Check, timeout: float, workers: int
 ) -> Iterator[WorkerPool | None]:
     """Worker processes when ``workers`` > 1 (stopped on the way out), else ``None``."""
     if workers <= 1:
         yield None
         return
-    from pgtdd.migrations.mutation.workers import WorkerPool
-
     assert isinstance(check, PytestCheck)
     with WorkerPool(session, check, timeout, workers) as pool:
         yield pool
-
-
-def new_result(mutant: Mutant, status: str = ERROR) -> MutationResult:
-    """A result for ``mutant`` (status to be filled in)."""
-    return MutationResult(
-        mutant.mutation, mutant.file_name, mutant.direction, mutant.site, status,
-        number=mutant.number, also_generated_by=list(mutant.also_generated_by),
-        diff=mutant.diff(),
-    )  # fmt: skip
-
-
-def progress_line(mutant: Mutant, result: MutationResult, total: int) -> str:
-    """The verbose line for one judged mutant."""
-    return (
-        f"[{mutant.number:3d}/{total}] {result.status:<9} {mutant.mutation.id} "
-        f"{mutant.file_name}: {mutant.site} ({result.duration_seconds * 1000:.0f} ms)"
-    )
-
-
-def _fast_tmp() -> str | None:
-    """``/dev/shm`` when writable (creating files there avoids the disk), else the default."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None

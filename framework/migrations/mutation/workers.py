@@ -29,17 +29,21 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from pgtdd.migrations.mutation.catalogue import MutationRegistry
 from pgtdd.migrations.mutation.checks import PytestCheck
 from pgtdd.migrations.mutation.mutants import Mutant
 from pgtdd.migrations.mutation.report import ERROR, MutationResult
+from pgtdd.migrations.mutation.session import (
+    MutationSession,
+    MutationSetupError,
+    judge,
+    new_result,
+    progress_line,
+)
 from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
-
-if TYPE_CHECKING:
-    from pgtdd.migrations.mutation.runner import _Session
 
 
 def answer_limit(timeout: float) -> float:
@@ -167,7 +171,9 @@ class WorkerPool:
     :meth:`close` stops every worker and what it started.
     """
 
-    def __init__(self, session: _Session, check: PytestCheck, timeout: float, size: int) -> None:
+    def __init__(
+        self, session: MutationSession, check: PytestCheck, timeout: float, size: int
+    ) -> None:
         self.session, self.timeout = session, timeout
         self.workers: list[_Worker] = []
         try:
@@ -185,8 +191,6 @@ class WorkerPool:
         Raises :class:`MutationSetupError` when the checks fail on the unmutated migrations, a
         worker cannot start, or a mutation is not the catalogue's.
         """
-        from pgtdd.migrations.mutation.runner import MutationSetupError
-
         catalogue = MutationRegistry()
         unknown = sorted(
             {m.mutation.id for m in mutants if not catalogue.has_mutation(m.mutation.id)}
@@ -219,7 +223,7 @@ class WorkerPool:
 class _Run:
     """The parent's side: hand out mutants, collect verdicts, watch the clock."""
 
-    session: _Session
+    session: MutationSession
     mutants: list[Mutant]
     timeout: float
     say: Callable[[str], None]
@@ -250,8 +254,6 @@ class _Run:
                     self._no_worker_left(pool)
 
     def _answer(self, worker: _Worker, message: dict[str, Any]) -> None:
-        from pgtdd.migrations.mutation.runner import MutationSetupError
-
         if "setup_error" in message:
             raise MutationSetupError(message["setup_error"])
         if "baseline_seconds" in message:
@@ -265,8 +267,6 @@ class _Run:
 
     def _record(self, mutant: Mutant, status: str, detail: str, duration: float = 0.0) -> None:
         """Keep a mutant's result; ``duration`` is the time it held a worker (0: never sent)."""
-        from pgtdd.migrations.mutation.runner import new_result, progress_line
-
         result = new_result(mutant, status)
         result.detail, result.duration_seconds = detail, duration
         self.results[mutant.number] = result
@@ -284,8 +284,6 @@ class _Run:
 
     def _ended(self, worker: _Worker) -> None:
         """The worker closed its stdout: finished, or died (with a mutant in hand, or not)."""
-        from pgtdd.migrations.mutation.runner import MutationSetupError
-
         worker.done = True
         deadline = time.monotonic() + STOP_SECONDS
         while not worker.exited() and time.monotonic() < deadline:
@@ -361,7 +359,9 @@ def _spawn(index: int, limit: float) -> _Worker:
     return _Worker(index, proc, log, limit)
 
 
-def _config(session: _Session, check: PytestCheck, timeout: float, index: int) -> dict[str, Any]:
+def _config(
+    session: MutationSession, check: PytestCheck, timeout: float, index: int
+) -> dict[str, Any]:
     return {
         "server": dataclasses.asdict(session.server),
         "migrations_dir": str(session.workdir),
@@ -394,12 +394,11 @@ def _encode(mutant: Mutant) -> dict[str, Any]:
     return {
         "number": mutant.number,
         "mutation": mutant.mutation.id,
-        "version": mutant.migration.version,
+        "migration": mutant.migration.label,
         "direction": mutant.direction,
         "site": mutant.site,
         "sql": mutant.sql,
         "original": mutant.original,
-        "error": mutant.error,
         "also": mutant.also_generated_by,
     }
 
@@ -412,7 +411,7 @@ class _Inbox:
     """Mutants read from stdin, rebuilt against the worker's own copy of the migrations."""
 
     stream: IO[str]
-    migrations: dict[int, Any]
+    migrations: dict[str, Any]
     catalogue: MutationRegistry = field(default_factory=MutationRegistry)
 
     def __iter__(self) -> Iterator[Mutant]:
@@ -421,8 +420,8 @@ class _Inbox:
             mutation = self.catalogue.get_mutation_by_id(data["mutation"])
             assert mutation is not None
             yield Mutant(
-                data["number"], mutation, self.migrations[data["version"]], data["direction"],
-                data["site"], data["sql"], data["original"], data["error"], list(data["also"]),
+                data["number"], mutation, self.migrations[data["migration"]], data["direction"],
+                data["site"], data["sql"], data["original"], list(data["also"]),
             )  # fmt: skip
 
 
@@ -455,8 +454,6 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
-    from pgtdd.migrations.mutation.runner import MutationSetupError, _Session, judge
-
     def answer(message: dict[str, Any]) -> None:
         out.write(json.dumps(message) + "\n")
         out.flush()
@@ -466,11 +463,11 @@ def _serve(inbox_stream: IO[str], out: IO[str]) -> int:
     data = config["server"]
     server = ServerInfo(**{**data, "notes": tuple(data["notes"])})
     check = PytestCheck(**config["check"])
-    session = _Session(
+    session = MutationSession(
         server, Path(config["migrations_dir"]), prefix=config["prefix"], tmp=config["tmp"]
     )
     try:
-        inbox = _Inbox(inbox_stream, {m.version: m for m in session.migrations})
+        inbox = _Inbox(inbox_stream, {m.label: m for m in session.migrations})
 
         def mutants() -> Iterator[Mutant]:  # iterated once the baseline has passed
             answer({"baseline_seconds": session.baseline_seconds})

@@ -1,7 +1,8 @@
 """DATA mutations: the data-moving statements of a migration changed on the parse tree.
 
-Only top-level statements are mutated (a DO block's loop rewritten by a DATA mutation would
-often never end); PERFORMANCE mutations look inside PL/pgSQL bodies.
+DAT_004 and DAT_005 also change the statements of PL/pgSQL bodies; the others change top-level
+statements only (a DO block's loop rewritten by them would often never end): see ``plpgsql`` in
+the catalogue.
 """
 
 from __future__ import annotations

@@ -6,21 +6,9 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from pglast import ast
+from pglast import ast, enums
 
-from pgtdd.migrations.sql_ast import (
-    Edit,
-    Site,
-    SqlParseError,
-    parse,
-    plpgsql_body,
-    plpgsql_queries,
-    relname,
-    remove,
-    rewrite,
-    to_sql,
-    walk,
-)
+from pgtdd.migrations.sql_ast import Edit, Site, relname, remove, rewrite, walk
 
 GUARDS = ("lock_timeout", "statement_timeout")
 
@@ -61,65 +49,45 @@ def _serial(index: int, raw: Any) -> Edit:
     return rewrite(index, raw)
 
 
-def _batched_sublinks(stmt: Any) -> list[ast.SelectStmt]:
-    """Sub-selects with a LIMIT inside the WHERE of an UPDATE/DELETE: the batch."""
-    if not isinstance(stmt, ast.UpdateStmt | ast.DeleteStmt) or stmt.whereClause is None:
+def _batches(stmt: Any) -> list[ast.SelectStmt]:
+    """The LIMIT-ed selects choosing an UPDATE's or DELETE's rows: the batch. They sit in a
+    sub-select of its WHERE (``id IN (SELECT ... LIMIT n)``, ``ctid = ANY(ARRAY(...))``), in a
+    CTE it joins (``WITH batch AS (SELECT ... LIMIT n) UPDATE ... FROM batch``), or in its
+    ``FROM`` / ``USING`` (``FROM (SELECT ... LIMIT n) b``)."""
+    if not isinstance(stmt, ast.UpdateStmt | ast.DeleteStmt):
         return []
-    return [
+    found: list[Any] = [
         node.subselect
         for node in walk(stmt.whereClause)
-        if isinstance(node, ast.SubLink)
-        and isinstance(node.subselect, ast.SelectStmt)
-        and node.subselect.limitCount is not None
+        if isinstance(node, ast.SubLink) and isinstance(node.subselect, ast.SelectStmt)
     ]
-
-
-def _unbatch(stmt: Any) -> bool:
-    found = _batched_sublinks(stmt)
-    for select in found:
-        select.limitCount = None
-        select.limitOffset = None
-    return bool(found)
+    if stmt.withClause is not None:
+        found += [cte.ctequery for cte in stmt.withClause.ctes or ()]
+    sources = stmt.fromClause if isinstance(stmt, ast.UpdateStmt) else stmt.usingClause
+    found += [item.subquery for item in sources or () if isinstance(item, ast.RangeSubselect)]
+    return [s for s in found if isinstance(s, ast.SelectStmt) and s.limitCount is not None]
 
 
 def batch_removed(stmts: Sequence[Any]) -> list[Site]:
-    """PRF_003: a batched UPDATE/DELETE (a LIMIT-ed sub-select) runs over all rows at once.
-
-    Looks at top-level statements and inside PL/pgSQL bodies (DO blocks, functions,
-    procedures), where batch loops live.
-    """
+    """PRF_003: a batched UPDATE/DELETE (its rows chosen by a LIMIT-ed select) runs over all
+    rows at once. Inside PL/pgSQL bodies too (DO blocks, functions), where batch loops live."""
     sites = []
     for index, raw in enumerate(stmts):
         stmt = raw.stmt
-        if _batched_sublinks(stmt):
+        if _batches(stmt):
+            verb = type(stmt).__name__[:-4].upper()
             label = (
-                f"{type(stmt).__name__[:-4].upper()} {relname(stmt.relation)}: batch LIMIT removed"
+                f"{verb} {relname(stmt.relation)}: batch LIMIT removed (one statement for all rows)"
             )
-            sites.append(Site(label, partial(_unbatch_top, index, raw)))
-        body = plpgsql_body(stmt)
-        if body is None:
-            continue
-        for query in plpgsql_queries(str(body.sval)):
-            try:
-                inner = parse(query)
-            except SqlParseError:
-                continue
-            if len(inner) == 1 and _batched_sublinks(inner[0].stmt):
-                target = relname(inner[0].stmt.relation)
-                label = f"batch loop over {target}: LIMIT removed (one statement for all rows)"
-                sites.append(Site(label, partial(_unbatch_body, index, raw, body, query)))
+            sites.append(Site(label, partial(_unbatch, index, raw)))
     return sites
 
 
-def _unbatch_top(index: int, raw: Any) -> Edit:
-    _unbatch(raw.stmt)
-    return rewrite(index, raw)
-
-
-def _unbatch_body(index: int, raw: Any, body: ast.String, query: str) -> Edit:
-    inner = parse(query)[0]
-    _unbatch(inner.stmt)
-    body.sval = str(body.sval).replace(query, to_sql(inner.stmt), 1)
+def _unbatch(index: int, raw: Any) -> Edit:
+    for select in _batches(raw.stmt):
+        select.limitCount = None
+        select.limitOffset = None
+        select.limitOption = enums.LimitOption.LIMIT_OPTION_DEFAULT  # as a select without LIMIT
     return rewrite(index, raw)
 
 

@@ -27,6 +27,10 @@ def _object_names(stmt: ast.DropStmt) -> str:
             names.append(dotted(obj))
         elif isinstance(obj, ast.String):
             names.append(str(obj.sval))
+        elif isinstance(obj, ast.ObjectWithArgs):  # a function, procedure, operator...
+            names.append(dotted(obj.objname))
+        elif isinstance(obj, ast.TypeName):
+            names.append(dotted(obj.names))
         else:
             names.append(type(obj).__name__)
     return ", ".join(names)
