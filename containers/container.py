@@ -17,7 +17,7 @@ from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
 from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
-from pgtdd.providers.readiness import ServerStartError, wait_until_ready
+from pgtdd.providers.readiness import ServerStartError, check_startup, wait_until_ready
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
@@ -133,6 +133,7 @@ class ContainerProvider:
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
         image = choose_image(client, self.profile.image)
+        check_startup(f"choosing the image {image}")
         self.network = choose_network(client, self.profile)
         key = None
         if self.profile.reuse:
@@ -172,6 +173,7 @@ class ContainerProvider:
             self._reaper = reaper.spawn(
                 self.owner.pid, self.owner.started, container.get_container_id()
             )
+        check_startup(f"starting container {container.get_container_id()[:12]}")
         return self._ready(container, image, key)
 
     def _discard(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgtdd.config.profile import Profile, ProfileError
-from pgtdd.providers.readiness import read_settings, wait_until_ready
+from pgtdd.providers.readiness import read_settings, verify_settings, wait_until_ready
 from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 
@@ -18,7 +18,9 @@ class ExternalProvider:
         self.profile = profile
 
     def start(self) -> ServerInfo:
-        """Check the server answers and read its version and the profile's settings."""
+        """Check the server answers and read its version; the profile's ``server_settings``
+        are what this server must run with (pgtdd cannot set them here): any that differ is
+        an error naming them."""
         try:
             server = parse_url(self.profile.url or DEFAULT_URL, profile=self.profile.name)
         except ServerURLError as exc:
@@ -26,8 +28,11 @@ class ExternalProvider:
         version = wait_until_ready(
             server, self.profile.retry, connect_timeout=self.profile.timeouts.connect
         )
-        names = list(self.profile.server_settings) or ["jit", "fsync", "synchronous_commit"]
-        return replace(server, version=version, settings=read_settings(server, names))
+        if self.profile.server_settings:
+            settings = verify_settings(server, self.profile.server_settings, external=True)
+        else:
+            settings = read_settings(server, ["jit", "fsync", "synchronous_commit"])
+        return replace(server, version=version, settings=settings)
 
     def release(self) -> None:
         """The same as :meth:`stop`."""

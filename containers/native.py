@@ -20,7 +20,13 @@ from psycopg import sql
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers.container import port_is_free
-from pgtdd.providers.readiness import ServerStartError, verify_settings, wait_until_ready
+from pgtdd.providers.readiness import (
+    ServerStartError,
+    check_startup,
+    startup_left,
+    verify_settings,
+    wait_until_ready,
+)
 from pgtdd.server import ServerInfo
 
 SEARCH_GLOB = "/usr/lib/postgresql/*/bin"
@@ -39,7 +45,14 @@ def find_bin_dir(
     """
     candidates: list[Path] = []
     if explicit:
-        candidates.append(Path(explicit))
+        chosen = Path(explicit)
+        if not ((chosen / "initdb").is_file() and (chosen / "postgres").is_file()):
+            raise BinariesNotFoundError(
+                f"pg_bin (the profile's, or PGTDD_PG_BIN) is {explicit}, which has no initdb and "
+                "postgres: point it at the folder holding them (pg_config --bindir), or unset it "
+                "to search PATH and /usr/lib/postgresql/*/bin"
+            )
+        return chosen
     if found := shutil.which("initdb", path=path):
         candidates.append(Path(found).resolve().parent)
     if pg_config := shutil.which("pg_config", path=path):
@@ -104,7 +117,8 @@ class NativeProvider:
         """Create the cluster, start the server, create the database, verify the settings."""
         bin_dir = find_bin_dir(self.profile.pg_bin)
         user, uid, gid = _run_as()
-        base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        # tmpfs: the data directory in memory (/dev/shm) when there is one; else on disk.
+        base = "/dev/shm" if self.profile.tmpfs and os.path.isdir("/dev/shm") else None
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-native-", dir=base))
         os.chown(self.workdir, uid, gid)
         try:
@@ -140,6 +154,7 @@ class NativeProvider:
             user,
         )
         pwfile.unlink()
+        check_startup("initdb")
         port = free_port(profile.host_port)
         if profile.host_port and port != profile.host_port:
             self.notes.append(f"port {profile.host_port} is taken: using port {port}")
@@ -213,7 +228,19 @@ def _ids(user: str | None) -> tuple[int, int]:
 
 
 def _run(command: list[str], user: str | None) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, user=user, check=False)
+    left = startup_left()
+    try:
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            user=user,
+            check=False,
+            timeout=None if left is None else max(left, 0.01),
+        )
+    except subprocess.TimeoutExpired:
+        check_startup(Path(command[0]).name)
+        raise
     if result.returncode != 0:
         raise ServerStartError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 

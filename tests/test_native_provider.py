@@ -39,4 +39,9 @@ def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
     with pytest.raises(
         BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-15"
     ):
-        find_bin_dir(str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin")
+        find_bin_dir(None, path=str(tmp_path), pattern="/nonexistent/*/bin")
+
+
+def test_a_pg_bin_without_the_binaries_is_an_error_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(BinariesNotFoundError, match=r"pg_bin .* has no initdb and postgres"):
+        find_bin_dir(str(tmp_path))

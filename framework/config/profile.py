@@ -31,11 +31,14 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class PoolSettings:
-    """Client connection-pool sizes for the session."""
+    """The session's TDD pool: connections opened (and warmed) at start, the most it opens,
+    seconds a test waits for a free one, and the most connections a run (every xdist worker's
+    pool plus pgtdd's own) may hold on the server (0: only the server's ``max_connections``)."""
 
     min_size: int = 2
     max_size: int = 5
     acquire_timeout: float = 5.0
+    max_connections: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,27 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
+# Keys a provider does not use: written in a profile file of that provider, they are an error
+# (a key accepted and never applied would mislead). Inherited ones (``extends:``) are the
+# parent's business: ``native`` extends ``container`` and leaves its image list alone.
+UNUSED_BY: dict[str, frozenset[str]] = {
+    "container": frozenset({"url", "pg_bin"}),
+    "external": frozenset(
+        {"image", "host_port", "user", "password", "database", "tmpfs", "network", "reuse",
+         "pg_bin"}
+    ),
+    "native": frozenset({"image", "url", "network", "reuse"}),
+}
+
+
+def profile_keys() -> tuple[str, ...]:
+    """Every key a profile accepts, nested ones as ``section.key`` (``pool.min_size``)."""
+    nested = {
+        f"{section}.{item.name}"
+        for section, kind in _NESTED.items()
+        for item in dataclasses.fields(kind)
+    }
+    return tuple(sorted({*_SCALARS, *nested}))
 
 
 def builtin_profiles() -> list[str]:
@@ -300,6 +324,9 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
+    _check_used(path, provider, sources)
+    _check_pool(values.get("pool", {}), sources, path)
+    _check_times(values, sources, path)
     return Profile(
         name=path.stem,
         path=path,
@@ -323,6 +350,67 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         pg_bin=values.get("pg_bin") or None,
         sources=sources,
     )
+
+
+def _check_used(path: Path, provider: str, sources: Mapping[str, str]) -> None:
+    """A key written in this file that its provider does not use is an error."""
+    own = f"{_display(path)}:"
+    for key in sorted(UNUSED_BY.get(provider, frozenset())):
+        where = sources.get(key, "")
+        if where.startswith(own):
+            hint = " (put the port in url)" if key == "host_port" else ""
+            raise ProfileError(
+                f"{where}: {key} does not apply to {_article(provider)} {provider} profile{hint}; "
+                "remove it, or use a provider that uses it"
+            )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _check_pool(pool: Mapping[str, Any], sources: Mapping[str, str], path: Path) -> None:
+    merged = {**dataclasses.asdict(PoolSettings()), **pool}
+    if merged["max_size"] < 1 or not 0 <= merged["min_size"] <= merged["max_size"]:
+        where = sources.get("pool.min_size") or sources.get("pool", _display(path))
+        raise ProfileError(
+            f"{where}: pool needs 0 <= min_size ({merged['min_size']}) <= max_size "
+            f"({merged['max_size']}) and max_size >= 1"
+        )
+    if merged["max_connections"] < 0 or merged["acquire_timeout"] <= 0:
+        where = sources.get("pool", _display(path))
+        raise ProfileError(
+            f"{where}: pool.max_connections must be >= 0 (0: no limit of pgtdd's own) and "
+            "pool.acquire_timeout > 0"
+        )
+
+
+# (section, key) -> (lowest value, why): values below are refused with the reason.
+_LOWEST: dict[tuple[str, str], tuple[float, str]] = {
+    ("timeouts", "startup"): (0.001, "it bounds the whole start"),
+    ("timeouts", "connect"): (2.0, "libpq waits at least 2 s for a connection"),
+    ("timeouts", "statement"): (0.0, "0 turns the statement timeout off"),
+    ("retry", "deadline"): (0.0, "0 means one attempt"),
+    ("retry", "initial_wait"): (0.001, "the first pause between attempts"),
+    ("retry", "max_wait"): (0.001, "the longest pause between attempts"),
+}
+
+
+def _check_times(values: Mapping[str, Any], sources: Mapping[str, str], path: Path) -> None:
+    for (section, key), (lowest, why) in _LOWEST.items():
+        value = values.get(section, {}).get(key)
+        if value is not None and value < lowest:
+            where = sources.get(f"{section}.{key}", _display(path))
+            raise ProfileError(
+                f"{where}: {section}.{key} must be >= {lowest:g} ({why}), got {value}"
+            )
+    retry = {**dataclasses.asdict(RetryPolicy()), **values.get("retry", {})}
+    if retry["initial_wait"] > retry["max_wait"]:
+        where = sources.get("retry.initial_wait") or sources.get("retry", _display(path))
+        raise ProfileError(
+            f"{where}: retry.initial_wait ({retry['initial_wait']}) must not exceed "
+            f"retry.max_wait ({retry['max_wait']})"
+        )
 
 
 def _as_list(value: Any) -> list[str]:
