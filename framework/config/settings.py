@@ -17,7 +17,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pgtdd.config.profile import Profile, ProfileError, load_profile
@@ -45,12 +45,36 @@ DEFAULT_PROFILE = "container"
 _FALSE = {"", "0", "false", "no", "off"}
 
 
+# The spec's variables read where they are used: a change during the session (a conftest's
+# os.environ[...] = ..., monkeypatch) applies from then on, like any other input.
+TDD_VARIABLES = ("DATAFLOW_TDD_POOL_SIZE", "DATAFLOW_TDD_TIMEOUT", "DATAFLOW_TDD_MAX_CONNECTIONS")
+
+
 @dataclass(frozen=True)
 class Settings:
-    """The effective profile plus where the profile choice and each override came from."""
+    """The effective profile plus where the profile choice and each override came from.
+
+    ``base`` is the profile before the ``DATAFLOW_TDD_*`` variables, ``tdd_env`` their values
+    then; ``live`` settings (resolved from ``os.environ``) follow later changes of those
+    variables (:meth:`refreshed`)."""
 
     profile: Profile
     profile_source: str
+    base: Profile | None = field(default=None, repr=False, compare=False)
+    tdd_env: tuple[str | None, ...] = field(default=(), compare=False)
+    live: bool = field(default=False, compare=False)
+
+    def refreshed(self, environ: Mapping[str, str]) -> Settings:
+        """These settings with the ``DATAFLOW_TDD_*`` variables as ``environ`` has them now
+        (``self`` when they did not change, or for settings that are not live)."""
+        seen = _tdd_snapshot(environ)
+        if not self.live or self.base is None or seen == self.tdd_env:
+            return self
+        changes: dict[str, object] = {}
+        sources = dict(self.base.sources)
+        _tdd_variables(self.base, environ, changes, sources)
+        profile = dataclasses.replace(self.base, **changes, sources=sources)  # type: ignore[arg-type]
+        return dataclasses.replace(self, profile=profile, tdd_env=seen)
 
     @property
     def sources(self) -> Mapping[str, str]:
@@ -121,9 +145,22 @@ def resolve_settings(
         _external_url(profile, env, port, override)
     elif port is not None:
         override("host_port", port[0], port[1])
-    _tdd_variables(profile, env, changes, sources)
-    profile = dataclasses.replace(profile, **changes, sources=sources)  # type: ignore[arg-type]
-    return Settings(profile=profile, profile_source=source)
+    base = dataclasses.replace(profile, **changes, sources=sources)  # type: ignore[arg-type]
+    tdd: dict[str, object] = {}
+    tdd_sources = dict(sources)
+    _tdd_variables(base, env, tdd, tdd_sources)
+    profile = dataclasses.replace(base, **tdd, sources=tdd_sources)  # type: ignore[arg-type]
+    return Settings(
+        profile=profile,
+        profile_source=source,
+        base=base,
+        tdd_env=_tdd_snapshot(env),
+        live=environ is None,
+    )
+
+
+def _tdd_snapshot(env: Mapping[str, str]) -> tuple[str | None, ...]:
+    return tuple(env.get(name) for name in TDD_VARIABLES)
 
 
 def _refuse_unless(applies: bool, option: str, profile: Profile) -> None:
@@ -227,6 +264,8 @@ def _whole_number(env: Mapping[str, str], name: str, *, minimum: int) -> int | N
 
 # The settings of the pytest sessions configured in this process (pytester nests them).
 _ACTIVE: list[Settings] = []
+# An active session's settings refreshed for changed DATAFLOW_TDD_* variables, by id.
+_REFRESHED: dict[int, Settings] = {}
 
 
 def activate(settings: Settings) -> None:
@@ -238,6 +277,7 @@ def deactivate(settings: Settings) -> None:
     """Undo :func:`activate`."""
     if settings in _ACTIVE:
         _ACTIVE.remove(settings)
+    _REFRESHED.pop(id(settings), None)
 
 
 @contextmanager
@@ -251,8 +291,18 @@ def activated(settings: Settings) -> Iterator[Settings]:
 
 
 def current() -> Settings | None:
-    """The innermost active session's settings, or ``None`` outside any."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    """The innermost active session's settings (with the ``DATAFLOW_TDD_*`` variables as they
+    are now), or ``None`` outside any."""
+    if not _ACTIVE:
+        return None
+    active = _ACTIVE[-1]
+    fresh = active.refreshed(os.environ)
+    if fresh is not active:
+        cached = _REFRESHED.get(id(active))
+        if cached is not None and cached.tdd_env == fresh.tdd_env:
+            return cached
+        _REFRESHED[id(active)] = fresh
+    return fresh
 
 
 def current_or_resolved() -> Settings:

@@ -341,3 +341,53 @@ def test_a_logger_configured_before_pgtdd_is_imported_is_merged() -> None:
         [sys.executable, "-c", EARLY_LOGGER], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == [str(logging.DEBUG), "pgtdd.isolation", "True"]
+
+
+# --------------------------------------------------------------------------- variables set later
+
+
+def configure_for_ci() -> None:
+    """Configure TDD for CI environment (the troubleshooting guide's example)"""
+    import os
+
+    # CI environment detection
+    ci_environments = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS"]
+    in_ci = any(os.getenv(env) for env in ci_environments)
+
+    if in_ci:
+        # CI-specific settings
+        os.environ["DATAFLOW_TDD_POOL_SIZE"] = "3"
+        os.environ["DATAFLOW_TDD_TIMEOUT"] = "15"
+        os.environ["DATAFLOW_TDD_MAX_CONNECTIONS"] = "10"
+
+        # Enable additional logging in CI
+        import logging
+
+        logging.getLogger("dataflow.testing").setLevel(logging.DEBUG)
+
+
+def test_variables_set_during_the_session_apply_from_then_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pgtdd.config.settings import TDD_VARIABLES, current
+    from pgtdd.isolation.context import setting_source
+
+    for name in TDD_VARIABLES:  # recorded, so monkeypatch restores what configure_for_ci sets
+        monkeypatch.setenv(name, "1")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CI", "true")
+    level = logging.getLogger("pgtdd").level
+    try:
+        configure_for_ci()
+        settings = current()
+        assert settings is not None
+        pool = settings.profile.pool
+        assert (pool.max_size, pool.max_connections) == (3, 10)
+        assert TDDTestContext().timeout == 15
+        source = setting_source("timeouts.statement")
+        assert source == "timeouts.statement (env DATAFLOW_TDD_TIMEOUT)"
+        assert logging.getLogger("pgtdd").level == logging.DEBUG
+    finally:
+        logging.getLogger("pgtdd").setLevel(level)
+    monkeypatch.setenv("DATAFLOW_TDD_TIMEOUT", "7")
+    assert TDDTestContext().timeout == 7
