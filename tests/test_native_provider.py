@@ -45,3 +45,25 @@ def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
 def test_a_pg_bin_without_the_binaries_is_an_error_not_ignored(tmp_path: Path) -> None:
     with pytest.raises(BinariesNotFoundError, match=r"pg_bin .* has no initdb and postgres"):
         find_bin_dir(str(tmp_path))
+
+
+def test_health_names_a_killed_postmaster_with_its_log() -> None:
+    try:
+        find_bin_dir(os.environ.get("PGTDD_PG_BIN"))
+    except BinariesNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    profile = dataclasses.replace(load_profile("native", environ={}), host_port=0)
+    provider = NativeProvider(profile)
+    provider.start()
+    try:
+        assert provider.health().alive
+        assert provider.process is not None
+        provider.process.kill()
+        provider.process.wait(timeout=30)
+        state = provider.health()
+        assert not state.alive and "was killed by SIGKILL" in state.what, state
+        assert "database system is ready to accept connections" in state.log_tail
+    finally:
+        provider.stop()

@@ -9,7 +9,9 @@ so a key added to the schema without an entry here fails the suite, naming the k
 To add a key: write ``@effect("my_key")`` above a function ``(request) -> None`` here that
 starts what the key changes with the key set (the fixtures below start containers, a native
 cluster, an external server, a TDD pool) and asserts what differs; use
-``request.getfixturevalue(...)`` for the fixtures it needs.
+``request.getfixturevalue(...)`` for the fixtures it needs. A key whose effect takes a whole
+scenario already tested elsewhere (a server killed mid-run) names that test in ``PROVED_BY``
+instead: the test here then checks that the named test exists and sets the key.
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ from pgtdd.session import ConnectionBudgetError, ServerManager, start_server
 
 Effect = Callable[[pytest.FixtureRequest], None]
 EFFECTS: dict[str, Effect] = {}
+# key -> the test (``path::name``) that proves its effect on a real server elsewhere
+PROVED_BY: dict[str, str] = {
+    "on_server_loss": "tests/faults/test_server_loss.py::"
+    "test_on_server_loss_restart_provisions_again_and_the_rest_pass",
+    "migrations_layout": "tests/migrations/test_cli.py::"
+    "test_layout_option_and_profile_key_force_the_layout",
+}
 PGDATA = "/var/lib/postgresql/data"
 
 
@@ -63,6 +72,9 @@ def effect(*keys: str) -> Callable[[Effect], Effect]:
 
 @pytest.mark.parametrize("key", profile_keys())
 def test_profile_key_takes_effect(key: str, request: pytest.FixtureRequest) -> None:
+    if key in PROVED_BY:
+        check_proof_elsewhere(key, PROVED_BY[key])
+        return
     check = EFFECTS.get(key)
     if check is None:
         pytest.fail(
@@ -76,8 +88,21 @@ def test_profile_key_takes_effect(key: str, request: pytest.FixtureRequest) -> N
 
 
 def test_the_registry_names_only_keys_of_the_schema() -> None:
-    stale = sorted(set(EFFECTS) - set(profile_keys()))
+    stale = sorted((set(EFFECTS) | set(PROVED_BY)) - set(profile_keys()))
     assert not stale, f"effect tests for keys the schema no longer has: {stale}"
+    assert not set(EFFECTS) & set(PROVED_BY), "a key is proved here and elsewhere"
+
+
+def check_proof_elsewhere(key: str, node: str) -> None:
+    """The test ``node`` exists and sets ``key`` (in a profile it writes)."""
+    import importlib
+    import inspect as source_of
+
+    path, _, name = node.partition("::")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    test = getattr(module, name, None)
+    assert callable(test), f"{key}: the test proving it, {node}, does not exist"
+    assert f"{key}:" in source_of.getsource(test), f"{key}: {node} does not set it"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -218,6 +243,7 @@ def container_b(profiles_dir: Path, pgtdd_server: ServerInfo) -> Iterator[Starte
         image: [{session_image(pgtdd_server)}]
         host_port: 0
         tmpfs: true
+        tmpfs_size: 1536m
         network: host
         reuse: true
         server_settings:
@@ -366,6 +392,14 @@ def _tmpfs(request: pytest.FixtureRequest) -> None:
     assert PGDATA not in (inspect(a.server.container_id)["HostConfig"].get("Tmpfs") or {})
     assert PGDATA in (inspect(b.server.container_id)["HostConfig"].get("Tmpfs") or {})
     assert not fetch(c.server, "SHOW data_directory").startswith("/dev/shm/")
+
+
+@effect("tmpfs_size")
+def _tmpfs_size(request: pytest.FixtureRequest) -> None:
+    b: Started = request.getfixturevalue("container_b")
+    assert b.server.container_id
+    mounted = inspect(b.server.container_id)["HostConfig"].get("Tmpfs") or {}
+    assert "size=1536m" in mounted.get(PGDATA, "")  # the default is 2g
 
 
 @effect("network")
