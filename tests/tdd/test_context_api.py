@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
 from pgtdd.config.profile import ProfileError
-from pgtdd.config.settings import activated, current_or_resolved, resolve_settings
+from pgtdd.config.settings import activated, resolve_settings
 from pgtdd.server import ServerInfo
 from pgtdd.tdd_support import (
     DEFAULT_DATABASE_URL,
@@ -52,9 +51,7 @@ def test_context_defaults() -> None:
     assert context.test_id.startswith("tdd_") and len(context.test_id) == 16
     assert context.savepoint_name.startswith("sp_")
     assert context.isolation_level == "READ COMMITTED"
-    # the session profile's timeouts.statement: 30 s (container), 15 s (ci)
-    statement = current_or_resolved().profile.timeouts.statement
-    assert context.timeout == math.ceil(statement) and statement in (15.0, 30.0)
+    assert context.timeout == 30
     assert context.rollback_on_error is True
     assert context.connection is None
     assert context.savepoint_created is False
