@@ -19,7 +19,7 @@ from pgtdd.providers.candidates import ImageUnavailableError, choose_image, imag
 from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.health import CREATED, classify, describe_removed, sweep_broken_reusable
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
-from pgtdd.providers.readiness import ServerStartError, check_major, wait_for_version
+from pgtdd.providers.readiness import ServerStartError, check_major, check_startup, wait_for_version
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
@@ -111,6 +111,7 @@ class ContainerProvider:
         if broken:
             self.notes.append(describe_removed(broken))
         image = choose_image(client, self.profile.image, self.profile.version)
+        check_startup(f"choosing the image {image}")
         self.network = choose_network(client, self.profile)
         key = None
         if self.profile.reuse:
@@ -153,6 +154,7 @@ class ContainerProvider:
             self._reaper = reaper.spawn(
                 self.owner.pid, self.owner.started, container.get_container_id()
             )
+        check_startup(f"starting container {container.get_container_id()[:12]}")
         return self._ready(container, image, key)
 
     def _discard(self) -> None:

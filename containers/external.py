@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from pgtdd.config.profile import Profile, ProfileError
 from pgtdd.providers.health import ServerState
-from pgtdd.providers.readiness import check_major, read_settings, wait_for_version
+from pgtdd.providers.readiness import check_major, read_settings, verify_settings, wait_for_version
 from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 
@@ -20,7 +20,9 @@ class ExternalProvider:
         self.profile = profile
 
     def start(self) -> ServerInfo:
-        """Check the server answers and read its version and the profile's settings."""
+        """Check the server answers and read its version; the profile's ``server_settings``
+        are what this server must run with (pgtdd cannot set them here): any that differ is
+        an error naming them."""
         try:
             server = parse_url(self.profile.url or DEFAULT_URL, profile=self.profile.name)
         except ServerURLError as exc:
@@ -35,8 +37,11 @@ class ExternalProvider:
             fix=f"point TEST_DATABASE_URL (or the profile's url) at a server of PostgreSQL "
             f"{self.profile.version}",
         )
-        names = list(self.profile.server_settings) or ["jit", "fsync", "synchronous_commit"]
-        return replace(server, settings=read_settings(server, names))
+        if self.profile.server_settings:
+            settings = verify_settings(server, self.profile.server_settings, external=True)
+        else:
+            settings = read_settings(server, ["jit", "fsync", "synchronous_commit"])
+        return replace(server, settings=settings)
 
     def health(self) -> ServerState:
         """Whether something still accepts connections at the server's address."""

@@ -32,6 +32,8 @@ from pgtdd.providers.health import ServerState, process_state
 from pgtdd.providers.readiness import (
     ServerStartError,
     check_major,
+    check_startup,
+    startup_left,
     verify_settings,
     wait_for_version,
 )
@@ -73,7 +75,14 @@ def find_bin_dir(
 def _candidates(explicit: str | None, path: str | None, pattern: str, embedded: bool) -> list[Path]:
     candidates: list[Path] = []
     if explicit:
-        candidates.append(Path(explicit))
+        chosen = Path(explicit)
+        if not ((chosen / "initdb").is_file() and (chosen / "postgres").is_file()):
+            raise BinariesNotFoundError(
+                f"pg_bin (the profile's, or PGTDD_PG_BIN) is {explicit}, which has no initdb and "
+                "postgres: point it at the folder holding them (pg_config --bindir), or unset it "
+                "to search PATH and /usr/lib/postgresql/*/bin"
+            )
+        return [chosen]  # an explicit choice is the only one
     if found := shutil.which("initdb", path=path):
         candidates.append(Path(found).resolve().parent)
     if pg_config := shutil.which("pg_config", path=path):
@@ -271,7 +280,8 @@ class NativeProvider:
             self.notes.append(f"binaries of {found.parent} copied to {bin_dir.parent} for {user}")
         if user == "nobody":
             self.notes.append("no 'postgres' user here: the server runs as 'nobody'")
-        base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        # tmpfs: the data directory in memory (/dev/shm) when there is one; else on disk.
+        base = "/dev/shm" if self.profile.tmpfs and os.path.isdir("/dev/shm") else None
         self.workdir = Path(tempfile.mkdtemp(prefix="pgtdd-native-", dir=base))
         os.chown(self.workdir, uid, gid)
         try:
@@ -307,6 +317,7 @@ class NativeProvider:
             user,
         )
         pwfile.unlink()
+        check_startup("initdb")
         port = free_port(profile.host_port)
         if profile.host_port and port != profile.host_port:
             self.notes.append(f"port {profile.host_port} is taken: using port {port}")
@@ -385,7 +396,19 @@ def _ids(user: str | None) -> tuple[int, int]:
 
 
 def _run(command: list[str], user: str | None) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, user=user, check=False)
+    left = startup_left()
+    try:
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            user=user,
+            check=False,
+            timeout=None if left is None else max(left, 0.01),
+        )
+    except subprocess.TimeoutExpired:
+        check_startup(Path(command[0]).name)
+        raise
     if result.returncode != 0:
         raise ServerStartError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 

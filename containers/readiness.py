@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 
 import psycopg
+from tenacity import RetryCallState
 
 from pgtdd.config.profile import Profile, RetryPolicy
 from pgtdd.config.settings import connect_timeout
@@ -17,7 +22,18 @@ _BOOL_WORDS = {"true": "on", "yes": "on", "1": "on", "false": "off", "no": "off"
 
 
 class ServerStartError(RuntimeError):
-    """The server did not become ready; the message carries the cause and the server's log."""
+    """The server did not become ready; the message carries the cause and the server's log.
+
+    ``waits`` are the pauses (seconds) the retry policy made between the attempts, as
+    ``retry.initial_wait`` and ``retry.max_wait`` shaped them; ``attempts`` their number + 1.
+    """
+
+    waits: tuple[float, ...] = ()
+
+    @property
+    def attempts(self) -> int:
+        """Connection attempts made before giving up."""
+        return len(self.waits) + 1
 
 
 class SettingsNotAppliedError(ServerStartError):
@@ -26,6 +42,49 @@ class SettingsNotAppliedError(ServerStartError):
 
 class VersionMismatchError(ServerStartError):
     """The server answering is of another major than the one asked for."""
+class StartupTimeoutError(ServerStartError):
+    """The whole start took longer than the profile's ``timeouts.startup``."""
+
+
+# The running start's limit: (monotonic deadline, the seconds allowed, the profile).
+_START: ContextVar[tuple[float, float, Profile] | None] = ContextVar("pgtdd_start", default=None)
+
+
+@contextlib.contextmanager
+def bounded_start(profile: Profile) -> Iterator[None]:
+    """Bound everything started inside the block (image, container or cluster, readiness) by
+    ``profile.timeouts.startup``: readiness waits only for what is left of it, and
+    :func:`check_startup` raises once it is spent."""
+    seconds = profile.timeouts.startup
+    token = _START.set((time.monotonic() + seconds, seconds, profile))
+    try:
+        yield
+    finally:
+        _START.reset(token)
+
+
+def startup_left() -> float | None:
+    """Seconds left of the running start's ``timeouts.startup`` (``None`` outside a start)."""
+    start = _START.get()
+    return None if start is None else start[0] - time.monotonic()
+
+
+def check_startup(done: str) -> None:
+    """Raise :class:`StartupTimeoutError` when the start's time is spent (after ``done``)."""
+    left = startup_left()
+    if left is not None and left <= 0:
+        raise StartupTimeoutError(_startup_message(f"spent after {done}"))
+
+
+def _startup_message(what: str) -> str:
+    start = _START.get()
+    assert start is not None
+    _, seconds, profile = start
+    return (
+        f"the server did not start within timeouts.startup = {seconds:g} s "
+        f"({profile.source_of('timeouts.startup')}): {what}. Raise timeouts.startup in the "
+        "profile if the machine is slow (a first image pull counts too)"
+    )
 
 
 def wait_until_ready(
@@ -68,7 +127,7 @@ def wait_for_version(
         return is_transient(exc) and (alive is None or alive())
 
     def attempt() -> tuple[str, int]:
-        timeout = max(1, round(connect_timeout))
+        timeout = max(2, math.ceil(connect_timeout))  # libpq: whole seconds, at least 2
         with psycopg.connect(server.url, connect_timeout=timeout, autocommit=True) as conn:
             conn.execute("SELECT 1")
             row = conn.execute(
@@ -77,12 +136,35 @@ def wait_for_version(
             ).fetchone()
         return (str(row[0]), int(row[1])) if row else ("", 0)
 
+    left = startup_left()
+    if left is not None and left <= 0:
+        raise StartupTimeoutError(_startup_message("no time left to wait for readiness"))
+    bounded = left is not None and left < policy.deadline
+    deadline = left if bounded else policy.deadline
+    waits: list[float] = []
+
+    def paused(state: RetryCallState) -> None:
+        waits.append(state.next_action.sleep if state.next_action is not None else 0.0)
+
     try:
-        return retrying(policy, transient=transient)(attempt)
+        return retrying(policy, deadline=deadline, transient=transient, before_sleep=paused)(
+            attempt
+        )
     except (psycopg.Error, OSError) as exc:
         exited = alive is not None and not alive()
         head = foreign_answer(server, exc, connect_timeout, probed)
-        raise ServerStartError(_failure(server, exc, policy, logs, exited, head)) from exc
+        message = _failure(server, exc, policy, logs, exited, head)
+        message += f"\n({len(waits) + 1} connection attempt(s)"
+        if "timeout expired" in str(exc).lower():
+            message += f"; each may wait timeouts.connect = {connect_timeout:g} s"
+        message += ")"
+        error: ServerStartError = (
+            StartupTimeoutError(_startup_message("readiness not reached") + "\n" + message)
+            if bounded
+            else ServerStartError(message)
+        )
+        error.waits = tuple(waits)
+        raise error from exc
 
 
 _SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
@@ -224,8 +306,12 @@ def read_settings(server: ServerInfo, names: list[str]) -> dict[str, str]:
     return {str(name): str(value) for name, value in rows}
 
 
-def verify_settings(server: ServerInfo, expected: Mapping[str, str]) -> dict[str, str]:
-    """Check every expected setting took effect; raise naming those that did not."""
+def verify_settings(
+    server: ServerInfo, expected: Mapping[str, str], *, external: bool = False
+) -> dict[str, str]:
+    """Check every expected setting took effect; raise naming those that did not.
+
+    ``external``: the server is not pgtdd's to configure, so the fix is on the server."""
     actual = read_settings(server, list(expected))
     wrong = {
         name: f"{actual.get(name)!r} (profile says {want!r})"
@@ -234,8 +320,14 @@ def verify_settings(server: ServerInfo, expected: Mapping[str, str]) -> dict[str
     }
     if wrong:
         details = "; ".join(f"{name} = {value}" for name, value in wrong.items())
+        fix = (
+            "Set them on that server (ALTER SYSTEM or its postgresql.conf), or remove them from "
+            "the profile's server_settings"
+            if external
+            else "Fix the profile's server_settings (units as SHOW prints them, e.g. 128MB)"
+        )
         raise SettingsNotAppliedError(
             f"server at {server.safe_url} runs, but these profile settings did not take effect: "
-            f"{details}. Fix the profile's server_settings (units as SHOW prints them, e.g. 128MB)."
+            f"{details}. {fix}."
         )
     return actual

@@ -19,9 +19,12 @@ from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
 from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
+from pgtdd.log import get_logger
 from pgtdd.providers.base import Provider, make_provider
 from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
+
+log = get_logger(__name__)
 
 # Connections the framework itself may hold besides the pools: janitor, checks, a margin.
 RESERVED_CONNECTIONS = 3
@@ -43,8 +46,17 @@ def server_from_wire(data: Mapping[str, Any]) -> ServerInfo:
     return ServerInfo(**fields)
 
 
-def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> int:
-    """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit."""
+def check_connection_budget(
+    server: ServerInfo,
+    pool_max: int,
+    workers: int,
+    *,
+    max_connections: int = 0,
+    max_connections_source: str = "default",
+) -> int:
+    """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit in the
+    server's free connections, or in ``max_connections`` (``pool.max_connections``, set by
+    ``DATAFLOW_TDD_MAX_CONNECTIONS``; 0: no limit of pgtdd's own). Returns the room found."""
     with psycopg.connect(
         server.url, autocommit=True, connect_timeout=connect_timeout()
     ) as conn:
@@ -55,14 +67,20 @@ def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> 
         ).fetchone()
     available = int(row[0]) if row else 0
     needed = workers * (pool_max + RESERVED_CONNECTIONS)
+    usage = f"{workers} worker(s) x (pool.max_size {pool_max} + {RESERVED_CONNECTIONS} reserved)"
+    if max_connections and needed > max_connections:
+        raise ConnectionBudgetError(
+            f"{usage} = {needed} connections, over pool.max_connections = {max_connections} "
+            f"({max_connections_source}). Lower pool.max_size or -n, or raise "
+            "pool.max_connections (DATAFLOW_TDD_MAX_CONNECTIONS)."
+        )
     if needed > available:
         raise ConnectionBudgetError(
-            f"{workers} worker(s) x (pool.max_size {pool_max} + {RESERVED_CONNECTIONS} reserved) "
-            f"= {needed} connections, but the server has {available} free (max_connections "
+            f"{usage} = {needed} connections, but the server has {available} free (max_connections "
             "minus reserved and in use). Lower pool.max_size or -n, or raise max_connections "
             "in the profile's server_settings."
         )
-    return available
+    return min(available, max_connections) if max_connections else available
 
 
 def probe_of(provider: Provider | None) -> loss.Probe | None:
@@ -75,11 +93,15 @@ def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
     """Start the profile's server behind the test-database guard; the caller stops the provider.
 
     An external profile's target is checked before anything connects; the started server is
-    registered with the guard, so pools opened on it later by URL are allowed.
+    registered with the guard, so pools opened on it later by URL are allowed. The profile's
+    ``timeouts.startup`` bounds the whole start (image, container or cluster, readiness).
     """
+    from pgtdd.providers.readiness import bounded_start  # with the provider: on first start
+
     ensure_profile_target(settings)
     provider = make_provider(settings.profile)
-    server = provider.start()
+    with bounded_start(settings.profile):  # timeouts.startup: the whole start
+        server = provider.start()
     try:
         ensure_test_database(server, settings)
     except BaseException:
@@ -132,8 +154,13 @@ class ServerManager:
         try:
             if self.attached is None:
                 self.provider, self.server = start_server(self.settings)
+                profile = self.settings.profile
                 check_connection_budget(
-                    self.server, self.settings.profile.pool.max_size, self.workers
+                    self.server,
+                    profile.pool.max_size,
+                    self.workers,
+                    max_connections=profile.pool.max_connections,
+                    max_connections_source=profile.source_of("pool.max_connections"),
                 )
             else:
                 self.server = self.attached
@@ -144,7 +171,15 @@ class ServerManager:
             raise
         finally:
             self.start_seconds = time.perf_counter() - started
-        return self.server
+        server = self.server
+        log.info(
+            "PostgreSQL %s ready at %s in %.2f s (profile %s)",
+            server.version,
+            server.safe_url,
+            self.start_seconds,
+            self.settings.profile.name,
+        )
+        return server
 
     def get(self) -> ServerInfo:
         """The server seen through this session's test database."""

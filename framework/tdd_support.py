@@ -2,8 +2,9 @@
 
 Per test, one real transaction and savepoint, rolled back at the end (see
 :mod:`pgtdd.isolation.runner`). The helpers the guides call next to these names
-(``get_pool_manager``, ``create_optimized_pool``, ``get_schema_cache``,
-``get_memory_optimizer``, ``DataFlow``, ``TDD_CONFIG``) are here too, loaded on first use.
+(``get_pool_manager``, ``create_optimized_pool``, ``OPTIMIZED_POOL_CONFIG``,
+``get_schema_cache``, ``SchemaCache``, ``ParallelTestManager``, ``get_memory_optimizer``,
+``DataFlow``, ``TDD_CONFIG``) are here too, loaded on first use.
 The fixtures need no import: the pgtdd plugin registers them (``pytest_plugins =
 ["pgtdd.tdd_support"]`` in a conftest, as the guides write it, is harmless).
 """
@@ -48,6 +49,8 @@ from pgtdd.isolation.runner import (
 # Helpers of other layers, imported when first asked for (PEP 562).
 _LAZY: dict[str, str] = {
     "get_pool_manager": "pgtdd.isolation.pool",
+    "OPTIMIZED_POOL_CONFIG": "pgtdd.isolation.pool",
+    "ParallelTestManager": "pgtdd.isolation.resources",
     "create_optimized_pool": "pgtdd.isolation.pool",
     "PoolError": "pgtdd.isolation.pool",
     "get_schema_cache": "pgtdd.models.schema_cache",
@@ -58,7 +61,13 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    from pgtdd.isolation.pool import PoolError, create_optimized_pool, get_pool_manager
+    from pgtdd.isolation.pool import (
+        OPTIMIZED_POOL_CONFIG,
+        PoolError,
+        create_optimized_pool,
+        get_pool_manager,
+    )
+    from pgtdd.isolation.resources import ParallelTestManager
     from pgtdd.models.dataflow import TDD_CONFIG, DataFlow
     from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
     from pgtdd.performance.memory import get_memory_optimizer
@@ -66,10 +75,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "ISOLATION_LEVELS",
+    "OPTIMIZED_POOL_CONFIG",
     "TDD_CONFIG",
     "ConnectionPoolExhaustedError",
     "ContextMetrics",
     "DataFlow",
+    "ParallelTestManager",
     "PoolError",
     "SavepointError",
     "SchemaCache",

@@ -40,8 +40,13 @@ def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
         BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-18"
     ):
         find_bin_dir(
-            str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin", embedded=False
+            None, path=str(tmp_path), pattern="/nonexistent/*/bin", embedded=False
         )
+
+
+def test_a_pg_bin_without_the_binaries_is_an_error_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(BinariesNotFoundError, match=r"pg_bin .* has no initdb and postgres"):
+        find_bin_dir(str(tmp_path))
 
 
 def test_health_names_a_killed_postmaster_with_its_log() -> None:

@@ -59,6 +59,9 @@ def test_local_profile_is_an_external_server_on_5433() -> None:
         (None, {"GITHUB_ACTIONS": "true"}, None, ("ci", "CI detected (env GITHUB_ACTIONS)")),
         (None, {"GITLAB_CI": "1"}, None, ("ci", "CI detected (env GITLAB_CI)")),
         (None, {"JENKINS_URL": "http://j"}, None, ("ci", "CI detected (env JENKINS_URL)")),
+        # what Jenkins sets on every build (JENKINS_URL only when its URL is configured)
+        (None, {"JENKINS_HOME": "/var/jenkins"}, None, ("ci", "CI detected (env JENKINS_HOME)")),
+        (None, {"BUILD_ID": "17"}, None, ("ci", "CI detected (env BUILD_ID)")),
         (None, {"BUILDKITE": "true"}, None, ("ci", "CI detected (env BUILDKITE)")),
         (None, {"CI": "false"}, None, ("container", "default")),
         (None, {}, None, ("container", "default")),
@@ -207,6 +210,60 @@ def test_bad_migration_verify_sections(tmp_path: Path, text: str, message: str) 
     path = write(tmp_path, "mine.yaml", "extends: local\n" + text)
     with pytest.raises(ProfileError, match=re.escape(message)):
         load_profile(str(path), environ={})
+
+
+def test_db_port_sets_an_external_servers_url_port() -> None:
+    url = "postgresql://u:secret@db.example:5433/app_test?sslmode=disable"
+    env = {"TEST_DATABASE_URL": url}
+    settings = resolve_settings(cli_profile="local", cli_port=6543, environ=env)
+    assert settings.profile.url == "postgresql://u:secret@db.example:6543/app_test?sslmode=disable"
+    assert settings.sources["url"] == "env TEST_DATABASE_URL with the port of --db-port"
+    assert "host_port" not in settings.sources  # not shown as applied: the URL carries it
+    by_env = resolve_settings(cli_profile="local", environ={**env, "PGTDD_PORT": "7000"})
+    assert by_env.profile.url is not None and ":7000/" in by_env.profile.url
+
+
+def test_options_that_do_not_apply_to_the_provider_are_refused() -> None:
+    with pytest.raises(ProfileError, match=r"--db-image applies to container profiles.*local"):
+        resolve_settings(cli_profile="local", cli_image="my/pg:15", environ={})
+    with pytest.raises(ProfileError, match=r"--db-reuse/--no-db-reuse applies to container"):
+        resolve_settings(cli_profile="native", cli_reuse=True, environ={})
+    quiet = resolve_settings(cli_profile="local", environ={"PGTDD_REUSE": "1"})
+    assert quiet.profile.reuse is False and "reuse" not in quiet.sources  # not claimed
+
+
+def test_postgres_variables_name_an_external_servers_address() -> None:
+    env = {
+        "POSTGRES_HOST": "db.internal",
+        "POSTGRES_PORT": "5544",
+        "POSTGRES_USER": "app",
+        "POSTGRES_PASSWORD": "p@ss word",
+        "POSTGRES_DB": "app_test",
+    }
+    settings = resolve_settings(cli_profile="local", environ=env)
+    assert settings.profile.url == "postgresql://app:p%40ss%20word@db.internal:5544/app_test"
+    assert settings.sources["url"].endswith(
+        "with env POSTGRES_HOST, env POSTGRES_PORT, env POSTGRES_USER, env POSTGRES_PASSWORD, "
+        "env POSTGRES_DB"
+    )
+    only_port = resolve_settings(cli_profile="local", environ={"POSTGRES_PORT": "6000"})
+    assert "@localhost:6000/dataflow_test" in str(only_port.profile.url)
+    url = "postgresql://u:p@elsewhere:5432/x_test"
+    wins = resolve_settings(cli_profile="local", environ={**env, "TEST_DATABASE_URL": url})
+    assert wins.profile.url == url  # TEST_DATABASE_URL names the whole server
+    container = resolve_settings(cli_profile="container", environ=env)
+    assert container.profile.user == "dataflow_test"  # pgtdd makes that server: not theirs
+    with pytest.raises(ProfileError, match="POSTGRES_PORT='x' is not a port"):
+        resolve_settings(cli_profile="local", environ={"POSTGRES_PORT": "x"})
+
+
+def test_max_connections_variable_sets_the_pool_ceiling() -> None:
+    env = {"DATAFLOW_TDD_MAX_CONNECTIONS": "10", "DATAFLOW_TDD_POOL_SIZE": "3"}
+    settings = resolve_settings(cli_profile="ci", environ=env)
+    assert settings.profile.pool.max_connections == 10 and settings.profile.pool.max_size == 3
+    assert settings.profile.source_of("pool.max_connections") == "env DATAFLOW_TDD_MAX_CONNECTIONS"
+    with pytest.raises(ProfileError, match=r"DATAFLOW_TDD_MAX_CONNECTIONS='0' is not a whole"):
+        resolve_settings(cli_profile="ci", environ={"DATAFLOW_TDD_MAX_CONNECTIONS": "0"})
 
 
 def test_tmpfs_size_and_on_server_loss_defaults_and_sources(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -214,7 +215,10 @@ class Doctor(DatabaseChecks):
     def _server(self, settings: Settings) -> Iterator[ServerInfo | None]:
         from pgtdd.providers.base import make_provider
 
-        provider = make_provider(settings.profile)
+        profile = settings.profile
+        if profile.provider == "external":  # its settings are checked below, one line each
+            profile = dataclasses.replace(profile, server_settings={})
+        provider = make_provider(profile)
         started = time.perf_counter()
         try:
             try:

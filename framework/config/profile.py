@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 import pgtdd.profiles as _builtin_profiles
+from pgtdd.config import rules
 from pgtdd.config.versions import VersionError, expand_image, parse_version, settings_for
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
@@ -40,11 +41,14 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class PoolSettings:
-    """Client connection-pool sizes for the session."""
+    """The session's TDD pool: connections opened (and warmed) at start, the most it opens,
+    seconds a test waits for a free one, and the most connections a run (every xdist worker's
+    pool plus pgtdd's own) may hold on the server (0: only the server's ``max_connections``)."""
 
     min_size: int = 2
     max_size: int = 5
     acquire_timeout: float = 5.0
+    max_connections: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,14 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
+def profile_keys() -> tuple[str, ...]:
+    """Every key a profile accepts, nested ones as ``section.key`` (``pool.min_size``)."""
+    nested = {
+        f"{section}.{item.name}"
+        for section, kind in _NESTED.items()
+        for item in dataclasses.fields(kind)
+    }
+    return tuple(sorted({*_SCALARS, *nested}))
 
 
 def builtin_profiles() -> list[str]:
@@ -406,6 +418,17 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
+    problem = rules.check(
+        provider,
+        values,
+        sources,
+        own=f"{_display(path)}:",
+        pool={**dataclasses.asdict(PoolSettings()), **values.get("pool", {})},
+        retry={**dataclasses.asdict(RetryPolicy()), **values.get("retry", {})},
+        fallback=_display(path),
+    )
+    if problem is not None:
+        raise ProfileError(problem)
     version = None
     if values.get("version") not in (None, ""):
         try:

@@ -9,6 +9,7 @@ import math
 import os
 import re
 import secrets
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from pgtdd.config.profile import Profile
 from pgtdd.config.settings import current_or_resolved
 from pgtdd.isolation.checks import TransactionOutcome
+from pgtdd.redact import redact
 
 DEFAULT_DATABASE_URL = (
     "postgresql://dataflow_test:dataflow_test_password@localhost:5433/dataflow_test"
@@ -61,6 +63,9 @@ def is_tdd_mode() -> bool:
 
 
 _session_url: str | None = None
+# The running pgtdd session's server, provisioned on first call (set by the plugin), so that
+# setup_tdd_infrastructure() from a user's conftest finds it before any pgtdd fixture ran.
+_session_source: Callable[[], str] | None = None
 
 
 def set_session_database_url(url: str | None) -> None:
@@ -77,9 +82,28 @@ def session_database_url() -> str | None:
     return _session_url
 
 
-def resolve_database_url(explicit: str | None = None) -> str:
-    """``explicit``, else the session server, else ``TEST_DATABASE_URL``, else the default."""
-    return explicit or _session_url or os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
+def set_session_server(source: Callable[[], str] | None) -> Callable[[], str] | None:
+    """Register how to reach the running session's server (a callable returning its database
+    URL, provisioning the server on first call); return the previous one (sessions nest)."""
+    global _session_source
+    previous, _session_source = _session_source, source
+    return previous
+
+
+def resolve_database_url(explicit: str | None = None, *, provision: bool = False) -> str:
+    """``explicit``, else the session database, else (``provision``: about to connect) the
+    running pgtdd session's server, started now if need be, else ``TEST_DATABASE_URL``, else
+    the default. A session server that cannot start raises :class:`TDDInfrastructureError`."""
+    if explicit or _session_url:
+        return explicit or _session_url  # type: ignore[return-value]
+    if provision and _session_source is not None:
+        try:
+            return _session_source()
+        except Exception as exc:
+            raise TDDInfrastructureError(
+                f"the pgtdd session's server could not be provisioned: {redact(str(exc))}"
+            ) from exc
+    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
 def _profile() -> Profile:
@@ -90,6 +114,13 @@ def configured_pool_size() -> int:
     """The session pool's size: the profile's ``pool.max_size`` (``DATAFLOW_TDD_POOL_SIZE``
     sets it)."""
     return _profile().pool.max_size
+
+
+def configured_pool_min_size() -> int:
+    """Connections the session pool opens and warms at start: the profile's ``pool.min_size``
+    (at most ``pool.max_size``); it opens more, up to ``pool.max_size``, when tests ask."""
+    pool = _profile().pool
+    return min(pool.min_size, pool.max_size)
 
 
 def configured_acquire_timeout() -> float:

@@ -28,12 +28,13 @@ from pgtdd.isolation.context import (
     client_timeout,
     configured_acquire_timeout,
     configured_connect_timeout,
+    configured_pool_min_size,
     configured_pool_size,
     resolve_database_url,
     session_database_url,
     setting_source,
 )
-from pgtdd.isolation.pool import PoolManager, get_pool_manager
+from pgtdd.isolation.pool import HEALTH_CHECK, PoolManager, get_pool_manager
 from pgtdd.redact import mask_url, redact
 
 # Seconds a pool's polite close may take before its connections are terminated.
@@ -91,7 +92,7 @@ class TDDDatabaseManager:
         ``connection_string`` defaults to the session server, then ``TEST_DATABASE_URL``, then
         the spec's default URL.
         """
-        url = resolve_database_url(connection_string or self.connection_string)
+        url = resolve_database_url(connection_string or self.connection_string, provision=True)
         loop = asyncio.get_running_loop()
         if self.connection_pool is not None:
             if url == self.connection_string and loop is self._loop:
@@ -101,13 +102,15 @@ class TDDDatabaseManager:
             # The session's own database was checked at session start; any other URL is
             # checked (against the running session's profile) before a pool can reach it.
             ensure_test_url(url)
-        size = self.pool_size or configured_pool_size()
+        # pool_size given: a pool of exactly that many; else the profile's min and max sizes.
+        max_size = self.pool_size or configured_pool_size()
+        min_size = self.pool_size or configured_pool_min_size()
         self.connection_string = url
         self.connection_pool = await self.pool_manager.create_optimized_pool(
             self.pool_id,
             url,
-            min_size=size,
-            max_size=size,
+            min_size=min_size,
+            max_size=max_size,
             preheat=True,
             server_settings=TDD_SERVER_SETTINGS,
             init=install_commit_guard,
@@ -117,6 +120,10 @@ class TDDDatabaseManager:
             connect_timeout=configured_connect_timeout(),
         )
         self._loop = loop
+        pools, named = self.pool_manager, self.pool_manager.aliased(HEALTH_CHECK)
+        # a pool really named so keeps its name; another open manager's pool keeps the alias
+        if HEALTH_CHECK not in pools and (named is None or named not in pools):
+            pools.alias(HEALTH_CHECK, self.pool_id)
         loss.on_loss(f"tdd-pool-{id(self)}", self.abandon_pool)
 
     def abandon_pool(self) -> None:
@@ -286,6 +293,8 @@ class TDDDatabaseManager:
             self.connection_pool = None
             wait = 0.0 if loss.current() is not None else CLOSE_TIMEOUT
             await self.pool_manager.cleanup_pool(self.pool_id, timeout=wait)
+        if self.pool_manager.aliased(HEALTH_CHECK) == self.pool_id:
+            self.pool_manager.alias(HEALTH_CHECK, None)
         self._loop = None
 
 

@@ -11,7 +11,7 @@ import asyncio
 import statistics
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +24,9 @@ ConnectionHook = Callable[[Any], Awaitable[None]]
 
 # How many recent acquisition timings each pool keeps for its median.
 _TIMINGS_KEPT = 10_000
+# The pool id the guides' health check asks about (``get_pool_statistics("health_check")``):
+# the TDD database manager's pool while it is open (see PoolManager.alias).
+HEALTH_CHECK = "health_check"
 
 
 class PoolError(RuntimeError):
@@ -101,15 +104,16 @@ class ManagedPool:
 
 
 def _missing_statistics(pool_id: str) -> dict[str, Any]:
+    """No pool, no numbers: every count is ``None`` (unknown), not a reassuring 0."""
     return {
         "exists": False,
         "pool_id": pool_id,
         "preheated": False,
-        "size": 0,
-        "idle_connections": 0,
-        "active_connections": 0,
-        "connections_opened": 0,
-        "acquisitions": 0,
+        "size": None,
+        "idle_connections": None,
+        "active_connections": None,
+        "connections_opened": None,
+        "acquisitions": None,
         "median_acquisition_ms": None,
         "last_acquisition_ms": None,
     }
@@ -120,6 +124,19 @@ class PoolManager:
 
     def __init__(self) -> None:
         self._pools: dict[str, ManagedPool] = {}
+        self._aliases: dict[str, str] = {}
+
+    def alias(self, name: str, pool_id: str | None) -> None:
+        """Let ``name`` (a name no pool has) report the statistics of ``pool_id``; ``None``
+        removes it. The TDD manager names its pool :data:`HEALTH_CHECK` while it is open."""
+        if pool_id is None:
+            self._aliases.pop(name, None)
+        else:
+            self._aliases[name] = pool_id
+
+    def aliased(self, name: str) -> str | None:
+        """The pool id ``name`` stands for, if it is an alias."""
+        return self._aliases.get(name)
 
     def __contains__(self, pool_id: object) -> bool:
         return pool_id in self._pools
@@ -215,7 +232,7 @@ class PoolManager:
             for conn in held:
                 await pool.release(conn)
         managed.preheat_ms = (time.perf_counter() - started) * 1000
-        managed.preheated = len(held) >= managed.min_size
+        managed.preheated = managed.min_size > 0 and len(held) >= managed.min_size
 
     def managed(self, pool_id: str) -> ManagedPool:
         """The bookkeeping of ``pool_id``; :class:`PoolError` names the known ids if absent."""
@@ -268,8 +285,10 @@ class PoolManager:
             await self._pools[pool_id].pool.release(acquired.connection)
 
     def get_pool_statistics(self, pool_id: str) -> dict[str, Any]:
-        """Measured statistics of ``pool_id``; ``exists`` is ``False`` for an unknown id."""
-        managed = self._pools.get(pool_id)
+        """Measured statistics of ``pool_id`` (or of the pool an alias names: ``pool_id`` in
+        the result is the real one). An unknown id gives ``exists: False`` and ``None`` counts.
+        """
+        managed = self._pools.get(pool_id) or self._pools.get(self._aliases.get(pool_id, ""))
         return managed.statistics() if managed is not None else _missing_statistics(pool_id)
 
     def terminate_pool(self, pool_id: str) -> bool:
@@ -321,3 +340,37 @@ async def create_optimized_pool(
     return await _MANAGER.create_optimized_pool(
         pool_id, connection_string, min_size, max_size, preheat, **options
     )
+
+
+class _OptimizedPoolConfig(Mapping[str, Any]):
+    """``asyncpg.create_pool(url, **OPTIMIZED_POOL_CONFIG)``: the session profile's pool read
+    when the mapping is read (``pool.min_size``, ``pool.max_size``; ``timeouts.statement`` as
+    ``command_timeout``, ``timeouts.connect`` as ``timeout``) and JIT off for small queries."""
+
+    def _values(self) -> dict[str, Any]:
+        from pgtdd.config.settings import current_or_resolved
+
+        profile = current_or_resolved().profile
+        statement = profile.timeouts.statement
+        return {
+            "min_size": min(profile.pool.min_size, profile.pool.max_size),
+            "max_size": profile.pool.max_size,
+            "command_timeout": statement if statement > 0 else None,
+            "timeout": profile.timeouts.connect,
+            "server_settings": {"jit": "off"},
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+    def __repr__(self) -> str:
+        return f"OPTIMIZED_POOL_CONFIG({self._values()!r})"
+
+
+OPTIMIZED_POOL_CONFIG: Mapping[str, Any] = _OptimizedPoolConfig()

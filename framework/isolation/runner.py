@@ -62,9 +62,12 @@ from pgtdd.isolation.transactions import (
     TDDTransactionManager,
     get_transaction_manager,
 )
+from pgtdd.log import get_logger
 from pgtdd.loss import ServerLostError
 from pgtdd.redact import mask_url, redact
 from pgtdd.retry import async_retrying
+
+log = get_logger(__name__)
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -398,7 +401,7 @@ async def setup_tdd_infrastructure(
     once. Raises :class:`TDDInfrastructureError` naming the cause and the attempts made.
     """
     manager = manager or _DATABASE_MANAGER
-    url = resolve_database_url(connection_string or manager.connection_string)
+    url = resolve_database_url(connection_string or manager.connection_string, provision=True)
     _fail_if_lost()
     retrying = async_retrying(attempts, _is_transient)
     try:
@@ -406,17 +409,28 @@ async def setup_tdd_infrastructure(
             with attempt:
                 await manager.initialize(url)
     except UnsafeDatabaseError as exc:
+        log.warning("TDD infrastructure refused %s: %s", mask_url(url), exc)
         raise TDDInfrastructureError(
             f"TDD infrastructure could not start on {mask_url(url)}: {exc}"
         ) from exc
     except (PoolError, TDDError, ValueError, *_TRANSIENT) as exc:
         cause = exc.__cause__ or exc
         tries = retrying.statistics.get("attempt_number", 1)
-        raise TDDInfrastructureError(
+        message = (
             f"TDD infrastructure could not start on {mask_url(url)} after {tries} attempt(s): "
             f"{type(cause).__name__}: {redact(str(cause))}. Check that the server is running "
             "and reachable, and that TEST_DATABASE_URL (or the pgtdd profile) names it"
-        ) from exc
+        )
+        log.warning("%s", message)
+        raise TDDInfrastructureError(message) from exc
+    pool = manager.connection_pool
+    if pool is not None:
+        log.info(
+            "TDD pool ready on %s: %d of at most %d connection(s) open",
+            manager.safe_url,
+            pool.get_size(),
+            pool.get_max_size(),
+        )
     return manager
 
 
@@ -425,6 +439,7 @@ async def teardown_tdd_infrastructure(
 ) -> None:
     """Release every test connection and close the pool; raise ``TDDInfrastructureError``."""
     manager = manager or _DATABASE_MANAGER
+    log.debug("closing the TDD pool on %s", manager.safe_url)
     try:
         async for attempt in async_retrying(attempts, _is_transient):
             with attempt:

@@ -38,6 +38,17 @@ EXPLAINABLE = (
 )
 
 
+def postgres_variables_url(env: Mapping[str, str]) -> str | None:
+    """The URL the ``POSTGRES_*`` variables name (libpq's defaults for the parts not set), or
+    ``None`` when none of them is set."""
+    from pgtdd.config.settings import POSTGRES_VARIABLES, with_url_parts
+
+    parts = {part: env[name] for name, part in POSTGRES_VARIABLES.items() if env.get(name)}
+    if not parts:
+        return None
+    return with_url_parts("postgresql://localhost:5432/postgres", **parts)
+
+
 def threshold_variable(operation: str) -> str:
     """``PERF_<OPERATION>_THRESHOLD`` (upper case, non-alphanumerics as ``_``)."""
     return "PERF_" + re.sub(r"[^A-Z0-9]+", "_", operation.upper()).strip("_") + "_THRESHOLD"
@@ -65,10 +76,11 @@ def threshold_for(operation: str, env: Mapping[str, str] | None = None) -> float
 
 @dataclass
 class PerformanceProfile:
-    """One operation's measured timing."""
+    """One operation's measured timing; ``duration_seconds`` is ``None`` (unknown) when the
+    operation failed: a failed run has no duration to compare or average."""
 
     operation: str
-    duration_seconds: float
+    duration_seconds: float | None
     timestamp: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     success: bool = True
     memory_mb: float | None = None
@@ -79,13 +91,23 @@ class PerformanceProfile:
 
     @property
     def exceeds_threshold(self) -> bool:
-        """Slower than its ``PERF_*_THRESHOLD`` (False when it has none)."""
-        return self.threshold_seconds is not None and self.duration_seconds > self.threshold_seconds
+        """Slower than its ``PERF_*_THRESHOLD`` (False when it has none or no duration)."""
+        return (
+            self.threshold_seconds is not None
+            and self.duration_seconds is not None
+            and self.duration_seconds > self.threshold_seconds
+        )
 
     def calculate_regression(self, baseline_seconds: float) -> float:
-        """Percent change from ``baseline_seconds`` (+50 means 50 % slower)."""
+        """Percent change from ``baseline_seconds`` (+50 means 50 % slower); a failed
+        operation (no duration) raises ``ValueError`` naming its error."""
         if baseline_seconds <= 0:
             raise ValueError(f"baseline_seconds must be positive, got {baseline_seconds}")
+        if self.duration_seconds is None:
+            raise ValueError(
+                f"{self.operation} failed ({self.error}): it has no duration to compare; "
+                "check profile.success first"
+            )
         return (self.duration_seconds - baseline_seconds) / baseline_seconds * 100
 
     def is_regression(self, baseline_seconds: float, threshold_pct: float = 20) -> bool:
@@ -95,6 +117,8 @@ class PerformanceProfile:
     def get_summary(self) -> str:
         """One human-readable line."""
         state = "ok" if self.success else f"FAILED ({self.error})"
+        if self.duration_seconds is None:
+            return f"{self.operation}: no duration [{state}]"
         runs = f" median of {len(self.durations)} runs" if len(self.durations) > 1 else ""
         limit = ""
         if self.threshold_seconds is not None:
@@ -156,11 +180,16 @@ class MigrationPerformanceProfiler:
     def _connection(self, given: Target | None) -> tuple[Connection, bool]:
         target = given if given is not None else self.default_target
         if target is None:
-            target = self.env.get("DATABASE_URL") or self.env.get("TEST_DATABASE_URL")
+            target = (
+                self.env.get("DATABASE_URL")
+                or self.env.get("TEST_DATABASE_URL")
+                or postgres_variables_url(self.env)
+            )
         if target is None:
             raise ValueError(
                 "no database to profile on: pass db_connection=, give the profiler a connection "
-                "or URL, or set DATABASE_URL"
+                "or URL, or set DATABASE_URL (or POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, "
+                "POSTGRES_PASSWORD, POSTGRES_DB)"
             )
         return open_target(target)
 
@@ -182,7 +211,8 @@ class MigrationPerformanceProfiler:
                 break
         return PerformanceProfile(
             operation=operation,
-            duration_seconds=statistics.median(durations) if durations else 0.0,
+            # a failed run's duration is unknown (the runs before the failure are in durations)
+            duration_seconds=statistics.median(durations) if error is None else None,
             success=error is None,
             durations=durations,
             error=error,
@@ -231,12 +261,12 @@ class MigrationPerformanceProfiler:
 
     def get_baseline(self) -> PerformanceBaseline | None:
         """A baseline from the successful profiles (medians per operation), or ``None``."""
-        done = [p for p in self.profiles if p.success]
+        done = [p for p in self.profiles if p.success and p.duration_seconds is not None]
         if not done:
             return None
         baseline = PerformanceBaseline()
         for profile in done:
-            for seconds in profile.durations or [profile.duration_seconds]:
+            for seconds in profile.durations or [profile.duration_seconds or 0.0]:
                 baseline.add_profile(profile.operation, seconds)
         return baseline
 
@@ -268,8 +298,15 @@ class PerformanceBaseline:
     def __init__(self) -> None:
         self._samples: dict[str, list[float]] = {}
 
-    def add_profile(self, operation_name: str, duration_seconds: float) -> None:
-        """Record one duration for ``operation_name``."""
+    def add_profile(
+        self, operation_name: str, duration_seconds: float | PerformanceProfile | None
+    ) -> None:
+        """Record one duration for ``operation_name`` (a number, or a profile's duration);
+        an unknown one (``None``: a failed run) is skipped, never counted as 0."""
+        if isinstance(duration_seconds, PerformanceProfile):
+            duration_seconds = duration_seconds.duration_seconds
+        if duration_seconds is None:
+            return
         if duration_seconds < 0:
             raise ValueError(f"duration_seconds must not be negative, got {duration_seconds}")
         self._samples.setdefault(operation_name, []).append(float(duration_seconds))
@@ -298,6 +335,7 @@ class PerformanceBaseline:
                 f"(known: {sorted(self._samples)})"
             )
         current = PerformanceProfile(operation, current_seconds)
+        assert baseline.duration_seconds is not None  # a baseline holds recorded durations
         return current.is_regression(baseline.duration_seconds, threshold_pct)
 
     def get_all_baselines(self) -> dict[str, PerformanceProfile]:

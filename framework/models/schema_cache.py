@@ -1,9 +1,11 @@
 """Schema cache: DDL kept by name, and which schemas already exist in which database.
 
-Two things are cached. ``cache_schema(name, {table: ddl})`` keeps DDL text so callers need not
-rebuild it. ``mark_applied(database, name, ddl_hash)`` records that the schema exists in that
-database (committed), so fixtures can skip DDL entirely; ``is_applied`` answers from memory.
-Hits, misses and DDL statements actually executed are counted, never assumed.
+Two things are cached. ``cache_schema(name, {table: ddl})`` (or, as the performance guide
+writes it, ``cache_ddl(schema_hash, ddl)``) keeps DDL text so callers need not rebuild it.
+``mark_applied(database, name, ddl_hash)`` records that the schema exists in that database
+(committed), so fixtures can skip DDL entirely; ``is_applied`` answers from memory.
+Hits, misses and DDL statements actually executed are counted, never assumed:
+``get_cache_efficiency()`` is the measured hit rate of every lookup, in percent.
 """
 
 from __future__ import annotations
@@ -47,10 +49,52 @@ class SchemaCache:
         self.enabled = enabled
         self._lock = threading.Lock()
         self._schemas: dict[str, dict[str, str]] = {}
+        self._ddl: dict[str, str] = {}
         self._applied: set[tuple[str, str, str]] = set()
         self._hits = 0
         self._misses = 0
         self._ddl_operations = 0
+        self._saved = 0
+
+    # -- the performance guide's DDL cache, keyed by the schema's hash ---------------------
+
+    @property
+    def cache(self) -> dict[str, str]:
+        """The cached DDL by schema hash (a copy)."""
+        with self._lock:
+            return dict(self._ddl)
+
+    @property
+    def cache_stats(self) -> dict[str, int]:
+        """``hits`` and ``misses`` of every lookup, and ``ddl_operations_saved``: lookups that
+        handed back DDL or the knowledge that it is applied, so the caller did not build or
+        run it again."""
+        with self._lock:
+            return {
+                "hits": self._hits,
+                "misses": self._misses,
+                "ddl_operations_saved": self._saved,
+            }
+
+    def get_cached_ddl(self, schema_hash: str) -> str | None:
+        """The DDL cached under ``schema_hash``, or ``None`` (counts a hit or a miss)."""
+        with self._lock:
+            ddl = self._ddl.get(schema_hash) if self.enabled else None
+            self._count(ddl is not None, saves=True)
+            return ddl
+
+    def cache_ddl(self, schema_hash: str, ddl: str) -> None:
+        """Keep ``ddl`` under ``schema_hash`` (e.g. ``hashlib.md5(ddl.encode()).hexdigest()``)."""
+        with self._lock:
+            self._ddl[schema_hash] = ddl
+
+    def get_cache_efficiency(self) -> float:
+        """The hit rate of every lookup so far, in percent (0.0 before any lookup)."""
+        with self._lock:
+            lookups = self._hits + self._misses
+            return self._hits / lookups * 100 if lookups else 0.0
+
+    # -- schemas by name, and where they are applied ---------------------------------------
 
     def cache_schema(self, name: str, ddl: Mapping[str, str]) -> None:
         """Keep the DDL of schema ``name`` (``{table_name: "CREATE TABLE ..."}``)."""
@@ -68,14 +112,14 @@ class SchemaCache:
         """The cached DDL of ``name``, or ``None`` (counts a hit or a miss)."""
         with self._lock:
             ddl = self._schemas.get(name) if self.enabled else None
-            self._count(ddl is not None)
+            self._count(ddl is not None, saves=True)
             return dict(ddl) if ddl is not None else None
 
     def is_applied(self, database: str, name: str, schema_hash: str) -> bool:
         """Whether schema ``name`` with this hash is known to exist in ``database``."""
         with self._lock:
             found = self.enabled and (database, name, schema_hash) in self._applied
-            self._count(found)
+            self._count(found, saves=True)
             return found
 
     def mark_applied(self, database: str, name: str, schema_hash: str) -> None:
@@ -110,18 +154,22 @@ class SchemaCache:
                 "cache_misses": self._misses,
                 "hit_rate": self._hits / lookups if lookups else None,
                 "ddl_operations": self._ddl_operations,
+                "ddl_operations_saved": self._saved,
+                "cached_ddl": len(self._ddl),
             }
 
     def clear(self) -> None:
         """Forget everything, counters included."""
         with self._lock:
             self._schemas.clear()
+            self._ddl.clear()
             self._applied.clear()
-            self._hits = self._misses = self._ddl_operations = 0
+            self._hits = self._misses = self._ddl_operations = self._saved = 0
 
-    def _count(self, hit: bool) -> None:
+    def _count(self, hit: bool, saves: bool = False) -> None:
         if hit:
             self._hits += 1
+            self._saved += saves
         else:
             self._misses += 1
 

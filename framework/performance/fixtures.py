@@ -10,16 +10,17 @@ is the point of a gate; filter ``PerformanceWarning`` to ``default`` to only see
 
 from __future__ import annotations
 
+import secrets
 import time
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
 
+from pgtdd.isolation.resources import ParallelTestManager
 from pgtdd.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
 from pgtdd.performance.monitor import (
     AlertHandler,
@@ -27,7 +28,12 @@ from pgtdd.performance.monitor import (
     PerformanceMonitor,
     PerformanceWarning,
 )
-from pgtdd.performance.options import CALL_MS_KEY, DEFAULT_MEMORY_THRESHOLD_MB, target_ms
+from pgtdd.performance.options import (
+    CALL_MS_KEY,
+    DEFAULT_MEMORY_THRESHOLD_MB,
+    regression_file,
+    target_ms,
+)
 from pgtdd.performance.regression import RegressionDetector
 from pgtdd.performance.targets import MONITOR_THRESHOLDS
 
@@ -170,10 +176,24 @@ async def comprehensive_tdd_benchmark(
 
 @pytest.fixture
 def regression_detector(request: pytest.FixtureRequest) -> RegressionDetector:
-    """A detector on ``--pgtdd-baseline`` if given, else on a file in pytest's cache dir."""
-    path = request.config.getoption("pgtdd_baseline", None)
-    if not path:
-        cache = request.config.cache
-        folder = cache.mkdir("pgtdd") if cache is not None else Path(".pgtdd")
-        path = str(Path(folder) / "tdd_performance_baseline.json")
-    return RegressionDetector(path)
+    """A detector on ``--pgtdd-regression-file`` (ini ``pgtdd_regression_file``), else
+    ``--pgtdd-baseline``, else a file in pytest's cache dir, or in ``.pgtdd/`` under the
+    rootdir when the cache plugin is off (``-p no:cacheprovider``)."""
+    return RegressionDetector(regression_file(request.config))
+
+
+@pytest.fixture
+def parallel_safe_test() -> Iterator[tuple[str, list[str]]]:
+    """The performance guide's ``(test_id, resources)``: ``parallel_<8 hex>`` and the names
+    ``table_users_<id>``, ``table_orders_<id>`` claimed for this test across the run's
+    workers (:class:`ParallelTestManager`); skipped when they cannot be claimed."""
+    test_id = f"parallel_{secrets.token_hex(4)}"
+    manager = ParallelTestManager()
+    resources = [f"table_users_{test_id}", f"table_orders_{test_id}"]
+    if not manager.allocate(test_id, resources):
+        held = ", ".join(f"{r} by {manager.holder_of(r)}" for r in resources)
+        pytest.skip(f"Resources not available for parallel execution ({held})")
+    try:
+        yield test_id, resources
+    finally:
+        manager.release(test_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pgtdd.performance.targets import MEMORY_LEAK_THRESHOLD_MB, TARGETS_MS
@@ -40,6 +42,12 @@ def add_options(parser: pytest.Parser) -> None:
         help="compare with a baseline built by `pgtdd perf-baseline` and report regressions",
     )
     group.addoption(
+        "--pgtdd-regression-file",
+        metavar="PATH",
+        help="the regression_detector fixture's baseline file (created if missing) "
+        "[ini pgtdd_regression_file; default: pytest's cache dir, else .pgtdd/ in the rootdir]",
+    )
+    group.addoption(
         "--pgtdd-regression-threshold",
         type=float,
         default=1.2,
@@ -67,6 +75,11 @@ def add_options(parser: pytest.Parser) -> None:
     )
     parser.addini("pgtdd_perf_target_ms", "per-test performance target in ms", default=None)
     parser.addini(
+        "pgtdd_regression_file",
+        "baseline file of the regression_detector fixture (relative to the rootdir)",
+        default=None,
+    )
+    parser.addini(
         "pgtdd_perf_summary",
         "print the end-of-run performance summary (default true)",
         type="bool",
@@ -85,6 +98,23 @@ def summary_enabled(config: pytest.Config) -> bool:
     if value is None:
         return bool(config.getini("pgtdd_perf_summary"))
     return bool(value)
+
+
+def regression_file(config: pytest.Config) -> Path:
+    """The ``regression_detector`` fixture's baseline file: ``--pgtdd-regression-file``, the
+    ini key, ``--pgtdd-baseline``, else a file in pytest's cache dir, or (without the cache
+    plugin: ``-p no:cacheprovider``) in ``.pgtdd/`` under the rootdir."""
+    chosen = (
+        config.getoption("pgtdd_regression_file", None)
+        or config.getini("pgtdd_regression_file")
+        or config.getoption("pgtdd_baseline", None)
+    )
+    if chosen:
+        path = Path(chosen)
+        return path if path.is_absolute() else config.rootpath / path
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    folder = Path(cache.mkdir("pgtdd")) if cache is not None else config.rootpath / ".pgtdd"
+    return folder / "tdd_performance_baseline.json"
 
 
 def target_ms(config: pytest.Config) -> float:

@@ -68,7 +68,7 @@ def test_silent_server_is_retried_then_times_out(
     silent_server: SilentServer, tmp_path: Path
 ) -> None:
     url = f"postgresql://app:pw@127.0.0.1:{silent_server.port}/app_test"
-    profile = f"provider: external\nurl: {url}\ntimeouts:\n  connect: 1\nretry:\n  deadline: 3\n"
+    profile = f"provider: external\nurl: {url}\ntimeouts:\n  connect: 2\nretry:\n  deadline: 3\n"
     project = inner_project(tmp_path / "p", {**DB_TEST, "slow.yaml": profile})
     env = inner_env(**{ALLOW_ENV: f"127.0.0.1:{silent_server.port}/app_test"})
     run = run_inner(project, env, "--db-profile", "slow.yaml")
@@ -86,7 +86,7 @@ def test_slow_container_times_out_with_the_server_log(
         "extends: container\n"
         f"image: {slow_image}\n"
         "host_port: 0\n"
-        "timeouts:\n  connect: 1\n"
+        "timeouts:\n  connect: 2\n"
         "retry:\n  deadline: 3\n"
     )
     project = inner_project(tmp_path / "p", {**DB_TEST, "slow.yaml": profile})

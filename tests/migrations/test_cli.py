@@ -214,3 +214,35 @@ def test_verify_reads_a_flyway_folder_with_its_placeholders(
     statuses = {m["migration"]: m["status"] for m in report["migrations"]}
     assert statuses["V2__create_invoices"] == "reversible"  # its undo migration U2 undoes it
     assert statuses["V1__create_customers"] == "irreversible"
+
+
+def test_each_migration_verify_key_in_the_profile_takes_effect(
+    tmp_path: Path,
+    pgtdd_server: ServerInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = str(_verify_folder(tmp_path))
+    profile = tmp_path / "team.yaml"
+    monkeypatch.setenv("PGTDD_PROFILE", str(profile))
+    monkeypatch.setenv("TEST_DATABASE_URL", pgtdd_server.url)
+
+    def verify(section: str) -> tuple[int, str]:
+        profile.write_text("extends: local\n" + section)
+        code = _run("migrate", "verify", folder)
+        return code, capsys.readouterr().out
+
+    code, out = verify("")
+    assert code == 1 and "IRREVERSIBLE 002_drop_b" in out and "IRREVERSIBLE 003_note" in out
+    # 002's only difference is the column order; 003's only finding is its empty down.
+    _, out = verify("migration_verify:\n  ignore_kinds: [column.position]\n")
+    assert "IRREVERSIBLE 002_drop_b" not in out and "IRREVERSIBLE 003_note" in out
+    _, out = verify("migration_verify:\n  ignore_names: 'public.t*'\n")
+    assert "IRREVERSIBLE 002_drop_b" not in out and "columns in another order" not in out
+    code, out = verify(
+        "migration_verify:\n  ignore_kinds: [column.position]\n  irreversible: ['3']\n"
+    )
+    assert code == 0, out
+    (tmp_path / "migrations" / "002_drop_b.down.sql").write_text("ALTER nothing;")
+    _, out = verify("migration_verify:\n  on_error: stop\n")
+    assert "FAILED 002_drop_b" in out and "NOT CHECKED 003_note" in out

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor
 from pgtdd.migrations import MutationRegistry, MutationReport, MutationRunner, PytestCheck
+from pgtdd.migrations.mutation.catalogue import Mutation
 from pgtdd.migrations.mutation.checks import MutantContext
 from pgtdd.migrations.mutation.runner import MutationSetupError, env_timeout
 from pgtdd.server import ServerInfo
@@ -180,11 +182,15 @@ def test_run_mutation_with_the_spec_test_function(pgtdd_server: ServerInfo) -> N
     mutation = MutationRegistry().get_mutation_by_id("SCH_004")
     assert mutation is not None
 
-    def detects_lost_uniqueness(context: MutantContext) -> bool:
-        """The spec's test_function: True when the mutation is detected."""
-        if context.mutant is None:
+    seen: list[Any] = []
+
+    def detects_lost_uniqueness(mutation: Mutation) -> bool:
+        """The spec's test_function(mutation) -> bool: True when the mutation is detected."""
+        seen.append(mutation)
+        assert isinstance(mutation, Mutation) and mutation.id == "SCH_004"
+        if not mutation.applied:  # the run on the unmutated migrations
             return False
-        with context.connect() as conn:
+        with mutation.connect() as conn:
             row = conn.execute(
                 "SELECT count(*) FROM pg_indexes WHERE indexname IN"
                 " ('users_email_key', 'posts_slug_key') AND indexdef LIKE 'CREATE UNIQUE%%'"
@@ -193,6 +199,9 @@ def test_run_mutation_with_the_spec_test_function(pgtdd_server: ServerInfo) -> N
 
     result = _runner(pgtdd_server, None).run_mutation(mutation, detects_lost_uniqueness)
     assert result.killed and len(result.results) == 2 and not result.survived
+    assert [m.applied for m in seen] == [False, True, True]  # baseline, then each mutant
+    assert seen[1].context is not None and seen[1].context.mutant is not None  # the richer view
+    assert seen[1].description == mutation.description
 
 
 def test_stillborn_mutants_are_reported_apart(pgtdd_server: ServerInfo) -> None:

@@ -62,6 +62,27 @@ def test_failure_is_reported_not_hidden(test_db_connection: psycopg.Connection[A
     assert test_db_connection.execute("SELECT 1").fetchone() == (1,)  # still usable
 
 
+def test_a_failed_run_has_no_duration_and_is_never_averaged(
+    test_db_connection: psycopg.Connection[Any],
+) -> None:
+    profiler = MigrationPerformanceProfiler()
+    good = profiler.profile_operation("select", "SELECT 1", test_db_connection)
+    bad = profiler.profile_operation("select", "SELECT * FROM nowhere", test_db_connection)
+    assert good.duration_seconds is not None and good.duration_seconds > 0
+    assert bad.duration_seconds is None  # unknown, not 0.0
+    assert bad.exceeds_threshold is False and "no duration" in bad.get_summary()
+    with pytest.raises(ValueError, match=r"select failed .* no duration to compare"):
+        bad.is_regression(baseline_seconds=1.0)
+    baseline = profiler.get_baseline()
+    assert baseline is not None and baseline.samples("select") == good.durations
+    by_hand = PerformanceBaseline()
+    by_hand.add_profile("select", bad)  # skipped
+    by_hand.add_profile("select", good)
+    by_hand.add_profile("select", None)  # skipped
+    stats = by_hand.get_statistics()
+    assert stats["count"] == 1 and stats["average"] == good.duration_seconds
+
+
 def test_timeout_cancels_the_statement(test_db_connection: psycopg.Connection[Any]) -> None:
     profile = MigrationPerformanceProfiler().profile_operation(
         "sleep", "SELECT pg_sleep(30)", test_db_connection, timeout_seconds=0.2

@@ -12,6 +12,7 @@ import pytest_asyncio
 from pgtdd.fixtures.tdd import (
     EnhancedTDDTestContext,
     _own_connection,
+    enhanced_context_fixture,
     seeded_data_fixture,
     tdd_context_fixture,
 )
@@ -172,12 +173,26 @@ async def test_enhanced_context_flags_are_measured(
     assert context.preheated_pool is True
     assert context.cached_schema is True and metrics.schema_cache_hits == 3
     assert context.parallel_safe is True and context.commit_guarded is True
-    assert context.memory_optimized is True
+    growth = metrics.rss_mb_setup_growth
+    assert growth is not None and context.memory_optimized is (growth <= 2.0)  # measured
     snapshot = get_memory_optimizer().get_snapshot(f"pgtdd:{context.test_id}")
     assert snapshot is not None and snapshot.rss_mb == metrics.rss_mb_at_setup
     assert metrics.setup_time_ms >= metrics.context_setup_ms > 0
     assert metrics.ddl_operations == 0
     assert set(context.models) == {"User", "Product", "Order"}
+
+
+# the same fixture with a memory target no setup can meet
+enhanced_with_no_memory_budget = enhanced_context_fixture(memory_target_mb=-1024.0)
+
+
+@pytest.mark.asyncio
+async def test_memory_optimized_is_false_over_the_memory_target(
+    enhanced_with_no_memory_budget: EnhancedTDDTestContext,
+) -> None:
+    context = enhanced_with_no_memory_budget
+    assert context.metrics.rss_mb_setup_growth is not None
+    assert context.memory_optimized is False
 
 
 @pytest.mark.asyncio

@@ -261,7 +261,6 @@ async def test_with_fallback_strategy(tdd_test_context: TDDTestContext) -> None:
     try:
         # Attempt optimized operation
         result = await context.connection.fetchval("SELECT 1")
-        assert result == 1
 
     except Exception as e:  # noqa: BLE001 - the spec's pattern
         # Log the issue for investigation
@@ -269,6 +268,9 @@ async def test_with_fallback_strategy(tdd_test_context: TDDTestContext) -> None:
 
         # Fallback to slower but reliable approach
         pytest.skip("TDD infrastructure unavailable - skipping for CI stability")
+
+    # outside the try: a wrong result fails the test instead of turning into a skip
+    assert result == 1
 
 
 @pytest_asyncio.fixture
@@ -341,10 +343,18 @@ async def test_tdd_infrastructure_health(pgtdd_tdd_infrastructure: TDDDatabaseMa
     db_manager = get_database_manager()
     await db_manager.initialize()
 
-    # Check connection pool health
+    # Check connection pool health: "health_check" names the TDD manager's pool, measured
     pool_manager = get_pool_manager()
     pool_stats = pool_manager.get_pool_statistics("health_check")
-    assert pool_stats["active_connections"] >= 0
+    assert pool_stats["exists"] is True and pool_stats["pool_id"] == db_manager.pool_id
+    assert pool_stats["size"] == db_manager.connection_pool.get_size() > 0
+    in_use = pool_stats["active_connections"]
+    context = TDDTestContext(test_id="health_probe")
+    await db_manager.get_test_connection(context)
+    try:
+        assert pool_manager.get_pool_statistics("health_check")["active_connections"] == in_use + 1
+    finally:
+        await db_manager.cleanup_test_connection(context)
 
     # Check schema cache functionality
     schema_cache = get_schema_cache()

@@ -8,6 +8,7 @@ mutant survived) and *fails* when they detect it (the mutant is killed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import io
 import os
@@ -22,6 +23,7 @@ import psycopg
 import pytest
 from _pytest.runner import runtestprotocol
 
+from pgtdd.migrations.mutation.catalogue import Mutation
 from pgtdd.server import ServerInfo
 
 if TYPE_CHECKING:
@@ -104,11 +106,48 @@ def run_callable(check: Check, context: MutantContext) -> CheckOutcome:
     return CheckOutcome(PASS)
 
 
-def detector(test_function: Callable[[MutantContext], bool]) -> Check:
-    """Adapt the spec's ``test_function(mutation) -> bool`` (True = mutation killed)."""
+@dataclasses.dataclass(frozen=True)
+class AppliedMutation(Mutation):
+    """The :class:`Mutation` a ``test_function`` receives: the catalogue entry itself (``id``,
+    ``description``, ``apply_function``...) plus where to find its mutant: ``context`` (the
+    :class:`MutantContext`), ``applied`` (``False`` for the run on the unmutated migrations
+    that must not be "killed"), ``database_url`` and ``connect()``."""
+
+    context: MutantContext | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def applied(self) -> bool:
+        """Whether the database holds the mutated migrations (``False``: the baseline run)."""
+        return self.context is not None and self.context.mutant is not None
+
+    @property
+    def database_url(self) -> str:
+        """URL of the database migrated with this mutant (with the password, for connecting)."""
+        return self._context().database_url
+
+    def connect(self, **kwargs: Any) -> psycopg.Connection[Any]:
+        """A new psycopg connection to that database."""
+        return self._context().connect(**kwargs)
+
+    def _context(self) -> MutantContext:
+        if self.context is None:
+            raise RuntimeError(f"mutation {self.id} is not being run: it has no database")
+        return self.context
+
+
+def applied_mutation(mutation: Mutation, context: MutantContext) -> AppliedMutation:
+    """``mutation`` as handed to a ``test_function``, bound to ``context``."""
+    values = {f.name: getattr(mutation, f.name) for f in dataclasses.fields(mutation) if f.init}
+    values.pop("context", None)
+    return AppliedMutation(**values, context=context)
+
+
+def detector(test_function: Callable[[AppliedMutation], bool], mutation: Mutation) -> Check:
+    """Adapt the spec's ``test_function(mutation) -> bool`` (True = mutation killed): it gets
+    ``mutation`` as an :class:`AppliedMutation` (the richer context is ``mutation.context``)."""
 
     def check(context: MutantContext) -> None:
-        if test_function(context):
+        if test_function(applied_mutation(mutation, context)):
             raise AssertionError("test_function reported the mutation killed")
 
     return check

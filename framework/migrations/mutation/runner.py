@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import TextIO
 
 from pgtdd.migrations.mutation.catalogue import Mutation, MutationRegistry
-from pgtdd.migrations.mutation.checks import Check, MutantContext, PytestCheck, detector
+from pgtdd.migrations.mutation.checks import (
+    AppliedMutation,
+    Check,
+    PytestCheck,
+    detector,
+)
 from pgtdd.migrations.mutation.coverage import CatalogueCoverage, OperatorCoverage
 from pgtdd.migrations.mutation.mutants import Mutant, generate_mutants
 from pgtdd.migrations.mutation.report import (
@@ -166,12 +171,18 @@ class MutationRunner:
     def run_mutation(
         self,
         mutation: Mutation,
-        test_function: Callable[[MutantContext], bool] | None = None,
+        test_function: Callable[[AppliedMutation], bool] | None = None,
         timeout_seconds: float | None = None,
     ) -> MutationTestResult:
-        """Run one mutation's mutants. ``test_function(context) -> bool`` (True = killed, as in
-        the spec) replaces the runner's check when given (and runs in this process)."""
-        check = detector(test_function) if test_function is not None else self._require_check()
+        """Run one mutation's mutants. ``test_function(mutation) -> bool`` (True = killed, as in
+        the spec) replaces the runner's check when given (and runs in this process); it gets
+        the :class:`Mutation` as an ``AppliedMutation`` (``mutation.context``: the mutant's
+        database; ``mutation.applied`` is ``False`` on the unmutated baseline run)."""
+        check = (
+            detector(test_function, mutation)
+            if test_function is not None
+            else self._require_check()
+        )
         workers = self._workers(check, None) if test_function is None else 1
         timeout = self._timeout(timeout_seconds)
         with self._session() as session, _pool(session, check, timeout, workers) as pool:
