@@ -39,7 +39,8 @@ BEGIN
   RAISE EXCEPTION '{GUARD_MESSAGE}'
     USING ERRCODE = 'invalid_transaction_termination',
           HINT = 'The transaction was rolled back so no test data leaks into other tests. '
-              || 'Use a nested savepoint (async with connection.transaction()) for a sub-step.';
+              || 'Use a nested savepoint for a sub-step: connection.transaction() (asyncpg, '
+              || 'psycopg), or commit() on the connection of a pgtdd client fixture.';
 END
 $pgtdd$;
 DROP TRIGGER IF EXISTS pgtdd_commit_guard ON pg_temp.pgtdd_commit_guard;
