@@ -7,7 +7,7 @@ import dataclasses
 import sys
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import psycopg
 from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
-from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
+from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabases
 from pgtdd.providers.base import Provider, make_provider
 from pgtdd.redact import redact
 from pgtdd.server import ServerInfo
@@ -91,6 +91,7 @@ class ServerManager:
         *,
         rootpath: Path,
         extra_schema: tuple[str, ...] = (),
+        schema_base: Path | None = None,
         worker: str | None = None,
         run_id: str | None = None,
         attached: ServerInfo | None = None,
@@ -99,6 +100,8 @@ class ServerManager:
         self.settings = settings
         self.rootpath = rootpath
         self.extra_schema = extra_schema
+        self.schema_base = schema_base or rootpath
+        self.schema_note = ""  # what the header says about the schema (template, cached)
         self.worker = worker
         self.run_id = (run_id or uuid.uuid4().hex)[:8]
         self.attached = attached
@@ -135,30 +138,57 @@ class ServerManager:
             self.start_seconds = time.perf_counter() - started
         return self.server
 
-    def get(self) -> ServerInfo:
-        """The server seen through this session's test database."""
+    def get(self, extra: Sequence[Any] = ()) -> ServerInfo:
+        """The server seen through this session's test database.
+
+        ``extra`` are schema entries given at run time (a ``pgtdd_schema`` fixture), loaded
+        after the profile's and the ini's.
+        """
         if self.session is not None:
             return self.session
         server = self.provision()
-        files = self._schema_files()
-        if files or self.worker is not None or self.settings.profile.reuse:
-            identity = RunIdentity(self.run_id, self.worker or "main")
-            self.databases = SessionDatabases(server, identity, files)
-            try:
+        try:
+            sources = self.schema_sources(extra)
+            if sources or self.worker is not None or self.settings.profile.reuse:
+                identity = RunIdentity(self.run_id, self.worker or "main")
+                self.databases = SessionDatabases(server, identity, sources)
                 self.session = self.databases.prepare()
-            except BaseException as exc:
-                self.error = exc
-                raise
-        else:
-            self.session = server
+                self.schema_note = self.databases.describe()
+            else:
+                self.session = server
+        except BaseException as exc:
+            self.error = exc
+            raise
         return self.session
 
-    def _schema_files(self) -> list[Path]:
+    def schema_sources(self, extra: Sequence[Any] = ()) -> list[SchemaSource]:
+        """The profile's ``schema`` entries, then the ini's, then ``extra``, as sources."""
+        from pgtdd.schema import sources_of
+
         profile = self.settings.profile
         builtin = profile.path.parent == PROFILE_DIR
         base = self.rootpath if builtin else profile.path.parent
-        files = schema_files(profile.schema, base)
-        return files + schema_files(self.extra_schema, self.rootpath)
+        layout = profile.migrations_layout
+        return [
+            *sources_of(profile.schema, base, layout=layout),
+            *sources_of(self.extra_schema, self.schema_base, layout=layout),
+            *sources_of(extra, self.schema_base, layout=layout),
+        ]
+
+    def build_template(self) -> str:
+        """Build (or find) the schema template without cloning it, for the xdist controller:
+        its workers then find it ready. Returns what the header says about it."""
+        server = self.provision()
+        sources = self.schema_sources()
+        if not sources:
+            return ""
+        databases = SessionDatabases(server, RunIdentity(self.run_id, "controller"), sources)
+        try:
+            databases.build_template()
+            self.schema_note = databases.describe()
+        finally:
+            databases.janitor.close()
+        return self.schema_note
 
     def stop(self, *, wait: bool = True) -> None:
         """Drop the session's clone and release the server (idempotent).

@@ -11,11 +11,15 @@ Outside a test the connection behaves as psycopg's own.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import psycopg
+from psycopg import AsyncTransaction, Transaction
+from psycopg.abc import PQGen
 from psycopg.pq import TransactionStatus
 
 from pgtdd.isolation.context import validate_savepoint_name
@@ -42,13 +46,24 @@ class CommitScope:
     commits: int = 0
     rollbacks: int = 0
     closes: int = 0
+    # A statement ran since the last commit point: psycopg's connection would be in a
+    # transaction, so transaction() nests (else it commits at its end, as on an idle one).
+    dirty: bool = False
+    dirty_after: bool = False  # what ``dirty`` is once the statement of a step has run
     _opened: int = 0
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to commit or roll back at this level: as on an idle psycopg connection,
+        commit() is a no-op and transaction() begins (and commits) a transaction."""
+        return not self.dirty and (not self.levels or self.levels[-1].sticky)
 
     def open_level(self, *, sticky: bool) -> str:
         """A new level's ``SAVEPOINT`` statement (the caller runs it)."""
         self._opened += 1
         level = Level(f"{self.savepoint}_{self._opened}", sticky)
         self.levels.append(level)
+        self.dirty_after = False
         return f"SAVEPOINT {_quote(level.name)}"
 
     def close_level(self, name: str) -> str | None:
@@ -58,6 +73,7 @@ class CommitScope:
         if name not in names:
             return None
         del self.levels[names.index(name) :]
+        self.dirty_after = True
         quoted = _quote(name)
         return f"ROLLBACK TO SAVEPOINT {quoted}; RELEASE SAVEPOINT {quoted}"
 
@@ -67,6 +83,7 @@ class CommitScope:
         self.commits += 1
         if status == INERROR:
             return self._undo()
+        self.dirty_after = False
         if not self.levels:
             quoted = _quote(self.savepoint)
             return f"RELEASE SAVEPOINT {quoted}; SAVEPOINT {quoted}"
@@ -75,6 +92,7 @@ class CommitScope:
         if level.sticky:
             return f"RELEASE SAVEPOINT {quoted}; SAVEPOINT {quoted}"
         self.levels.pop()
+        self.dirty_after = True  # the work is now the enclosing level's
         return f"RELEASE SAVEPOINT {quoted}"
 
     def rollback_sql(self) -> str:
@@ -83,6 +101,7 @@ class CommitScope:
         return self._undo()
 
     def _undo(self) -> str:
+        self.dirty_after = False
         if not self.levels:
             return f"ROLLBACK TO SAVEPOINT {_quote(self.savepoint)}"
         level = self.levels[-1]
@@ -90,7 +109,12 @@ class CommitScope:
         if level.sticky:
             return f"ROLLBACK TO SAVEPOINT {quoted}"
         self.levels.pop()
+        self.dirty_after = True  # the enclosing level may hold work of its own
         return f"ROLLBACK TO SAVEPOINT {quoted}; RELEASE SAVEPOINT {quoted}"
+
+    def ran(self) -> None:
+        """A step's statement ran: ``dirty`` is what the step left."""
+        self.dirty = self.dirty_after
 
 
 def _quote(name: str) -> str:
@@ -129,6 +153,11 @@ class PgtddConnection(psycopg.Connection[Any]):
             return None
         return scope
 
+    def _start_query(self) -> PQGen[None]:
+        if self.pgtdd_scope is not None:
+            self.pgtdd_scope.dirty = True
+        return super()._start_query()
+
     def commit(self) -> None:
         """Inside a test: keep the work in the test's transaction; else psycopg's commit."""
         scope = self._in_test()
@@ -136,7 +165,10 @@ class PgtddConnection(psycopg.Connection[Any]):
             super().commit()
             return
         _forbidden(self, "commit")
-        self._savepoint_step(scope.commit_sql(self.info.transaction_status), "commit")
+        if scope.idle:
+            scope.commits += 1
+            return
+        self._savepoint_step(scope.commit_sql(self.info.transaction_status), "commit", scope)
 
     def rollback(self) -> None:
         """Inside a test: undo the work since the last commit; else psycopg's rollback."""
@@ -145,14 +177,32 @@ class PgtddConnection(psycopg.Connection[Any]):
             super().rollback()
             return
         _forbidden(self, "rollback")
-        self._savepoint_step(scope.rollback_sql(), "rollback")
+        if scope.idle and self.info.transaction_status != INERROR:
+            scope.rollbacks += 1
+            return
+        self._savepoint_step(scope.rollback_sql(), "rollback", scope)
 
-    def _savepoint_step(self, statement: str, action: str) -> None:
+    def _savepoint_step(self, statement: str, action: str, scope: CommitScope) -> None:
         try:
             with self.cursor() as cursor:
                 cursor.execute(statement.encode(), prepare=False)
         except psycopg.errors.InvalidSavepointSpecification as exc:
             raise _ended_error(action, exc) from None
+        finally:
+            scope.ran()
+
+    @contextmanager
+    def transaction(
+        self, savepoint_name: str | None = None, force_rollback: bool = False
+    ) -> Iterator[Transaction]:
+        """psycopg's transaction block; inside a test, one opened with nothing pending (where
+        psycopg would begin and commit a transaction) commits at its end, on a savepoint."""
+        scope = self._in_test()
+        outer = scope is not None and scope.idle and not getattr(self, "_num_transactions", 0)
+        with super().transaction(savepoint_name, force_rollback) as tx:
+            yield tx
+        if outer and not force_rollback and self._in_test() is scope:
+            self.commit()
 
     def close(self) -> None:
         """Inside a test the connection stays open (the test still uses it)."""
@@ -189,6 +239,11 @@ class PgtddAsyncConnection(psycopg.AsyncConnection[Any]):
             return None
         return scope
 
+    def _start_query(self) -> PQGen[None]:
+        if self.pgtdd_scope is not None:
+            self.pgtdd_scope.dirty = True
+        return super()._start_query()
+
     async def commit(self) -> None:
         """Inside a test: keep the work in the test's transaction; else psycopg's commit."""
         scope = self._in_test()
@@ -196,7 +251,11 @@ class PgtddAsyncConnection(psycopg.AsyncConnection[Any]):
             await super().commit()
             return
         _forbidden(self, "commit")
-        await self._savepoint_step(scope.commit_sql(self.info.transaction_status), "commit")
+        if scope.idle:
+            scope.commits += 1
+            return
+        status = self.info.transaction_status
+        await self._savepoint_step(scope.commit_sql(status), "commit", scope)
 
     async def rollback(self) -> None:
         """Inside a test: undo the work since the last commit; else psycopg's rollback."""
@@ -205,14 +264,31 @@ class PgtddAsyncConnection(psycopg.AsyncConnection[Any]):
             await super().rollback()
             return
         _forbidden(self, "rollback")
-        await self._savepoint_step(scope.rollback_sql(), "rollback")
+        if scope.idle and self.info.transaction_status != INERROR:
+            scope.rollbacks += 1
+            return
+        await self._savepoint_step(scope.rollback_sql(), "rollback", scope)
 
-    async def _savepoint_step(self, statement: str, action: str) -> None:
+    async def _savepoint_step(self, statement: str, action: str, scope: CommitScope) -> None:
         try:
             async with self.cursor() as cursor:
                 await cursor.execute(statement.encode(), prepare=False)
         except psycopg.errors.InvalidSavepointSpecification as exc:
             raise _ended_error(action, exc) from None
+        finally:
+            scope.ran()
+
+    @asynccontextmanager
+    async def transaction(
+        self, savepoint_name: str | None = None, force_rollback: bool = False
+    ) -> AsyncIterator[AsyncTransaction]:
+        """See :meth:`PgtddConnection.transaction`."""
+        scope = self._in_test()
+        outer = scope is not None and scope.idle and not getattr(self, "_num_transactions", 0)
+        async with super().transaction(savepoint_name, force_rollback) as tx:
+            yield tx
+        if outer and not force_rollback and self._in_test() is scope:
+            await self.commit()
 
     async def close(self) -> None:
         """Inside a test the connection stays open (the test still uses it)."""

@@ -42,6 +42,7 @@ class PgtddConnectionPool(ConnectionPool[PgtddConnection]):
             return conn
         statement = scope.open_level(sticky=True)
         conn.execute(statement.encode(), prepare=False)
+        scope.ran()
         self._levels.append(scope.levels[-1].name)
         return conn
 
@@ -56,6 +57,7 @@ class PgtddConnectionPool(ConnectionPool[PgtddConnection]):
         statement = scope.close_level(name)
         if statement is not None:
             conn.execute(statement.encode(), prepare=False)
+            scope.ran()
 
     def open(self, wait: bool = False, timeout: float = 30.0) -> None:
         """Nothing to open."""

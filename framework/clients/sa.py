@@ -76,6 +76,7 @@ def _begin_level(conn: Connection) -> None:
         cursor.execute(scope.open_level(sticky=False))
     finally:
         cursor.close()
+        scope.ran()
 
 
 def create_test_engine(server: ServerInfo, **options: Any) -> Engine:

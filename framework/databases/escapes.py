@@ -250,8 +250,7 @@ def escape_message(test_id: str, escape: Escape, *, through: str, fix: str = "")
     """The after-test failure: what was committed, by whom, why it matters and the way out."""
     return (
         f"test {test_id} committed data outside the transaction pgtdd rolls back: "
-        f"{escape.describe()}. Those rows stay in the session database for every later test. "
-        f"Fix: do the work through {through} (its commit() is a savepoint pgtdd rolls back), "
-        f"not through a second connection, autocommit or a raw COMMIT. "
-        f"{fix or FRESH_DATABASE_FIX}."
+        f"{escape.describe()}. What they wrote stays in the database for every later test "
+        f"of the session. Fix: do the work through {through}, not through a second "
+        f"connection, autocommit or a raw COMMIT. {fix or FRESH_DATABASE_FIX}."
     )

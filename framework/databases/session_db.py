@@ -1,8 +1,13 @@
 """The session database: the profile's database, or a clone of a schema template per run/worker.
 
-A template is built once per content key (schema files + server version + settings), under an
-advisory lock, published by rename, and reused by later sessions on the same (reused) server.
-Each run (and each xdist worker) then gets its own clone, named by run, and dropped at the end.
+A template is built once per content key (the schema sources' contents + server version +
+settings + pgtdd's escape log), under an advisory lock, published by rename, and reused by later
+sessions on the same (reused) server. Each run (and each xdist worker) then gets its own clone,
+named by run, and dropped at the end.
+
+A schema source is anything with a ``label``, a content ``key()`` and ``apply(server)``: SQL
+files here, and in :mod:`pgtdd.schema` migration folders, Alembic, SQLAlchemy ``MetaData`` and
+callables.
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ import hashlib
 import json
 import os
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import psutil
 import psycopg
 
+from pgtdd.databases import escapes
 from pgtdd.databases.janitor import DatabaseJanitor, validate_database_name
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
 from pgtdd.server import ServerInfo
@@ -27,7 +35,50 @@ RUN_PREFIX = "pgtdd_run_"
 
 
 class SchemaError(RuntimeError):
-    """A schema file is missing or does not apply."""
+    """A schema source is missing, not understood, or does not apply."""
+
+
+@runtime_checkable
+class SchemaSource(Protocol):
+    """Something that puts the user's schema into a (template) database."""
+
+    @property
+    def label(self) -> str:
+        """What the header names it by."""
+        ...
+
+    def key(self) -> bytes:
+        """Everything that makes what :meth:`apply` creates (a change rebuilds the template)."""
+        ...
+
+    def apply(self, server: ServerInfo) -> None:
+        """Create the schema in ``server``'s database; raise :class:`SchemaError` naming why."""
+        ...
+
+
+@dataclass(frozen=True)
+class SqlFile:
+    """One SQL file, run in one transaction."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """``SQL file schema.sql``."""
+        return f"SQL file {self.path.name}"
+
+    def key(self) -> bytes:
+        """The file's name and bytes."""
+        return self.path.name.encode() + b"\0" + self.path.read_bytes()
+
+    def apply(self, server: ServerInfo) -> None:
+        """Run the file on ``server``."""
+        apply_schema(server, [self.path])
+
+
+def as_sources(items: Sequence[SchemaSource | Path]) -> list[SchemaSource]:
+    """Sources as given, a path as the :class:`SqlFile` it names."""
+    return [SqlFile(Path(item)) if isinstance(item, (str, Path)) else item for item in items]
 
 
 def schema_files(paths: Sequence[str], base: Path | None = None) -> list[Path]:
@@ -51,13 +102,16 @@ def schema_files(paths: Sequence[str], base: Path | None = None) -> list[Path]:
     return files
 
 
-def template_key(files: Sequence[Path], server: ServerInfo) -> str:
-    """Hash of everything that makes a template: file names and contents, server and settings."""
+def template_key(sources: Sequence[SchemaSource | Path], server: ServerInfo) -> str:
+    """Hash of everything that makes a template: the sources' keys, server and settings, and
+    pgtdd's escape log."""
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for source in as_sources(sources):
+        digest.update(source.key() + b"\0")
     digest.update(
-        json.dumps([server.version, server.image, sorted(server.settings.items())]).encode()
+        json.dumps(
+            [server.version, server.image, sorted(server.settings.items()), escapes.fingerprint()]
+        ).encode()
     )
     return digest.hexdigest()[:16]
 
@@ -98,22 +152,52 @@ class RunIdentity:
 class SessionDatabases:
     """Prepares the database the session's tests use, and drops what it created."""
 
-    def __init__(self, server: ServerInfo, identity: RunIdentity, files: Sequence[Path]) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        identity: RunIdentity,
+        sources: Sequence[SchemaSource | Path],
+    ) -> None:
         self.server = server
         self.identity = identity
-        self.files = list(files)
+        self.sources = as_sources(sources)
         self.janitor = DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
+        self.built_seconds: float | None = None  # None: the template was there already
+
+    @property
+    def files(self) -> list[Path]:
+        """The SQL files among the sources."""
+        return [source.path for source in self.sources if isinstance(source, SqlFile)]
+
+    def build_template(self) -> str:
+        """The template's name, built now (timed in ``built_seconds``) unless it exists."""
+        key = template_key(self.sources, self.server)
+        name = f"{TEMPLATE_PREFIX}{key}"
+        self.template = name
+        self.janitor.ensure_template(name, self._build)
+        return name
+
+    def _build(self, target: ServerInfo) -> None:
+        started = time.perf_counter()
+        for source in self.sources:
+            source.apply(target)
+        escapes.install_at(target)
+        self.built_seconds = time.perf_counter() - started
+
+    def describe(self) -> str:
+        """``schema: alembic upgrade head (alembic.ini) -> template pgtdd_tpl_... (cached)``."""
+        if self.template is None:
+            return ""
+        labels = ", ".join(source.label for source in self.sources) or "none"
+        state = "cached" if self.built_seconds is None else f"built in {self.built_seconds:.2f}s"
+        return f"schema: {labels} -> template {self.template} ({state})"
 
     def prepare(self) -> ServerInfo:
         """Build or reuse the template, sweep dead runs' clones, clone this run's database."""
         self.sweep_dead_runs()
-        key = template_key(self.files, self.server)
-        name = f"{TEMPLATE_PREFIX}{key}"
-        files = self.files
-        self.template = name
-        self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
+        name = self.build_template()
         clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
         self.janitor.set_comment(clone.database, RunIdentity.owner_comment())
