@@ -13,6 +13,7 @@ def test_the_app_commits_through_its_own_engine(pgtdd_sqlalchemy, pgtdd_server):
     engine = create_engine(pgtdd_server.url.replace("postgresql://", "postgresql+psycopg://"))
     app = create_app(sessionmaker(engine))  # not joined to the test's transaction
     try:
-        assert app.test_client().post("/products", json={"name": "x", "price_cents": 1}).status_code == 201
+        response = app.test_client().post("/products", json={"name": "x", "price_cents": 1})
+        assert response.status_code == 201
     finally:
         engine.dispose()
