@@ -22,7 +22,7 @@ from psycopg.pq import TransactionStatus
 from pgtdd.clients.connection import CommitScope, PgtddAsyncConnection, PgtddConnection
 from pgtdd.databases.escapes import (
     IN_TEST_SETTING,
-    MARK_SQL,
+    MARK_EXPR,
     Escape,
     check_sql,
     escape_from,
@@ -65,28 +65,25 @@ class ClientTest:
             self.timeout = configured_timeout()
 
     def begin_sql(self) -> bytes:
-        """``BEGIN``, timeout, the in-test flag, the commit guard, savepoint, escape mark."""
-        sql = (
+        """``BEGIN``; the timeout, the in-test flag, the commit guard and the escape log's
+        mark in one statement; the savepoint."""
+        mark = f", {MARK_EXPR}" if self.escape_log else ""
+        return (
             f"BEGIN ISOLATION LEVEL {self.isolation_level} READ WRITE; "
-            f"SET LOCAL statement_timeout = {int(self.timeout or 0) * 1000}; "
-            f"SET LOCAL {IN_TEST_SETTING} = 'on'; "
-            f"INSERT INTO {GUARD_TABLE} DEFAULT VALUES; "
+            f"WITH guard AS (INSERT INTO {GUARD_TABLE} DEFAULT VALUES) "
+            f"SELECT set_config('statement_timeout', '{int(self.timeout or 0) * 1000}', true), "
+            f"set_config('{IN_TEST_SETTING}', 'on', true){mark}; "
             f'SAVEPOINT "{self.savepoint}"'
-        )
-        if self.escape_log:
-            sql += f"; {MARK_SQL}"
-        return sql.encode()
+        ).encode()
 
     def end_sql(self) -> bytes:
-        """``RELEASE SAVEPOINT``, ``ROLLBACK``, advisory locks released, the escape rows."""
+        """``RELEASE SAVEPOINT``, ``ROLLBACK``, then :meth:`after_sql`."""
         return f'RELEASE SAVEPOINT "{self.savepoint}"; ROLLBACK; {self.after_sql()}'.encode()
 
     def after_sql(self) -> str:
-        """What runs after the transaction: release session advisory locks, read the log."""
-        sql = "SELECT pg_advisory_unlock_all()"
-        if self.escape_log:
-            sql += f"; {check_sql(self.mark)}"
-        return sql
+        """Outside the transaction: release session advisory locks, read the escape mark."""
+        mark = f", {MARK_EXPR}" if self.escape_log else ""
+        return f"SELECT pg_advisory_unlock_all(){mark}"
 
 
 # --------------------------------------------------------------------------- connections
@@ -154,10 +151,21 @@ def _busy(test: ClientTest, status: TransactionStatus) -> SavepointError:
 # --------------------------------------------------------------------------- sync
 
 
-def _last_rows(cursor: psycopg.Cursor[Any]) -> list[Any]:
-    while cursor.nextset():
+def _selected(cursor: psycopg.Cursor[Any]) -> tuple[Any, ...]:
+    """The row of the one SELECT among a multi-statement query's results."""
+    while cursor.description is None and cursor.nextset():
         pass
-    return cursor.fetchall() if cursor.description else []
+    row = cursor.fetchone() if cursor.description else None
+    return tuple(row) if row else ()
+
+
+def _escape_rows(conn: PgtddConnection, test: ClientTest, mark: Any) -> list[Any]:
+    """The escape log's rows above the test's mark, read only when the mark moved."""
+    if not test.escape_log or int(mark or 0) == test.mark:
+        return []
+    rows = conn.execute(check_sql(test.mark).encode(), prepare=False).fetchall()
+    conn.rollback()  # the read began a transaction
+    return rows
 
 
 def begin(conn: PgtddConnection, test: ClientTest) -> None:
@@ -173,8 +181,8 @@ def begin(conn: PgtddConnection, test: ClientTest) -> None:
             conn.rollback()
             prepare_connection(conn)
             cursor.execute(test.begin_sql(), prepare=False)
-        rows = _last_rows(cursor)
-    test.mark = int(rows[0][0]) if test.escape_log and rows else 0
+        row = _selected(cursor)
+    test.mark = int(row[2]) if test.escape_log and len(row) > 2 else 0
     test.scope = conn.pgtdd_scope = CommitScope(test.savepoint)
 
 
@@ -185,37 +193,47 @@ def end(conn: PgtddConnection, test: ClientTest, *, test_failed: bool) -> CheckR
         return _closed(test)
     status = conn.info.transaction_status
     result = CheckResult()
-    rows: list[Any] | None = None
+    after: tuple[Any, ...] | None = None
     if status == INTRANS:
         try:
             with conn.cursor() as cursor:
                 cursor.execute(test.end_sql(), prepare=False)
-                rows = _last_rows(cursor)
+                after = _selected(cursor)
         except psycopg.errors.InvalidSavepointSpecification:
             _ended(result, test, restarted=True)
         except psycopg.Error as exc:
             _end_failed(result, test, exc)
     else:
         _judge_status(result, test, status, test_failed)
-    if rows is None:
+    if after is None:
         if conn.closed or conn.broken:
             return _closed(test)
         if conn.info.transaction_status != IDLE:
             conn.rollback()
         with conn.cursor() as cursor:
             cursor.execute(test.after_sql().encode(), prepare=False)
-            rows = _last_rows(cursor)
-    _escapes(result, test, rows)
+            after = _selected(cursor)
+    _escapes(result, test, _escape_rows(conn, test, after[1] if len(after) > 1 else 0))
     return result
 
 
 # --------------------------------------------------------------------------- asyncio
 
 
-async def _alast_rows(cursor: psycopg.AsyncCursor[Any]) -> list[Any]:
-    while cursor.nextset():
+async def _aselected(cursor: psycopg.AsyncCursor[Any]) -> tuple[Any, ...]:
+    while cursor.description is None and cursor.nextset():
         pass
-    return await cursor.fetchall() if cursor.description else []
+    row = await cursor.fetchone() if cursor.description else None
+    return tuple(row) if row else ()
+
+
+async def _aescape_rows(conn: PgtddAsyncConnection, test: ClientTest, mark: Any) -> list[Any]:
+    if not test.escape_log or int(mark or 0) == test.mark:
+        return []
+    cursor = await conn.execute(check_sql(test.mark).encode(), prepare=False)
+    rows = await cursor.fetchall()
+    await conn.rollback()  # the read began a transaction
+    return rows
 
 
 async def abegin(conn: PgtddAsyncConnection, test: ClientTest) -> None:
@@ -231,8 +249,8 @@ async def abegin(conn: PgtddAsyncConnection, test: ClientTest) -> None:
             await conn.rollback()
             await aprepare_connection(conn)
             await cursor.execute(test.begin_sql(), prepare=False)
-        rows = await _alast_rows(cursor)
-    test.mark = int(rows[0][0]) if test.escape_log and rows else 0
+        row = await _aselected(cursor)
+    test.mark = int(row[2]) if test.escape_log and len(row) > 2 else 0
     test.scope = conn.pgtdd_scope = CommitScope(test.savepoint)
 
 
@@ -243,26 +261,27 @@ async def aend(conn: PgtddAsyncConnection, test: ClientTest, *, test_failed: boo
         return _closed(test)
     status = conn.info.transaction_status
     result = CheckResult()
-    rows: list[Any] | None = None
+    after: tuple[Any, ...] | None = None
     if status == INTRANS:
         try:
             async with conn.cursor() as cursor:
                 await cursor.execute(test.end_sql(), prepare=False)
-                rows = await _alast_rows(cursor)
+                after = await _aselected(cursor)
         except psycopg.errors.InvalidSavepointSpecification:
             _ended(result, test, restarted=True)
         except psycopg.Error as exc:
             _end_failed(result, test, exc)
     else:
         _judge_status(result, test, status, test_failed)
-    if rows is None:
+    if after is None:
         if conn.closed or conn.broken:
             return _closed(test)
         if conn.info.transaction_status != IDLE:
             await conn.rollback()
         async with conn.cursor() as cursor:
             await cursor.execute(test.after_sql().encode(), prepare=False)
-            rows = await _alast_rows(cursor)
+            after = await _aselected(cursor)
+    rows = await _aescape_rows(conn, test, after[1] if len(after) > 1 else 0)
     _escapes(result, test, rows)
     return result
 

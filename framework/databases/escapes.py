@@ -14,15 +14,17 @@ the session database carries, in schema ``pgtdd``:
 * an event trigger (where the role may create one: superusers) that arms tables created later
   and logs a ``CREATE TABLE`` committed outside a test.
 
-A fixture reads the log's high-water mark when its test begins (:data:`MARK_SQL`, in the same
-round trip as ``BEGIN``) and the rows above it when the test ends (:func:`check_sql`, in the
-same round trip as ``ROLLBACK``). The log is installed into the schema template (so every clone
-has it) or into the session database at first use; :func:`install` is idempotent.
+A fixture reads the log's high-water mark when its test begins (:data:`MARK_EXPR`, in the same
+round trip as ``BEGIN``) and again when it ends (in the same round trip as ``ROLLBACK``); only
+when the mark moved does it read the rows above it (:func:`check_sql`). The log is installed
+into the schema template (so every clone has it) or into the session database at first use;
+:func:`install` is idempotent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,14 +38,22 @@ SCHEMA = "pgtdd"
 TRIGGER = "pgtdd_escape"
 IN_TEST_SETTING = "pgtdd.in_test"
 VERSION = "1"
-MARK_SQL = f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.escapes"
+SEQUENCE = f"{SCHEMA}.escape_ids"
+# The log's high-water mark: its sequence's last value (0 before the first write). A sequence
+# is not transactional, so a write logged by any transaction, even one not committed yet,
+# moves it: an unchanged mark means nothing was logged, and only a changed one costs a read of
+# the log (the rows above the mark that were committed).
+MARK_EXPR = f"coalesce(pg_sequence_last_value('{SEQUENCE}'::regclass), 0)"
+MARK_SQL = f"SELECT {MARK_EXPR}"
 # Rows read after a test: enough to name every table, bounded so a bulk leak stays cheap.
 _SHOWN_ROWS = 200
+# The SQLSTATE of pgtdd.raise_escapes (what the asyncpg fixtures' end of test reads).
+ESCAPE_SQLSTATE = "PGE01"
 
 _LOG_SQL = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {SCHEMA}.escapes (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME {SEQUENCE}) PRIMARY KEY,
   relation text NOT NULL,
   operation text NOT NULL,
   backend integer NOT NULL DEFAULT pg_backend_pid(),
@@ -69,6 +79,22 @@ BEGIN
   RETURN true;
 EXCEPTION WHEN insufficient_privilege OR duplicate_object THEN
   RETURN false;
+END
+$pgtdd$;
+CREATE OR REPLACE FUNCTION {SCHEMA}.raise_escapes(mark bigint) RETURNS void
+LANGUAGE plpgsql AS $pgtdd$
+DECLARE
+  found json;
+BEGIN
+  IF {MARK_EXPR} = mark THEN
+    RETURN;
+  END IF;
+  SELECT json_agg(json_build_array(relation, operation, backend, application)) INTO found
+    FROM (SELECT * FROM {SCHEMA}.escapes WHERE id > mark ORDER BY id LIMIT {_SHOWN_ROWS}) e;
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION 'pgtdd: writes committed outside the test' USING
+      ERRCODE = '{ESCAPE_SQLSTATE}', DETAIL = found::text;
+  END IF;
 END
 $pgtdd$;
 CREATE OR REPLACE FUNCTION {SCHEMA}.unarmed() RETURNS SETOF regclass
@@ -232,6 +258,11 @@ class Escape:
         )
         more = " (and more)" if len(self.rows) >= _SHOWN_ROWS else ""
         return f"{', '.join(parts)}{more}, committed by connection(s) {', '.join(backends)}"
+
+
+def escape_from_detail(detail: str | None) -> Escape:
+    """The :class:`Escape` that ``pgtdd.raise_escapes`` reported in its error's DETAIL."""
+    return escape_from(json.loads(detail or "[]"))
 
 
 def escape_from(rows: Iterable[Sequence[Any]]) -> Escape:

@@ -109,6 +109,7 @@ async def run_test_context(
     manager = manager or _DATABASE_MANAGER
     raw_before = manager.raw_in_use()
     connection = await manager.get_test_connection(context)
+    context.escape_log = manager.escape_log
     try:
         await _TRANSACTION_MANAGER.begin_test_transaction(connection, context)
     except BaseException:
