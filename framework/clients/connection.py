@@ -21,6 +21,7 @@ import psycopg
 from psycopg import AsyncTransaction, Transaction
 from psycopg.abc import PQGen
 from psycopg.pq import TransactionStatus
+from psycopg.rows import tuple_row
 
 from pgtdd.isolation.context import validate_savepoint_name
 
@@ -184,7 +185,7 @@ class PgtddConnection(psycopg.Connection[Any]):
 
     def _savepoint_step(self, statement: str, action: str, scope: CommitScope) -> None:
         try:
-            with self.cursor() as cursor:
+            with self.cursor(row_factory=tuple_row) as cursor:
                 cursor.execute(statement.encode(), prepare=False)
         except psycopg.errors.InvalidSavepointSpecification as exc:
             raise _ended_error(action, exc) from None
@@ -271,7 +272,7 @@ class PgtddAsyncConnection(psycopg.AsyncConnection[Any]):
 
     async def _savepoint_step(self, statement: str, action: str, scope: CommitScope) -> None:
         try:
-            async with self.cursor() as cursor:
+            async with self.cursor(row_factory=tuple_row) as cursor:
                 await cursor.execute(statement.encode(), prepare=False)
         except psycopg.errors.InvalidSavepointSpecification as exc:
             raise _ended_error(action, exc) from None

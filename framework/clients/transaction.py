@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 from psycopg.adapt import AdaptersMap
 from psycopg.pq import TransactionStatus
+from psycopg.rows import tuple_row
 
 from pgtdd.clients.connection import CommitScope, PgtddAsyncConnection, PgtddConnection
 from pgtdd.databases.escapes import (
@@ -79,6 +80,22 @@ class ClientTest:
     def end_sql(self) -> bytes:
         """``RELEASE SAVEPOINT``, ``ROLLBACK``, then :meth:`after_sql`."""
         return f'RELEASE SAVEPOINT "{self.savepoint}"; ROLLBACK; {self.after_sql()}'.encode()
+
+    def end_failed_sql(self) -> bytes:
+        """For a transaction the test left failed: back to the savepoint first."""
+        quoted = f'"{self.savepoint}"'
+        return (
+            f"ROLLBACK TO SAVEPOINT {quoted}; RELEASE SAVEPOINT {quoted}; ROLLBACK; "
+            f"{self.after_sql()}"
+        ).encode()
+
+    def ending(self, status: TransactionStatus) -> bytes | None:
+        """The end for a connection in ``status``; ``None`` when the test ended it itself."""
+        if status == INTRANS:
+            return self.end_sql()
+        if status == INERROR:
+            return self.end_failed_sql()
+        return None
 
     def after_sql(self) -> str:
         """Outside the transaction: release session advisory locks, read the escape mark."""
@@ -163,7 +180,8 @@ def _escape_rows(conn: PgtddConnection, test: ClientTest, mark: Any) -> list[Any
     """The escape log's rows above the test's mark, read only when the mark moved."""
     if not test.escape_log or int(mark or 0) == test.mark:
         return []
-    rows = conn.execute(check_sql(test.mark).encode(), prepare=False).fetchall()
+    with conn.cursor(row_factory=tuple_row) as cursor:
+        rows = cursor.execute(check_sql(test.mark).encode(), prepare=False).fetchall()
     conn.rollback()  # the read began a transaction
     return rows
 
@@ -174,7 +192,7 @@ def begin(conn: PgtddConnection, test: ClientTest) -> None:
     if status != IDLE:
         raise _busy(test, status)
     _restore(conn)
-    with conn.cursor() as cursor:
+    with conn.cursor(row_factory=tuple_row) as cursor:
         try:
             cursor.execute(test.begin_sql(), prepare=False)
         except psycopg.errors.UndefinedTable:  # a connection without the guard: add it
@@ -194,25 +212,29 @@ def end(conn: PgtddConnection, test: ClientTest, *, test_failed: bool) -> CheckR
     status = conn.info.transaction_status
     result = CheckResult()
     after: tuple[Any, ...] | None = None
-    if status == INTRANS:
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute(test.end_sql(), prepare=False)
-                after = _selected(cursor)
-        except psycopg.errors.InvalidSavepointSpecification:
-            _ended(result, test, restarted=True)
-        except psycopg.Error as exc:
-            _end_failed(result, test, exc)
+    statement = test.ending(status)
+    if statement is None:
+        _judge_status(result, test, status)
     else:
-        _judge_status(result, test, status, test_failed)
+        try:
+            with conn.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(statement, prepare=False)
+                after = _selected(cursor)
+            _failed_transaction(result, test, status, test_failed)
+        except psycopg.Error as exc:
+            _end_error(result, test, exc)
     if after is None:
         if conn.closed or conn.broken:
             return _closed(test)
         if conn.info.transaction_status != IDLE:
             conn.rollback()
-        with conn.cursor() as cursor:
-            cursor.execute(test.after_sql().encode(), prepare=False)
-            after = _selected(cursor)
+        conn.autocommit = True  # the reads below begin no transaction
+        try:
+            with conn.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(test.after_sql().encode(), prepare=False)
+                after = _selected(cursor)
+        finally:
+            conn.autocommit = False
     _escapes(result, test, _escape_rows(conn, test, after[1] if len(after) > 1 else 0))
     return result
 
@@ -230,8 +252,9 @@ async def _aselected(cursor: psycopg.AsyncCursor[Any]) -> tuple[Any, ...]:
 async def _aescape_rows(conn: PgtddAsyncConnection, test: ClientTest, mark: Any) -> list[Any]:
     if not test.escape_log or int(mark or 0) == test.mark:
         return []
-    cursor = await conn.execute(check_sql(test.mark).encode(), prepare=False)
-    rows = await cursor.fetchall()
+    async with conn.cursor(row_factory=tuple_row) as cursor:
+        await cursor.execute(check_sql(test.mark).encode(), prepare=False)
+        rows = await cursor.fetchall()
     await conn.rollback()  # the read began a transaction
     return rows
 
@@ -242,7 +265,7 @@ async def abegin(conn: PgtddAsyncConnection, test: ClientTest) -> None:
     if status != IDLE:
         raise _busy(test, status)
     _restore(conn)
-    async with conn.cursor() as cursor:
+    async with conn.cursor(row_factory=tuple_row) as cursor:
         try:
             await cursor.execute(test.begin_sql(), prepare=False)
         except psycopg.errors.UndefinedTable:
@@ -262,25 +285,29 @@ async def aend(conn: PgtddAsyncConnection, test: ClientTest, *, test_failed: boo
     status = conn.info.transaction_status
     result = CheckResult()
     after: tuple[Any, ...] | None = None
-    if status == INTRANS:
-        try:
-            async with conn.cursor() as cursor:
-                await cursor.execute(test.end_sql(), prepare=False)
-                after = await _aselected(cursor)
-        except psycopg.errors.InvalidSavepointSpecification:
-            _ended(result, test, restarted=True)
-        except psycopg.Error as exc:
-            _end_failed(result, test, exc)
+    statement = test.ending(status)
+    if statement is None:
+        _judge_status(result, test, status)
     else:
-        _judge_status(result, test, status, test_failed)
+        try:
+            async with conn.cursor(row_factory=tuple_row) as cursor:
+                await cursor.execute(statement, prepare=False)
+                after = await _aselected(cursor)
+            _failed_transaction(result, test, status, test_failed)
+        except psycopg.Error as exc:
+            _end_error(result, test, exc)
     if after is None:
         if conn.closed or conn.broken:
             return _closed(test)
         if conn.info.transaction_status != IDLE:
             await conn.rollback()
-        async with conn.cursor() as cursor:
-            await cursor.execute(test.after_sql().encode(), prepare=False)
-            after = await _aselected(cursor)
+        await conn.set_autocommit(True)
+        try:
+            async with conn.cursor(row_factory=tuple_row) as cursor:
+                await cursor.execute(test.after_sql().encode(), prepare=False)
+                after = await _aselected(cursor)
+        finally:
+            await conn.set_autocommit(False)
     rows = await _aescape_rows(conn, test, after[1] if len(after) > 1 else 0)
     _escapes(result, test, rows)
     return result
@@ -324,21 +351,30 @@ def _end_failed(result: CheckResult, test: ClientTest, exc: BaseException) -> No
     result.discard_connection = True
 
 
-def _judge_status(
-    result: CheckResult, test: ClientTest, status: TransactionStatus, test_failed: bool
-) -> None:
+def _judge_status(result: CheckResult, test: ClientTest, status: TransactionStatus) -> None:
     if status == IDLE:
         _ended(result, test, restarted=False)
-    elif status == INERROR:
-        if not test_failed:
-            result.warnings.append(
-                f"test {test.test_id} passed but left its transaction failed (an error was "
-                "caught and the transaction not rolled back); statements after the error could "
-                "not run. Fix: roll back after an expected error (conn.rollback(), or a "
-                "`with conn.transaction():` block around the statement)."
-            )
     else:
-        _end_failed(result, test, SavepointError(f"connection status {status.name}"))
+        _end_error(result, test, SavepointError(f"connection status {status.name}"))
+
+
+def _end_error(result: CheckResult, test: ClientTest, exc: BaseException) -> None:
+    if isinstance(exc, psycopg.errors.InvalidSavepointSpecification):
+        _ended(result, test, restarted=True)
+    else:
+        _end_failed(result, test, exc)
+
+
+def _failed_transaction(
+    result: CheckResult, test: ClientTest, status: TransactionStatus, test_failed: bool
+) -> None:
+    if status == INERROR and not test_failed:
+        result.warnings.append(
+            f"test {test.test_id} passed but left its transaction failed (an error was caught "
+            "and the transaction not rolled back); statements after the error could not run. "
+            "Fix: roll back after an expected error (conn.rollback(), or a "
+            "`with conn.transaction():` block around the statement)."
+        )
 
 
 def _escapes(result: CheckResult, test: ClientTest, rows: list[Any]) -> None:
