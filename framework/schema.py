@@ -358,6 +358,9 @@ def source_of(entry: Any, base: Path | None = None, *, layout: str | None = None
         if isinstance(entry, str) and _OBJECT.match(entry):
             return _from_object(_resolve(entry), entry)
         raise SchemaError(f"schema path not found: {path}")
+    metadata = _metadata(entry)
+    if metadata is not None:  # an object has no name of its own: name its tables
+        return MetaDataSource(metadata, f"<{', '.join(sorted(metadata.tables))}>")
     name = getattr(entry, "__qualname__", None) or type(entry).__name__
     return _from_object(entry, f"{getattr(entry, '__module__', '?')}:{name}")
 

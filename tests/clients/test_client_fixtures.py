@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.clients.conftest import RunChild
+from tests.conftest import RunChild
 
 SHARED = '''
 import pytest
