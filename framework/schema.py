@@ -138,7 +138,7 @@ class AlembicConfig:
         except ImportError as exc:
             raise SchemaError(
                 f"schema {self.path} is an Alembic configuration but Alembic is not installed "
-                f"({exc}); install it with: pip install 'pgtdd[sqlalchemy]' alembic"
+                f"({exc}); install it with: pip install 'pgtdd[alembic]'"
             ) from None
         with contextlib.chdir(self.path.parent):  # script_location, prepend_sys_path are
             config = Config(str(self.path))  # relative to the working directory
