@@ -79,13 +79,22 @@ def _begin_level(conn: Connection) -> None:
         scope.ran()
 
 
-def create_test_engine(server: ServerInfo, **options: Any) -> Engine:
+def _connect_args(cursor_factory: type | None) -> dict[str, Any]:
+    args = connect_kwargs("pgtdd-sqlalchemy")
+    if cursor_factory is not None:
+        args["cursor_factory"] = cursor_factory
+    return args
+
+
+def create_test_engine(
+    server: ServerInfo, *, cursor_factory: type | None = None, **options: Any
+) -> Engine:
     """A sync engine on ``server`` whose one connection serves one test at a time."""
     engine = create_engine(
         engine_url(server),
         poolclass=StaticPool,
         pool_reset_on_return=None,
-        connect_args=connect_kwargs("pgtdd-sqlalchemy"),
+        connect_args=_connect_args(cursor_factory),
         **options,
     )
     event.listen(engine, "do_connect", _connect)
@@ -93,13 +102,15 @@ def create_test_engine(server: ServerInfo, **options: Any) -> Engine:
     return engine
 
 
-def create_async_test_engine(server: ServerInfo, **options: Any) -> AsyncEngine:
+def create_async_test_engine(
+    server: ServerInfo, *, cursor_factory: type | None = None, **options: Any
+) -> AsyncEngine:
     """The asyncio twin of :func:`create_test_engine`."""
     engine = create_async_engine(
         engine_url(server),
         poolclass=StaticPool,
         pool_reset_on_return=None,
-        connect_args={**connect_kwargs("pgtdd-sqlalchemy"), "async_creator_fn": _aconnect},
+        connect_args={**_connect_args(cursor_factory), "async_creator_fn": _aconnect},
         **options,
     )
     event.listen(engine.sync_engine, "begin", _begin_level)
@@ -109,9 +120,17 @@ def create_async_test_engine(server: ServerInfo, **options: Any) -> AsyncEngine:
 class EngineSlot:
     """Test engines on one database: a free one per test (each has one connection)."""
 
-    def __init__(self, server: ServerInfo, options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        options: dict[str, Any] | None = None,
+        *,
+        cursor_factories: tuple[type, type] | None = None,
+    ) -> None:
         self.server = server
         self.options = dict(options or {})
+        # psycopg cursor classes (sync, asyncio) of the engines' connections, e.g. counting ones
+        self.cursor_factories = cursor_factories
         self._free: list[Engine] = []
         self._all: list[Engine] = []
         self._afree: list[AsyncEngine] = []
@@ -121,9 +140,14 @@ class EngineSlot:
         """A sync engine no test is using."""
         if self._free:
             return self._free.pop()
-        engine = create_test_engine(self.server, **self.options)
+        engine = create_test_engine(self.server, **self._with_cursor(0))
         self._all.append(engine)
         return engine
+
+    def _with_cursor(self, which: int) -> dict[str, Any]:
+        if self.cursor_factories is None:
+            return dict(self.options)
+        return {**self.options, "cursor_factory": self.cursor_factories[which]}
 
     def release(self, engine: Engine) -> None:
         """Give a sync engine back."""
@@ -133,7 +157,7 @@ class EngineSlot:
         """An asyncio engine no test is using."""
         if self._afree:
             return self._afree.pop()
-        engine = create_async_test_engine(self.server, **self.options)
+        engine = create_async_test_engine(self.server, **self._with_cursor(1))
         self._aall.append(engine)
         return engine
 

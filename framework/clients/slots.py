@@ -65,9 +65,16 @@ def install_escape_log(server: ServerInfo) -> EscapeLog:
 class ConnectionSlot:
     """psycopg connections to one database, each serving one test at a time."""
 
-    def __init__(self, server: ServerInfo, *, application_name: str = "pgtdd-psycopg") -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        *,
+        application_name: str = "pgtdd-psycopg",
+        cursor_factory: type[psycopg.Cursor[Any]] | None = None,
+    ) -> None:
         self.server = server
         self.application_name = application_name
+        self.cursor_factory = cursor_factory
         self._free: list[PgtddConnection] = []
         self._busy: list[PgtddConnection] = []
 
@@ -79,9 +86,10 @@ class ConnectionSlot:
                 self._busy.append(conn)
                 return conn
         try:
-            conn = PgtddConnection.connect(
-                self.server.url, **connect_kwargs(self.application_name)
-            )
+            kwargs = connect_kwargs(self.application_name)
+            if self.cursor_factory is not None:
+                kwargs["cursor_factory"] = self.cursor_factory
+            conn = PgtddConnection.connect(self.server.url, **kwargs)
         except psycopg.OperationalError as exc:
             raise psycopg.OperationalError(
                 f"pgtdd could not open a test connection to {mask_url(self.server.url)}: "
