@@ -45,19 +45,25 @@ def run_child(tmp_path: Path, pgtdd_server: ServerInfo) -> RunChild:
     """Write ``files`` ({name: source}) and run pytest there in a child process, on this
     session's server through the ``local`` profile."""
 
-    def run(files: dict[str, str], *args: str, ini: str = CHILD_INI) -> ChildRun:
+    def run(
+        files: dict[str, str],
+        *args: str,
+        ini: str = CHILD_INI,
+        env: dict[str, str] | None = None,
+    ) -> ChildRun:
         (tmp_path / "pytest.ini").write_text(ini)
         for name, source in files.items():
             path = tmp_path / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(source))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        env.pop("DATAFLOW_TDD_MODE", None)
-        env.update(PGTDD_PROFILE="local", TEST_DATABASE_URL=pgtdd_server.url)
+        child = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        child.pop("DATAFLOW_TDD_MODE", None)
+        child.update(PGTDD_PROFILE="local", TEST_DATABASE_URL=pgtdd_server.url)
+        child.update(env or {})
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args],
             cwd=tmp_path,
-            env=env,
+            env=child,
             capture_output=True,
             text=True,
             timeout=300,

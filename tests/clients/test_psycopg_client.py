@@ -144,11 +144,12 @@ def test_a_write_rolled_back_by_another_connection_is_not_reported(
     slot: ConnectionSlot, fresh: object, outside: Outside
 ) -> None:
     outside.execute("CREATE TABLE items (n int)")
-    with slot.test(named("quiet")) as conn:
+    with slot.test(named("quiet")) as conn:  # its end would raise for an escape
         with psycopg.connect(fresh.url) as side:  # type: ignore[attr-defined]
             side.execute("INSERT INTO items VALUES (1)")
             side.rollback()
         conn.execute("INSERT INTO items VALUES (2)")
+    assert count(outside, "items") == 0
 
 
 def test_settings_of_the_test_and_state_of_the_python_object_do_not_leak(

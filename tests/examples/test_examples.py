@@ -79,6 +79,7 @@ def test_a_stack_on_a_schema_template(
     first = run_pytest(project, pgtdd_server, "-n", "2")
     assert first.returncode == 0, first.output[-3000:]
     assert passed(first) == tests
+    assert re.search(r"schema: .* -> template pgtdd_tpl_\w+ \((built in|cached)", first.output)
     leak = run_pytest(project, pgtdd_server, "leak")
     assert leak.returncode == 1, leak.output[-3000:]
     assert "committed data outside the transaction pgtdd rolls back" in leak.output
