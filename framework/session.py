@@ -3,6 +3,7 @@ database prepared, its connection budget checked, everything released once at th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -13,8 +14,9 @@ from typing import Any
 
 import psycopg
 
+from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
-from pgtdd.config.settings import Settings
+from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
 from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabases
 from pgtdd.providers.base import Provider, make_provider
@@ -43,7 +45,9 @@ def server_from_wire(data: Mapping[str, Any]) -> ServerInfo:
 
 def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> int:
     """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit."""
-    with psycopg.connect(server.url, autocommit=True) as conn:
+    with psycopg.connect(
+        server.url, autocommit=True, connect_timeout=connect_timeout()
+    ) as conn:
         row = conn.execute(
             "SELECT current_setting('max_connections')::int"
             " - current_setting('superuser_reserved_connections')::int"
@@ -59,6 +63,12 @@ def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> 
             "in the profile's server_settings."
         )
     return available
+
+
+def probe_of(provider: Provider | None) -> loss.Probe | None:
+    """The provider's ``health`` (are you still alive, and if not why), when it has one."""
+    health = getattr(provider, "health", None)
+    return health if callable(health) else None
 
 
 def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
@@ -102,6 +112,7 @@ class ServerManager:
         self.extra_schema = extra_schema
         self.schema_base = schema_base or rootpath
         self.schema_note = ""  # what the header says about the schema (template, cached)
+        self.extra_sources: Sequence[Any] = ()  # given at run time (a pgtdd_schema fixture)
         self.worker = worker
         self.run_id = (run_id or uuid.uuid4().hex)[:8]
         self.attached = attached
@@ -113,6 +124,7 @@ class ServerManager:
         self.error: BaseException | None = None
         self.start_seconds = 0.0
         self.announced = False
+        self.restarts = 0
 
     def provision(self) -> ServerInfo:
         """The provisioned server (started now if needed); a failed start is raised again."""
@@ -142,16 +154,17 @@ class ServerManager:
         """The server seen through this session's test database.
 
         ``extra`` are schema entries given at run time (a ``pgtdd_schema`` fixture), loaded
-        after the profile's and the ini's.
+        after the profile's and the ini's (and again after a restart).
         """
         if self.session is not None:
             return self.session
         server = self.provision()
+        self.extra_sources = tuple(extra) or self.extra_sources
         try:
-            sources = self.schema_sources(extra)
+            sources = self.schema_sources(self.extra_sources)
             if sources or self.worker is not None or self.settings.profile.reuse:
                 identity = RunIdentity(self.run_id, self.worker or "main")
-                self.databases = SessionDatabases(server, identity, sources)
+                self.databases = SessionDatabases(server, identity, sources, str(self.rootpath))
                 self.session = self.databases.prepare()
                 self.schema_note = self.databases.describe()
             else:
@@ -159,7 +172,34 @@ class ServerManager:
         except BaseException as exc:
             self.error = exc
             raise
+        profile = self.settings.profile
+        loss.watch(
+            server,
+            probe_of(self.provider),
+            mode=profile.on_server_loss,
+            source=profile.source_of("on_server_loss"),
+            owner=id(self),
+        )
         return self.session
+
+    def restart(self) -> ServerInfo:
+        """Provision a new server after the session's was lost (``on_server_loss: restart``):
+        the dead one is removed, the template is built again from the schema sources, and
+        this process gets a new clone. An xdist worker provisions a server of its own."""
+        lost = loss.current()
+        databases, self.databases = self.databases, None  # on the lost server: no drop
+        if databases is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
+        provider, self.provider = self.provider, None
+        if provider is not None:
+            provider.stop()
+        self.server = self.session = self.attached = None
+        self.error = None
+        self.restarts += 1
+        server = self.get()
+        loss.restarted(lost.state.what if lost is not None else "server lost")
+        return server
 
     def schema_sources(self, extra: Sequence[Any] = ()) -> list[SchemaSource]:
         """The profile's ``schema`` entries, then the ini's, then ``extra``, as sources."""
@@ -182,7 +222,8 @@ class ServerManager:
         sources = self.schema_sources()
         if not sources:
             return ""
-        databases = SessionDatabases(server, RunIdentity(self.run_id, "controller"), sources)
+        identity = RunIdentity(self.run_id, "controller")
+        databases = SessionDatabases(server, identity, sources, str(self.rootpath))
         try:
             databases.build_template()
             self.schema_note = databases.describe()
@@ -212,6 +253,10 @@ class ServerManager:
         # drops a clone left behind on a server that lives on.
         databases, self.databases = self.databases, None
         if databases is None:
+            return
+        if loss.current() is not None:  # the server is gone or paused: ask it nothing
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
             return
         try:
             databases.cleanup()

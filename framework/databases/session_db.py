@@ -15,19 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-import psutil
 import psycopg
 
+from pgtdd.config.settings import connect_timeout
 from pgtdd.databases import escapes
-from pgtdd.databases.janitor import DatabaseJanitor, validate_database_name
-from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
+from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
+from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
+from pgtdd.providers.ownership import owner_alive
 from pgtdd.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_tpl_"
@@ -81,27 +81,6 @@ def as_sources(items: Sequence[SchemaSource | Path]) -> list[SchemaSource]:
     return [SqlFile(Path(item)) if isinstance(item, (str, Path)) else item for item in items]
 
 
-def schema_files(paths: Sequence[str], base: Path | None = None) -> list[Path]:
-    """The SQL files a profile's ``schema`` names, in apply order.
-
-    A folder contributes its ``*.up.sql`` files when it has any (a migrations folder), else
-    its ``*.sql`` files, sorted by name.
-    """
-    files: list[Path] = []
-    for entry in paths:
-        path = Path(entry)
-        if not path.is_absolute() and base is not None:
-            path = base / path
-        if path.is_dir():
-            ups = sorted(path.glob("*.up.sql"))
-            files += ups or sorted(path.glob("*.sql"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise SchemaError(f"schema path not found: {path} (the profile's `schema` list)")
-    return files
-
-
 def template_key(sources: Sequence[SchemaSource | Path], server: ServerInfo) -> str:
     """Hash of everything that makes a template: the sources' keys, server and settings, and
     pgtdd's escape log."""
@@ -118,7 +97,7 @@ def template_key(sources: Sequence[SchemaSource | Path], server: ServerInfo) -> 
 
 def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
     """Run each file in its own transaction on ``server``; name the file that fails."""
-    with psycopg.connect(server.url) as conn:
+    with psycopg.connect(server.url, connect_timeout=connect_timeout()) as conn:
         for path in files:
             try:
                 conn.execute(path.read_text(encoding="utf-8").encode())
@@ -129,24 +108,25 @@ def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
 
 @dataclass(frozen=True)
 class RunIdentity:
-    """Who owns a run database: written as the database comment for the orphan sweep."""
+    """Who owns a run database: written as the database comment for the orphan sweep.
+
+    ``pid`` (this process by default) makes the name unique per process: two pytest runs that
+    were handed the same run id (started from inside one xdist worker) never share a clone.
+    """
 
     run: str
     worker: str
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def database(self) -> str:
-        """``pgtdd_run_<run>_<worker>``."""
-        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}")
+        """``pgtdd_run_<run>_<worker>_<pid>``."""
+        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}_{self.pid}")
 
     @staticmethod
     def owner_comment() -> str:
         """JSON naming this process (pid, start time, host)."""
-        pid = os.getpid()
-        started = f"{psutil.Process(pid).create_time():.2f}"
-        return json.dumps(
-            {PID_LABEL: str(pid), STARTED_LABEL: started, HOST_LABEL: socket.gethostname()}
-        )
+        return owner_comment()
 
 
 class SessionDatabases:
@@ -157,10 +137,13 @@ class SessionDatabases:
         server: ServerInfo,
         identity: RunIdentity,
         sources: Sequence[SchemaSource | Path],
+        project: str = "",
     ) -> None:
         self.server = server
         self.identity = identity
         self.sources = as_sources(sources)
+        self.project = project
+        self.swept: list[str] = []
         self.janitor = DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
@@ -171,13 +154,20 @@ class SessionDatabases:
         """The SQL files among the sources."""
         return [source.path for source in self.sources if isinstance(source, SqlFile)]
 
+    def template_name(self) -> str:
+        """``pgtdd_tpl_<key>`` of the sources on this server."""
+        return f"{TEMPLATE_PREFIX}{template_key(self.sources, self.server)}"
+
     def build_template(self) -> str:
         """The template's name, built now (timed in ``built_seconds``) unless it exists."""
-        key = template_key(self.sources, self.server)
-        name = f"{TEMPLATE_PREFIX}{key}"
-        self.template = name
-        self.janitor.ensure_template(name, self._build)
+        name = self.template = self.template_name()
+        with self.janitor.locked(lock_key(name)):
+            self._ensure(name)
         return name
+
+    def _ensure(self, name: str) -> None:
+        self.janitor.ensure_template(name, self._build)
+        self.janitor.set_comment(name, template_comment(self.project, owner_comment()))
 
     def _build(self, target: ServerInfo) -> None:
         started = time.perf_counter()
@@ -197,10 +187,13 @@ class SessionDatabases:
     def prepare(self) -> ServerInfo:
         """Build or reuse the template, sweep dead runs' clones, clone this run's database."""
         self.sweep_dead_runs()
-        name = self.build_template()
-        clone = self.janitor.clone(name, self.identity.database)
+        name = self.template = self.template_name()
+        self.swept = sweep_half_made(self.janitor, current=[name])
+        # Built and cloned under its lock: a concurrent sweep never drops it mid-clone.
+        with self.janitor.locked(lock_key(name)):
+            self._ensure(name)
+            clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
-        self.janitor.set_comment(clone.database, RunIdentity.owner_comment())
         return clone
 
     def sweep_dead_runs(self) -> list[str]:

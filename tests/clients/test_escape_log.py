@@ -32,10 +32,17 @@ def logged(conn: Outside) -> list[tuple[str, str]]:
     ).fetchall()]
 
 
-def test_install_is_idempotent_and_arms_every_user_table(
-    pgtdd_fresh_database: ServerInfo,
-) -> None:
-    with psycopg.connect(pgtdd_fresh_database.url, autocommit=True) as conn:
+@pytest.fixture
+def blank(pgtdd_janitor: DatabaseJanitor) -> Iterator[ServerInfo]:
+    """A database of its own from ``template0``: no escape log yet (the session's template has
+    one when the session uses a template)."""
+    server = pgtdd_janitor.clone("template0", f"pgtdd_blank_{secrets.token_hex(5)}")
+    yield server
+    pgtdd_janitor.drop(server.database)
+
+
+def test_install_is_idempotent_and_arms_every_user_table(blank: ServerInfo) -> None:
+    with psycopg.connect(blank.url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA app; CREATE TABLE app.users (id int); CREATE TABLE t (x int)")
         conn.execute("CREATE TABLE parted (k int) PARTITION BY RANGE (k)")
         conn.execute("CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10)")
@@ -63,10 +70,10 @@ def test_tables_created_later_are_armed_and_their_creation_logged(
 
 
 @pytest.fixture
-def limited_role(pgtdd_fresh_database: ServerInfo) -> Iterator[tuple[str, str]]:
-    """A role that may log in to the fresh database but create nothing there."""
+def limited_role(blank: ServerInfo) -> Iterator[tuple[str, str]]:
+    """A role that may log in to the blank database but create nothing there."""
     name, password = f"pgtdd_ro_{secrets.token_hex(4)}", secrets.token_hex(8)
-    with psycopg.connect(pgtdd_fresh_database.url, autocommit=True) as conn:
+    with psycopg.connect(blank.url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
                 sql.Identifier(name), sql.Literal(password)
@@ -76,33 +83,33 @@ def limited_role(pgtdd_fresh_database: ServerInfo) -> Iterator[tuple[str, str]]:
     try:
         yield name, password
     finally:
-        with DatabaseJanitor(pgtdd_fresh_database) as janitor:
-            janitor.drop(pgtdd_fresh_database.database)
-        with psycopg.connect(pgtdd_fresh_database.url_for("postgres"), autocommit=True) as conn:
+        with DatabaseJanitor(blank) as janitor:
+            janitor.drop(blank.database)
+        with psycopg.connect(blank.url_for("postgres"), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def test_a_role_that_may_not_create_the_log_is_named(
-    pgtdd_fresh_database: ServerInfo, limited_role: tuple[str, str]
+    blank: ServerInfo, limited_role: tuple[str, str]
 ) -> None:
     name, password = limited_role
-    server = ServerInfo(**{**pgtdd_fresh_database.__dict__, "user": name, "password": password})
+    server = ServerInfo(**{**blank.__dict__, "user": name, "password": password})
     log = install_escape_log(server)
     assert not log.on
     assert "permission denied" in log.error
 
 
 def test_a_database_owner_that_is_not_superuser_gets_the_log_without_the_ddl_watch(
-    pgtdd_fresh_database: ServerInfo, limited_role: tuple[str, str]
+    blank: ServerInfo, limited_role: tuple[str, str]
 ) -> None:
     name, password = limited_role
-    with psycopg.connect(pgtdd_fresh_database.url, autocommit=True) as conn:
+    with psycopg.connect(blank.url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
-                sql.Identifier(pgtdd_fresh_database.database), sql.Identifier(name)
+                sql.Identifier(blank.database), sql.Identifier(name)
             )
         )
-    server = ServerInfo(**{**pgtdd_fresh_database.__dict__, "user": name, "password": password})
+    server = ServerInfo(**{**blank.__dict__, "user": name, "password": password})
     log = install_escape_log(server)
     assert log.installed is not None and not log.installed.watches_ddl
 
@@ -120,10 +127,10 @@ def test_an_escape_describes_each_table_operation_and_connection() -> None:
 
 
 def test_the_session_warns_when_the_log_cannot_be_installed(
-    run_child: RunChild, pgtdd_fresh_database: ServerInfo, limited_role: tuple[str, str]
+    run_child: RunChild, blank: ServerInfo, limited_role: tuple[str, str]
 ) -> None:
     name, password = limited_role
-    server = ServerInfo(**{**pgtdd_fresh_database.__dict__, "user": name, "password": password})
+    server = ServerInfo(**{**blank.__dict__, "user": name, "password": password})
     files = {"test_w.py": "def test_w(pgtdd_psycopg):\n    pass\n"}
     ini = "[pytest]\nasyncio_default_fixture_loop_scope = session\n"
     run = run_child(files, env={"TEST_DATABASE_URL": server.url}, ini=ini)
