@@ -77,7 +77,7 @@ BEGIN
   EXECUTE format('CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
                  'ON %s FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.note_escape()', rel);
   RETURN true;
-EXCEPTION WHEN insufficient_privilege OR duplicate_object THEN
+EXCEPTION WHEN insufficient_privilege OR duplicate_object OR lock_not_available THEN
   RETURN false;
 END
 $pgtdd$;
@@ -151,6 +151,11 @@ CREATE EVENT TRIGGER pgtdd_watch_ddl ON ddl_command_end
 """
 
 
+# Arming a table (CREATE TRIGGER) waits for its lock; a table another connection holds (a
+# transaction left open) is skipped after this long instead of stalling the session's start.
+ARM_LOCK_TIMEOUT_SQL = "SET LOCAL lock_timeout = '1s'"
+
+
 def fingerprint() -> str:
     """What the escape log's SQL is, for the key of a template that contains it."""
     return hashlib.sha256((_LOG_SQL + _DDL_WATCH_SQL).encode()).hexdigest()[:12]
@@ -175,8 +180,11 @@ def install(conn: psycopg.Connection[Any]) -> Installed:
 
     ``conn`` must be in autocommit mode. The DDL watch needs a role allowed to create event
     triggers (a superuser); without it, tables created later are armed at the next install.
+    A table that is locked by another connection for over a second, or that the role may not
+    alter, is left unarmed (``Installed.unarmed`` names it).
     """
     with conn.transaction():
+        conn.execute(ARM_LOCK_TIMEOUT_SQL)
         conn.execute(f"SELECT pg_advisory_xact_lock(hashtext('{SCHEMA}.escapes'))")
         conn.execute(_LOG_SQL.encode())
         row = conn.execute(
@@ -201,6 +209,7 @@ def ensure(conn: psycopg.Connection[Any]) -> Installed:
     if comment not in (_comment(True), _comment(False)):
         return install(conn)
     with conn.transaction():
+        conn.execute(ARM_LOCK_TIMEOUT_SQL)
         armed = arm_new(conn)
         left = conn.execute(f"SELECT rel::text FROM {SCHEMA}.unarmed() rel").fetchall()
     return Installed(armed, comment == _comment(True), tuple(r[0] for r in left))

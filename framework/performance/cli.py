@@ -106,7 +106,7 @@ def _bench(args: argparse.Namespace) -> int:
     finally:
         provider.stop()
     suite = _suite_runs(args.suite_runs, settings.profile.name, benchmark, progress)
-    clients = _client_overhead(args.client_tests, settings.profile.name, progress)
+    clients = _client_overhead(args.client_tests, str(settings.profile.path), progress)
     report = benchmark.generate_performance_report()
     progress.finish()
     report["server"] = {

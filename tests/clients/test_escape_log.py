@@ -136,3 +136,16 @@ def test_the_session_warns_when_the_log_cannot_be_installed(
     run = run_child(files, env={"TEST_DATABASE_URL": server.url}, ini=ini)
     assert "pgtdd could not install its escape log" in run.output, run.output[-2000:]
     assert password not in run.output
+
+
+def test_a_table_another_connection_holds_is_left_unarmed_not_waited_for(
+    blank: ServerInfo,
+) -> None:
+    with psycopg.connect(blank.url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE busy (n int); CREATE TABLE free (n int)")
+    with psycopg.connect(blank.url) as holder:
+        holder.execute("UPDATE busy SET n = 1")  # a transaction left open: ROW EXCLUSIVE
+        installed = install_escape_log(blank).installed
+        holder.rollback()
+    assert installed is not None
+    assert installed.unarmed == ("busy",) and installed.armed == 1
