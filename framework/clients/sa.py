@@ -153,6 +153,11 @@ class EngineSlot:
         """Give a sync engine back."""
         self._free.append(engine)
 
+    @property
+    def has_async(self) -> bool:
+        """Whether asyncio engines were made (:meth:`aclose` disposes of them)."""
+        return bool(self._aall)
+
     def aacquire(self) -> AsyncEngine:
         """An asyncio engine no test is using."""
         if self._afree:
