@@ -19,7 +19,7 @@ The sync engine uses psycopg's ``Connection`` and the asyncio engine psycopg's
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -224,8 +224,7 @@ def unbind(slot: EngineSlot, binding: Binding, *, test_failed: bool) -> CheckRes
         result = end(driver, binding.test, test_failed=test_failed)
     finally:
         with contextlib.suppress(psycopg.Error, exc.SQLAlchemyError):
-            conn.rollback()  # SQLAlchemy's bookkeeping: the server's transaction is gone
-        conn.close()
+            conn.close()  # rolls back SQLAlchemy's transaction: psycopg's is already gone
         if result.discard_connection:
             binding.engine.dispose()
         slot.release(binding.engine)
@@ -234,11 +233,12 @@ def unbind(slot: EngineSlot, binding: Binding, *, test_failed: bool) -> CheckRes
 
 @dataclass
 class AsyncBinding:
-    """The asyncio twin of :class:`Binding`."""
+    """The asyncio twin of :class:`Binding`; ``sessions`` are closed at its end."""
 
     engine: AsyncEngine
     connection: AsyncConnection
     test: ClientTest
+    sessions: list[Any] = field(default_factory=list)
 
 
 def _adriver(conn: AsyncConnection) -> PgtddAsyncConnection:
@@ -268,13 +268,14 @@ async def aunbind(slot: EngineSlot, binding: AsyncBinding, *, test_failed: bool)
     conn = binding.connection
     result = CheckResult(discard_connection=True)
     try:
+        for session in reversed(binding.sessions):
+            await session.close()
         driver = _adriver(conn)
         setattr(driver, OUTER, None)
         result = await aend(driver, binding.test, test_failed=test_failed)
     finally:
         with contextlib.suppress(psycopg.Error, exc.SQLAlchemyError):
-            await conn.rollback()
-        await conn.close()
+            await conn.close()
         if result.discard_connection:
             await binding.engine.dispose()
         slot.arelease(binding.engine)

@@ -5,8 +5,9 @@ A generated suite of empty tests, one per fixture (``tdd_test_context`` on async
 (sync and async: what pytest and pytest-asyncio cost by themselves), runs as one child process,
 the tests interleaved (one of each, then the next round) so that a busy machine weighs on all
 alike. A test's overhead is its setup plus teardown duration (``report.duration``); the first
-rounds (session setup, warm-up) are left out. Medians and p95 per fixture, and each median
-against the asyncpg fixture's (pgtdd's goal: the sync clients within 1.5x).
+rounds (session setup, warm-up) are left out; pytest-django, when installed, is not loaded
+(its autouse fixtures would add the same cost to every test). Medians and p95 per fixture,
+and each median against the asyncpg fixture's (pgtdd's goal: the sync clients within 1.5x).
 """
 
 from __future__ import annotations
@@ -129,8 +130,9 @@ def run_client_overhead(
         environment = {**os.environ, **(env or {}), "PGTDD_CLIENT_BENCH_OUT": str(out)}
         environment.pop("PYTEST_ADDOPTS", None)
         environment.pop("DATAFLOW_TDD_MODE", None)
+        # pytest-django (when installed) adds autouse fixtures to every test: not measured here
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   "--no-pgtdd-perf-summary"]
+                   "-p", "no:django", "--no-pgtdd-perf-summary"]
         started = time.perf_counter()
         done = subprocess.run(
             command, cwd=folder, env=environment, capture_output=True, text=True,
