@@ -4,7 +4,8 @@ The pytest plugin loads by itself (entry point ``pytest11``); nothing needs impo
 fixtures. What a user imports is here, loaded on first use so that ``import pgtdd`` stays cheap:
 
 * the fixture factories, to declare more fixtures in a ``conftest.py``
-  (``tdd_context_fixture``, ``fresh_database_fixture``, ``migrated_database_fixture``...);
+  (``tdd_context_fixture``, ``psycopg_fixture``, ``sqlalchemy_fixture``,
+  ``fresh_database_fixture``, ``migrated_database_fixture``...);
 * :class:`ServerInfo`, what ``pgtdd_server`` yields;
 * the error classes, to catch or to match in tests.
 
@@ -30,6 +31,12 @@ _LAZY: dict[str, str] = {
     "parallel_safe_fixture": "pgtdd.fixtures.tdd",
     "enhanced_context_fixture": "pgtdd.fixtures.tdd",
     "fresh_database_fixture": "pgtdd.fixtures.fresh_database",
+    "psycopg_fixture": "pgtdd.fixtures.clients",
+    "psycopg_pool_fixture": "pgtdd.fixtures.clients",
+    "sqlalchemy_binding_fixture": "pgtdd.fixtures.clients",
+    "sqlalchemy_fixture": "pgtdd.fixtures.clients",
+    "sqlalchemy_async_binding_fixture": "pgtdd.fixtures.clients",
+    "sqlalchemy_async_fixture": "pgtdd.fixtures.clients",
     "database_connection_fixture": "pgtdd.migrations.fixtures",
     "migrated_database_fixture": "pgtdd.migrations.fixtures",
     "declared_schema_fixture": "pgtdd.migrations.fixtures",
@@ -95,7 +102,13 @@ __all__ = [
     "parallel_execution_fixture",
     "parallel_safe_fixture",
     "preheated_dataflow_fixture",
+    "psycopg_fixture",
+    "psycopg_pool_fixture",
     "seeded_data_fixture",
+    "sqlalchemy_async_binding_fixture",
+    "sqlalchemy_async_fixture",
+    "sqlalchemy_binding_fixture",
+    "sqlalchemy_fixture",
     "tdd_context_fixture",
 ]
 
@@ -104,6 +117,14 @@ if TYPE_CHECKING:
     from pgtdd.databases.guard import UnsafeDatabaseError
     from pgtdd.databases.janitor import JanitorError
     from pgtdd.databases.session_db import SchemaError
+    from pgtdd.fixtures.clients import (
+        psycopg_fixture,
+        psycopg_pool_fixture,
+        sqlalchemy_async_binding_fixture,
+        sqlalchemy_async_fixture,
+        sqlalchemy_binding_fixture,
+        sqlalchemy_fixture,
+    )
     from pgtdd.fixtures.fresh_database import fresh_database_fixture
     from pgtdd.fixtures.tdd import (
         cached_models_fixture,

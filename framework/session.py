@@ -8,7 +8,7 @@ import dataclasses
 import sys
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
-from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
+from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabases
 from pgtdd.log import get_logger
 from pgtdd.providers.base import Provider, make_provider
 from pgtdd.redact import redact
@@ -123,6 +123,7 @@ class ServerManager:
         *,
         rootpath: Path,
         extra_schema: tuple[str, ...] = (),
+        schema_base: Path | None = None,
         worker: str | None = None,
         run_id: str | None = None,
         attached: ServerInfo | None = None,
@@ -131,6 +132,9 @@ class ServerManager:
         self.settings = settings
         self.rootpath = rootpath
         self.extra_schema = extra_schema
+        self.schema_base = schema_base or rootpath
+        self.schema_note = ""  # what the header says about the schema (template, cached)
+        self.extra_sources: Sequence[Any] = ()  # given at run time (a pgtdd_schema fixture)
         self.worker = worker
         self.run_id = (run_id or uuid.uuid4().hex)[:8]
         self.attached = attached
@@ -181,22 +185,28 @@ class ServerManager:
         )
         return server
 
-    def get(self) -> ServerInfo:
-        """The server seen through this session's test database."""
+    def get(self, extra: Sequence[Any] = ()) -> ServerInfo:
+        """The server seen through this session's test database.
+
+        ``extra`` are schema entries given at run time (a ``pgtdd_schema`` fixture), loaded
+        after the profile's and the ini's (and again after a restart).
+        """
         if self.session is not None:
             return self.session
         server = self.provision()
-        files = self._schema_files()
-        if files or self.worker is not None or self.settings.profile.reuse:
-            identity = RunIdentity(self.run_id, self.worker or "main")
-            self.databases = SessionDatabases(server, identity, files, str(self.rootpath))
-            try:
+        self.extra_sources = tuple(extra) or self.extra_sources
+        try:
+            sources = self.schema_sources(self.extra_sources)
+            if sources or self.worker is not None or self.settings.profile.reuse:
+                identity = RunIdentity(self.run_id, self.worker or "main")
+                self.databases = SessionDatabases(server, identity, sources, str(self.rootpath))
                 self.session = self.databases.prepare()
-            except BaseException as exc:
-                self.error = exc
-                raise
-        else:
-            self.session = server
+                self.schema_note = self.databases.describe()
+            else:
+                self.session = server
+        except BaseException as exc:
+            self.error = exc
+            raise
         profile = self.settings.profile
         loss.watch(
             server,
@@ -209,7 +219,7 @@ class ServerManager:
 
     def restart(self) -> ServerInfo:
         """Provision a new server after the session's was lost (``on_server_loss: restart``):
-        the dead one is removed, the template is built again from the schema files, and
+        the dead one is removed, the template is built again from the schema sources, and
         this process gets a new clone. An xdist worker provisions a server of its own."""
         lost = loss.current()
         databases, self.databases = self.databases, None  # on the lost server: no drop
@@ -226,12 +236,35 @@ class ServerManager:
         loss.restarted(lost.state.what if lost is not None else "server lost")
         return server
 
-    def _schema_files(self) -> list[Path]:
+    def schema_sources(self, extra: Sequence[Any] = ()) -> list[SchemaSource]:
+        """The profile's ``schema`` entries, then the ini's, then ``extra``, as sources."""
+        from pgtdd.schema import sources_of
+
         profile = self.settings.profile
         builtin = profile.path.parent == PROFILE_DIR
         base = self.rootpath if builtin else profile.path.parent
-        files = schema_files(profile.schema, base)
-        return files + schema_files(self.extra_schema, self.rootpath)
+        layout = profile.migrations_layout
+        return [
+            *sources_of(profile.schema, base, layout=layout),
+            *sources_of(self.extra_schema, self.schema_base, layout=layout),
+            *sources_of(extra, self.schema_base, layout=layout),
+        ]
+
+    def build_template(self) -> str:
+        """Build (or find) the schema template without cloning it, for the xdist controller:
+        its workers then find it ready. Returns what the header says about it."""
+        server = self.provision()
+        sources = self.schema_sources()
+        if not sources:
+            return ""
+        identity = RunIdentity(self.run_id, "controller")
+        databases = SessionDatabases(server, identity, sources, str(self.rootpath))
+        try:
+            databases.build_template()
+            self.schema_note = databases.describe()
+        finally:
+            databases.janitor.close()
+        return self.schema_note
 
     def stop(self, *, wait: bool = True) -> None:
         """Drop the session's clone and release the server (idempotent).

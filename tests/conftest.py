@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from pgtdd.config.settings import current
+from pgtdd.server import ServerInfo
+from tests.tdd.conftest import CHILD_INI, ChildRun
 
 pytest_plugins = ["pytester"]
 
@@ -39,3 +46,39 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(state, ignore_errors=True)
     if config.stash.get(_VERSION_SET_KEY, False):
         os.environ.pop("PGTDD_PG_VERSION", None)
+
+
+RunChild = Callable[..., ChildRun]
+
+
+@pytest.fixture
+def run_child(tmp_path: Path, pgtdd_server: ServerInfo) -> RunChild:
+    """Write ``files`` ({name: source}) and run pytest there in a child process, on this
+    session's server through the ``local`` profile."""
+
+    def run(
+        files: dict[str, str],
+        *args: str,
+        ini: str = CHILD_INI,
+        env: dict[str, str] | None = None,
+    ) -> ChildRun:
+        (tmp_path / "pytest.ini").write_text(ini)
+        for name, source in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(source))
+        child = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        child.pop("DATAFLOW_TDD_MODE", None)
+        child.update(PGTDD_PROFILE="local", TEST_DATABASE_URL=pgtdd_server.url)
+        child.update(env or {})
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args],
+            cwd=tmp_path,
+            env=child,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return ChildRun(done.returncode, done.stdout + done.stderr)
+
+    return run

@@ -1,8 +1,13 @@
 """The session database: the profile's database, or a clone of a schema template per run/worker.
 
-A template is built once per content key (schema files + server version + settings), under an
-advisory lock, published by rename, and reused by later sessions on the same (reused) server.
-Each run (and each xdist worker) then gets its own clone, named by run, and dropped at the end.
+A template is built once per content key (the schema sources' contents + server version +
+settings + pgtdd's escape log), under an advisory lock, published by rename, and reused by later
+sessions on the same (reused) server. Each run (and each xdist worker) then gets its own clone,
+named by run, and dropped at the end.
+
+A schema source is anything with a ``label``, a content ``key()`` and ``apply(server)``: SQL
+files here, and in :mod:`pgtdd.schema` migration folders, Alembic, SQLAlchemy ``MetaData`` and
+callables.
 """
 
 from __future__ import annotations
@@ -10,13 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import psycopg
 
 from pgtdd.config.settings import connect_timeout
+from pgtdd.databases import escapes
 from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
 from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
 from pgtdd.providers.ownership import owner_alive
@@ -27,37 +35,62 @@ RUN_PREFIX = "pgtdd_run_"
 
 
 class SchemaError(RuntimeError):
-    """A schema file is missing or does not apply."""
+    """A schema source is missing, not understood, or does not apply."""
 
 
-def schema_files(paths: Sequence[str], base: Path | None = None) -> list[Path]:
-    """The SQL files a profile's ``schema`` names, in apply order.
+@runtime_checkable
+class SchemaSource(Protocol):
+    """Something that puts the user's schema into a (template) database."""
 
-    A folder contributes its ``*.up.sql`` files when it has any (a migrations folder), else
-    its ``*.sql`` files, sorted by name.
-    """
-    files: list[Path] = []
-    for entry in paths:
-        path = Path(entry)
-        if not path.is_absolute() and base is not None:
-            path = base / path
-        if path.is_dir():
-            ups = sorted(path.glob("*.up.sql"))
-            files += ups or sorted(path.glob("*.sql"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise SchemaError(f"schema path not found: {path} (the profile's `schema` list)")
-    return files
+    @property
+    def label(self) -> str:
+        """What the header names it by."""
+        ...
+
+    def key(self) -> bytes:
+        """Everything that makes what :meth:`apply` creates (a change rebuilds the template)."""
+        ...
+
+    def apply(self, server: ServerInfo) -> None:
+        """Create the schema in ``server``'s database; raise :class:`SchemaError` naming why."""
+        ...
 
 
-def template_key(files: Sequence[Path], server: ServerInfo) -> str:
-    """Hash of everything that makes a template: file names and contents, server and settings."""
+@dataclass(frozen=True)
+class SqlFile:
+    """One SQL file, run in one transaction."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """``SQL file schema.sql``."""
+        return f"SQL file {self.path.name}"
+
+    def key(self) -> bytes:
+        """The file's name and bytes."""
+        return self.path.name.encode() + b"\0" + self.path.read_bytes()
+
+    def apply(self, server: ServerInfo) -> None:
+        """Run the file on ``server``."""
+        apply_schema(server, [self.path])
+
+
+def as_sources(items: Sequence[SchemaSource | Path]) -> list[SchemaSource]:
+    """Sources as given, a path as the :class:`SqlFile` it names."""
+    return [SqlFile(Path(item)) if isinstance(item, (str, Path)) else item for item in items]
+
+
+def template_key(sources: Sequence[SchemaSource | Path], server: ServerInfo) -> str:
+    """Hash of everything that makes a template: the sources' keys, server and settings, and
+    pgtdd's escape log."""
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for source in as_sources(sources):
+        digest.update(source.key() + b"\0")
     digest.update(
-        json.dumps([server.version, server.image, sorted(server.settings.items())]).encode()
+        json.dumps(
+            [server.version, server.image, sorted(server.settings.items()), escapes.fingerprint()]
+        ).encode()
     )
     return digest.hexdigest()[:16]
 
@@ -106,30 +139,62 @@ class SessionDatabases:
         self,
         server: ServerInfo,
         identity: RunIdentity,
-        files: Sequence[Path],
+        sources: Sequence[SchemaSource | Path],
         project: str = "",
     ) -> None:
         self.server = server
         self.identity = identity
-        self.files = list(files)
+        self.sources = as_sources(sources)
         self.project = project
         self.swept: list[str] = []
         self.janitor = DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
+        self.built_seconds: float | None = None  # None: the template was there already
+
+    @property
+    def files(self) -> list[Path]:
+        """The SQL files among the sources."""
+        return [source.path for source in self.sources if isinstance(source, SqlFile)]
+
+    def template_name(self) -> str:
+        """``pgtdd_tpl_<key>`` of the sources on this server."""
+        return f"{TEMPLATE_PREFIX}{template_key(self.sources, self.server)}"
+
+    def build_template(self) -> str:
+        """The template's name, built now (timed in ``built_seconds``) unless it exists."""
+        name = self.template = self.template_name()
+        with self.janitor.locked(lock_key(name)):
+            self._ensure(name)
+        return name
+
+    def _ensure(self, name: str) -> None:
+        self.janitor.ensure_template(name, self._build)
+        self.janitor.set_comment(name, template_comment(self.project, owner_comment()))
+
+    def _build(self, target: ServerInfo) -> None:
+        started = time.perf_counter()
+        for source in self.sources:
+            source.apply(target)
+        escapes.install_at(target)
+        self.built_seconds = time.perf_counter() - started
+
+    def describe(self) -> str:
+        """``schema: alembic upgrade head (alembic.ini) -> template pgtdd_tpl_... (cached)``."""
+        if self.template is None:
+            return ""
+        labels = ", ".join(source.label for source in self.sources) or "none"
+        state = "cached" if self.built_seconds is None else f"built in {self.built_seconds:.2f}s"
+        return f"schema: {labels} -> template {self.template} ({state})"
 
     def prepare(self) -> ServerInfo:
         """Build or reuse the template, sweep dead runs' clones, clone this run's database."""
         self.sweep_dead_runs()
-        key = template_key(self.files, self.server)
-        name = f"{TEMPLATE_PREFIX}{key}"
+        name = self.template = self.template_name()
         self.swept = sweep_half_made(self.janitor, current=[name])
-        files = self.files
-        self.template = name
         # Built and cloned under its lock: a concurrent sweep never drops it mid-clone.
         with self.janitor.locked(lock_key(name)):
-            self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
-            self.janitor.set_comment(name, template_comment(self.project, owner_comment()))
+            self._ensure(name)
             clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
         return clone

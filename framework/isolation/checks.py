@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 GUARD_TABLE = "pg_temp.pgtdd_commit_guard"
+# Where an asyncpg test keeps the escape log's mark from its begin to its end: a temporary
+# sequence, because a sequence keeps its value through the test's ROLLBACK.
+MARK_SEQUENCE = "pg_temp.pgtdd_escape_mark"
 ALLOW_COMMIT_SETTING = "pgtdd.allow_commit"
 GUARD_MESSAGE = "pgtdd refused COMMIT inside a test transaction"
 
 INSTALL_GUARD_SQL = f"""
 BEGIN READ WRITE;
 CREATE TEMP TABLE IF NOT EXISTS pgtdd_commit_guard (armed boolean DEFAULT true);
+CREATE TEMP SEQUENCE IF NOT EXISTS pgtdd_escape_mark MINVALUE 0 START 0;
 CREATE OR REPLACE FUNCTION pg_temp.pgtdd_refuse_commit() RETURNS trigger
 LANGUAGE plpgsql AS $pgtdd$
 BEGIN
@@ -39,7 +43,8 @@ BEGIN
   RAISE EXCEPTION '{GUARD_MESSAGE}'
     USING ERRCODE = 'invalid_transaction_termination',
           HINT = 'The transaction was rolled back so no test data leaks into other tests. '
-              || 'Use a nested savepoint (async with connection.transaction()) for a sub-step.';
+              || 'Use a nested savepoint for a sub-step: connection.transaction() (asyncpg, '
+              || 'psycopg), or commit() on the connection of a pgtdd client fixture.';
 END
 $pgtdd$;
 DROP TRIGGER IF EXISTS pgtdd_commit_guard ON pg_temp.pgtdd_commit_guard;
@@ -143,6 +148,7 @@ class TransactionOutcome:
     failed_transaction: bool = False
     end_error: BaseException | None = None
     discard: bool = False
+    escape: Any = None  # pgtdd.databases.escapes.Escape: writes other connections committed
 
     @property
     def clean(self) -> bool:
@@ -224,4 +230,14 @@ def check_transaction(
         result.discard_connection = True
     if log is not None and log.session_state:
         result.discard_connection = True  # rollback cannot undo it; a fresh connection can
+    if outcome.escape:
+        from pgtdd.databases.escapes import escape_message
+
+        result.failures.append(escape_message(test_id, outcome.escape, through=ASYNCPG_THROUGH))
     return result
+
+
+ASYNCPG_THROUGH = (
+    "the context's connection (`tdd_test_context.connection`, `fast_test_db`; nested "
+    "`connection.transaction()` blocks for sub-steps)"
+)

@@ -227,6 +227,8 @@ class TDDTestContext:
         self.error: BaseException | None = None
         self.outcome: TransactionOutcome | None = None
         self.commit_guarded: bool = False
+        # Whether the session database has pgtdd's escape log (the end of the test reads it).
+        self.escape_log: bool = False
         self.parent: TDDTestContext | None = None
         self.owner: TDDTestContext | None = None
         self.savepoints: list[str] = []

@@ -64,6 +64,8 @@ class TDDDatabaseManager:
         # the pool): neither held by a context nor taken "raw" by test code.
         self._in_transit = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Set by the pytest fixtures when the session database has pgtdd's escape log.
+        self.escape_log = False
 
     @property
     def acquire_timeout(self) -> float:

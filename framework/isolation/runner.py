@@ -129,6 +129,7 @@ async def run_test_context(
         _raise_if_lost(exc, where)
         raise
     set_client_timeout(connection, client_timeout(context.timeout))
+    context.escape_log = manager.escape_log
     try:
         await _TRANSACTION_MANAGER.begin_test_transaction(connection, context)
     except BaseException as exc:

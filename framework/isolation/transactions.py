@@ -11,9 +11,17 @@ from typing import Any
 
 import asyncpg
 
+from pgtdd.databases.escapes import (
+    ESCAPE_SQLSTATE,
+    IN_TEST_SETTING,
+    MARK_EXPR,
+    SCHEMA,
+    escape_from_detail,
+)
 from pgtdd.isolation.checks import (
     ALLOW_COMMIT_SETTING,
     GUARD_TABLE,
+    MARK_SEQUENCE,
     TransactionOutcome,
     install_commit_guard,
 )
@@ -32,11 +40,14 @@ class TDDTransactionManager:
     """Begins and ends test transactions and handles savepoints inside them."""
 
     def begin_sql(self, context: TDDTestContext) -> str:
-        """The one round trip that starts a test transaction for ``context``."""
+        """The one round trip that starts a test transaction for ``context`` (with the
+        escape log's mark kept in a temporary sequence when ``context.escape_log``)."""
+        mark = f", setval('{MARK_SEQUENCE}', {MARK_EXPR})" if context.escape_log else ""
         return (
             f"BEGIN ISOLATION LEVEL {context.isolation_level} READ WRITE; "
             f"SET LOCAL statement_timeout = {context.timeout * 1000}; "
-            f"INSERT INTO {GUARD_TABLE} DEFAULT VALUES; "
+            f"WITH guard AS (INSERT INTO {GUARD_TABLE} DEFAULT VALUES) "
+            f"SELECT set_config('{IN_TEST_SETTING}', 'on', true){mark}; "
             f"SAVEPOINT {_quote(context.savepoint_name)}"
         )
 
@@ -90,6 +101,8 @@ class TDDTransactionManager:
             outcome.ended_by_test = True
         else:
             ending = f"SET LOCAL {ALLOW_COMMIT_SETTING} = 'on'; COMMIT" if commit else "ROLLBACK"
+            if context.escape_log and not commit:
+                ending += f"; SELECT {SCHEMA}.raise_escapes(last_value) FROM {MARK_SEQUENCE}"
             try:
                 await connection.execute(
                     f"RELEASE SAVEPOINT {_quote(context.savepoint_name)}; {ending}"
@@ -100,7 +113,11 @@ class TDDTransactionManager:
             except asyncpg.InvalidSavepointSpecificationError:
                 outcome.savepoint_missing = True
             except asyncpg.PostgresError as exc:
-                outcome.end_error = exc
+                if getattr(exc, "sqlstate", None) == ESCAPE_SQLSTATE:
+                    outcome.ended_with = "rollback"
+                    outcome.escape = escape_from_detail(getattr(exc, "detail", None))
+                else:
+                    outcome.end_error = exc
             if outcome.ended_with is None and connection.is_in_transaction():
                 await connection.execute("ROLLBACK")
                 outcome.ended_with = "rollback"

@@ -38,6 +38,13 @@ def add_subcommands(subparsers: Any) -> None:
         default=3,
         help="times to run the 20-test suite as a new pytest process (0 skips it)",
     )
+    bench.add_argument(
+        "--client-tests",
+        type=int,
+        default=200,
+        help="empty tests per client fixture (asyncpg, psycopg, SQLAlchemy) for the per-test "
+        "overhead table, run interleaved in one pytest process (0 skips it)",
+    )
     bench.set_defaults(func=_bench)
 
     baseline = subparsers.add_parser(
@@ -102,6 +109,7 @@ def _bench(args: argparse.Namespace) -> int:
     finally:
         provider.stop()
     suite = _suite_runs(args.suite_runs, settings.profile, benchmark, progress)
+    clients = _client_overhead(args.client_tests, str(settings.profile.path), progress)
     report = benchmark.generate_performance_report()
     progress.finish()
     report["server"] = {
@@ -114,6 +122,8 @@ def _bench(args: argparse.Namespace) -> int:
         "cpus": os.cpu_count(),
     }
     report["suite_runs"] = suite
+    if clients is not None:
+        report["client_overhead"] = clients
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -155,6 +165,17 @@ def _suite_runs(
     return results
 
 
+def _client_overhead(tests: int, profile: str, progress: ProgressLine) -> dict[str, Any] | None:
+    """Each client fixture's per-test overhead, one pytest process (``None`` when skipped)."""
+    if tests <= 0:
+        return None
+    from pgtdd.performance.client_overhead import run_client_overhead
+
+    progress("client_overhead", 0, 1)
+    run = run_client_overhead(tests, env={"PGTDD_PROFILE": profile})
+    return run.summary()
+
+
 def format_report(report: dict[str, Any]) -> list[str]:
     """The report as a table against pgtdd's targets."""
     server = report.get("server", {})
@@ -186,6 +207,10 @@ def format_report(report: dict[str, Any]) -> list[str]:
         f"targets met (median): {summary['targets_met']} of {summary['operations_tested']}"
         f" - {summary['recommendation']}"
     )
+    if report.get("client_overhead"):
+        from pgtdd.performance.client_overhead import format_client_overhead
+
+        lines += ["", *format_client_overhead(report["client_overhead"])]
     return lines
 
 
