@@ -119,9 +119,9 @@ def test_a_setting_the_major_lacks_is_left_out_and_the_rest_verified(docker: Any
 
 
 def test_binaries_of_the_asked_major_missing_name_what_was_found(tmp_path: Path) -> None:
-    with pytest.raises(BinariesNotFoundError) as info:
+    with pytest.raises(BinariesNotFoundError) as info:  # (an explicit empty pg_bin: its own error)
         find_bin_dir(
-            str(tmp_path),
+            None,
             major=17,
             path=str(tmp_path),
             pattern="/nonexistent/*/bin",
@@ -151,7 +151,7 @@ def test_binaries_of_the_asked_major_missing_name_what_was_found(tmp_path: Path)
 def test_the_native_provider_refuses_a_major_it_has_no_binaries_for_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:
-    profile = dataclasses.replace(profile_for_session("native"), pg_bin=str(tmp_path))
+    profile = dataclasses.replace(profile_for_session("native"), pg_bin=None)
     profile = profile.for_version(16, "--db-version")
     before = set(Path("/dev/shm").glob("pgtdd-native-*")) if Path("/dev/shm").is_dir() else set()
     provider = NativeProvider(profile)
