@@ -16,6 +16,7 @@ from testcontainers.core.container import DockerContainer
 from pgtdd.config.profile import Profile
 from pgtdd.providers import reaper
 from pgtdd.providers.engine import docker_client, engine_socket
+from pgtdd.providers.health import CREATED, classify, describe_removed, sweep_broken_reusable
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import ServerStartError, wait_until_ready
 from pgtdd.providers.reuse import (
@@ -38,6 +39,7 @@ LOG_LINES = 40
 PORT_IN_USE = "Address already in use"
 ALIVE_CHECK_AFTER = 0.5  # seconds of failed readiness before asking the engine if it still runs
 _RELEASED: list[reaper.Watchdog] = []
+_GONE = object()  # the container waited for was removed
 
 
 class ImageUnavailableError(RuntimeError):
@@ -100,7 +102,9 @@ def choose_image(client: Any, candidates: tuple[str, ...]) -> str:
             client.images.pull(name)
             return name
         except DockerException as exc:
-            failures.append(f"{name}: {str(exc).splitlines()[0][:160]}")
+            # The engine's whole reason (e.g. the registry's DNS error), not a cut-off URL.
+            reason = getattr(exc, "explanation", None) or str(exc)
+            failures.append(f"{name}: {' '.join(str(reason).split())}")
     raise ImageUnavailableError(
         "none of the profile's images is present or can be pulled ("
         + "; ".join(failures)
@@ -132,13 +136,16 @@ class ContainerProvider:
         swept = sweep_orphans(client)
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")
+        broken = sweep_broken_reusable(client)
+        if broken:
+            self.notes.append(describe_removed(broken))
         image = choose_image(client, self.profile.image)
         self.network = choose_network(client, self.profile)
         key = None
         if self.profile.reuse:
             key = reuse_key(client.images.get(image).id, self.profile, self.network)
         if key is not None:
-            existing = self._find_reusable(client, key)
+            existing = self._reuse_or_discard(client, key)
             if existing is not None:
                 return existing
         try:
@@ -167,7 +174,10 @@ class ContainerProvider:
                 raise
             # Another session is creating the same reusable container: use theirs.
             self.container = None
-            return self._wait_reusable(client, key)
+            found = self._wait_reusable(client, key)
+            if found is None:  # theirs was stuck and removed: start ours after all
+                return self._start_and_wait(client, image, key, any_port)
+            return found
         if not self.profile.reuse:
             self._reaper = reaper.spawn(
                 self.owner.pid, self.owner.started, container.get_container_id()
@@ -199,7 +209,10 @@ class ContainerProvider:
         if reuse_key is not None:
             container.with_name(container_name(reuse_key))
         if profile.tmpfs:
-            container.with_tmpfs_mount(PGDATA)
+            # Bounded (tmpfs_size): a runaway test gets "No space left on device", not the
+            # host's swap or OOM killer; 0 leaves it unbounded (half the host's memory).
+            size = profile.tmpfs_size
+            container.with_tmpfs_mount(PGDATA, f"size={size}" if size != "0" else None)
         if self.network == "host":
             return self._on_host_network(container, labels, any_port)
         container.with_kwargs(labels=labels)
@@ -300,13 +313,49 @@ class ContainerProvider:
             save_record(profile, server, key, self.network)
         return _finish(server, version, settings, self.notes)
 
-    def _wait_reusable(self, client: Any, key: str) -> ServerInfo:
-        found = poll_until(
-            lambda: self._find_reusable(client, key), self.profile.timeouts.startup, 0.1
-        )
-        if found is not None:
+    def _reuse_or_discard(self, client: Any, key: str) -> ServerInfo | None:
+        """The reusable container when its server answers; one that does not is removed
+        (the caller starts a new one)."""
+        try:
+            return self._find_reusable(client, key)
+        except ServerStartError as exc:
+            with contextlib.suppress(Exception):
+                client.containers.get(container_name(key)).remove(force=True, v=True)
+            first = str(exc).splitlines()[0]
+            self.notes.append(f"removed reusable container {container_name(key)}: {first}")
+            return None
+
+    def _wait_reusable(self, client: Any, key: str) -> ServerInfo | None:
+        """Wait for the reusable container another session is starting (bounded by
+        ``timeouts.startup``); ``None`` when it is gone (removed as stuck); one that stays
+        ``created`` is named with the fix."""
+        from docker.errors import NotFound
+
+        startup = self.profile.timeouts.startup
+        gone: list[bool] = []
+
+        def ready() -> ServerInfo | None:
+            found = self._find_reusable(client, key)
+            if found is None:
+                try:
+                    client.containers.get(container_name(key))
+                except NotFound:
+                    gone.append(True)
+                    return None
             return found
-        raise ServerStartError(f"reusable container {container_name(key)} did not start in time")
+
+        found = poll_until(lambda: ready() or (None if not gone else _GONE), startup, 0.1)
+        if found is _GONE:
+            return None
+        if isinstance(found, ServerInfo):
+            return found
+        name = container_name(key)
+        raise ServerStartError(
+            f"reusable container {name} did not start within timeouts.startup ({startup:g} s, "
+            f"{self.profile.source_of('timeouts.startup')}): another session created it and "
+            f"has not started it. If no other session is starting it, remove it with "
+            f"`docker rm -f {name}` (or `pgtdd down`), then run again."
+        )
 
     def _find_reusable(self, client: Any, key: str) -> ServerInfo | None:
         from docker.errors import NotFound
@@ -315,8 +364,11 @@ class ContainerProvider:
             found = client.containers.get(container_name(key))
         except NotFound:
             return None
-        if found.status == "created":  # being started by a concurrent session
-            return None
+        if found.status == "created":
+            if classify(found.attrs).kind == CREATED:  # stuck: nobody is starting it
+                found.remove(force=True, v=True)
+                self.notes.append(f"removed reusable container {found.name}: stuck in created")
+            return None  # else being started by a concurrent session
         if found.status != "running" or found.labels.get(REUSE_LABEL) != key:
             found.remove(force=True, v=True)
             return None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 
 from pgtdd.config.profile import Profile, ProfileError
+from pgtdd.providers.health import ServerState
 from pgtdd.providers.readiness import read_settings, wait_until_ready
 from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
@@ -28,6 +30,19 @@ class ExternalProvider:
         )
         names = list(self.profile.server_settings) or ["jit", "fsync", "synchronous_commit"]
         return replace(server, version=version, settings=read_settings(server, names))
+
+    def health(self) -> ServerState:
+        """Whether something still accepts connections at the server's address."""
+        server = parse_url(self.profile.url or DEFAULT_URL, profile=self.profile.name)
+        where = f"{server.host}:{server.port}"
+        try:
+            timeout = self.profile.timeouts.connect
+            socket.create_connection((server.host, server.port), timeout).close()
+        except ConnectionRefusedError:
+            return ServerState(alive=False, what=f"nothing accepts connections on {where} now")
+        except OSError as exc:
+            return ServerState(alive=True, what=f"{where} did not answer a probe ({exc})")
+        return ServerState(alive=True, what=f"{where} accepts connections")
 
     def release(self) -> None:
         """The same as :meth:`stop`."""

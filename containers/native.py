@@ -20,6 +20,7 @@ from psycopg import sql
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers.container import port_is_free
+from pgtdd.providers.health import ServerState, process_state
 from pgtdd.providers.readiness import ServerStartError, verify_settings, wait_until_ready
 from pgtdd.server import ServerInfo
 
@@ -185,6 +186,11 @@ class NativeProvider:
         return replace(
             server, version=version, settings=settings, image=str(bin_dir), notes=tuple(self.notes)
         )
+
+    def health(self) -> ServerState:
+        """Whether the postmaster still runs; if not, how it ended and its log's last lines."""
+        log = self.workdir / "server.log" if self.workdir is not None else None
+        return process_state(self.process, log)
 
     def release(self) -> None:
         """The same as :meth:`stop`."""

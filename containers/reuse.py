@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from pgtdd.config.profile import Profile
+from pgtdd.config.profile import Profile, size_bytes
 from pgtdd.providers.engine import engine_address, engine_get, engine_socket
 from pgtdd.providers.ownership import PORT_LABEL, REUSE_LABEL
 from pgtdd.providers.readiness import (
@@ -47,10 +47,18 @@ __all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
 
 
 def server_command(profile: Profile) -> list[str]:
-    """``postgres -c name=value ...`` for the profile's server settings."""
+    """``postgres -c name=value ...`` for the profile's server settings.
+
+    With a bounded tmpfs and no ``max_wal_size`` in the profile, the WAL gets an eighth of it:
+    PostgreSQL's default (1GB) could fill a small tmpfs with WAL, and a WAL write that fails
+    stops the server (PANIC) where a data file that cannot grow only fails the statement.
+    """
     command = ["postgres"]
     for name, value in profile.server_settings.items():
         command += ["-c", f"{name}={value}"]
+    limit = size_bytes(profile.tmpfs_size) if profile.tmpfs else 0
+    if limit and "max_wal_size" not in profile.server_settings:
+        command += ["-c", f"max_wal_size={max(32, limit // 8 // 1024**2)}MB"]
     return command
 
 
@@ -65,6 +73,7 @@ def reuse_key(image_id: str, profile: Profile, network: str) -> str:
             profile.password,
             profile.database,
             profile.tmpfs,
+            profile.tmpfs_size,
         ],
         sort_keys=True,
     )
@@ -130,6 +139,7 @@ def record_path(profile: Profile) -> Path:
             profile.password,
             profile.database,
             profile.tmpfs,
+            profile.tmpfs_size,
         ]
     )
     return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"

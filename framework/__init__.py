@@ -40,6 +40,7 @@ _LAZY: dict[str, str] = {
     "JanitorError": "pgtdd.databases.janitor",
     "SchemaError": "pgtdd.databases.session_db",
     "ConnectionBudgetError": "pgtdd.session",
+    "ServerLostError": "pgtdd.loss",
     "DockerUnavailableError": "pgtdd.providers.engine",
     "ImageUnavailableError": "pgtdd.providers.container",
     "ImageBuildError": "pgtdd.providers.image",

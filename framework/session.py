@@ -3,6 +3,7 @@ database prepared, its connection budget checked, everything released once at th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -13,8 +14,9 @@ from typing import Any
 
 import psycopg
 
+from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
-from pgtdd.config.settings import Settings
+from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
 from pgtdd.databases.session_db import RunIdentity, SessionDatabases, schema_files
 from pgtdd.providers.base import Provider, make_provider
@@ -43,7 +45,9 @@ def server_from_wire(data: Mapping[str, Any]) -> ServerInfo:
 
 def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> int:
     """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit."""
-    with psycopg.connect(server.url, autocommit=True) as conn:
+    with psycopg.connect(
+        server.url, autocommit=True, connect_timeout=connect_timeout()
+    ) as conn:
         row = conn.execute(
             "SELECT current_setting('max_connections')::int"
             " - current_setting('superuser_reserved_connections')::int"
@@ -59,6 +63,12 @@ def check_connection_budget(server: ServerInfo, pool_max: int, workers: int) -> 
             "in the profile's server_settings."
         )
     return available
+
+
+def probe_of(provider: Provider | None) -> loss.Probe | None:
+    """The provider's ``health`` (are you still alive, and if not why), when it has one."""
+    health = getattr(provider, "health", None)
+    return health if callable(health) else None
 
 
 def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
@@ -110,6 +120,7 @@ class ServerManager:
         self.error: BaseException | None = None
         self.start_seconds = 0.0
         self.announced = False
+        self.restarts = 0
 
     def provision(self) -> ServerInfo:
         """The provisioned server (started now if needed); a failed start is raised again."""
@@ -143,7 +154,7 @@ class ServerManager:
         files = self._schema_files()
         if files or self.worker is not None or self.settings.profile.reuse:
             identity = RunIdentity(self.run_id, self.worker or "main")
-            self.databases = SessionDatabases(server, identity, files)
+            self.databases = SessionDatabases(server, identity, files, str(self.rootpath))
             try:
                 self.session = self.databases.prepare()
             except BaseException as exc:
@@ -151,7 +162,34 @@ class ServerManager:
                 raise
         else:
             self.session = server
+        profile = self.settings.profile
+        loss.watch(
+            server,
+            probe_of(self.provider),
+            mode=profile.on_server_loss,
+            source=profile.source_of("on_server_loss"),
+            owner=id(self),
+        )
         return self.session
+
+    def restart(self) -> ServerInfo:
+        """Provision a new server after the session's was lost (``on_server_loss: restart``):
+        the dead one is removed, the template is built again from the schema files, and
+        this process gets a new clone. An xdist worker provisions a server of its own."""
+        lost = loss.current()
+        databases, self.databases = self.databases, None  # on the lost server: no drop
+        if databases is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
+        provider, self.provider = self.provider, None
+        if provider is not None:
+            provider.stop()
+        self.server = self.session = self.attached = None
+        self.error = None
+        self.restarts += 1
+        server = self.get()
+        loss.restarted(lost.state.what if lost is not None else "server lost")
+        return server
 
     def _schema_files(self) -> list[Path]:
         profile = self.settings.profile
@@ -182,6 +220,10 @@ class ServerManager:
         # drops a clone left behind on a server that lives on.
         databases, self.databases = self.databases, None
         if databases is None:
+            return
+        if loss.current() is not None:  # the server is gone or paused: ask it nothing
+            with contextlib.suppress(psycopg.Error, OSError):
+                databases.janitor.close()
             return
         try:
             databases.cleanup()

@@ -49,3 +49,18 @@ def test_bad_profile_is_a_clear_cli_error() -> None:
     result = pgtdd("up", "--profile", "staging")
     assert result.returncode == 1
     assert "unknown profile 'staging'; valid profiles:" in result.stderr
+
+
+def test_each_subcommand_module_adds_the_commands_main_lists_for_it() -> None:
+    import argparse
+    import importlib
+
+    from pgtdd.cli.main import SUBCOMMANDS, build_parser
+
+    for module, commands in SUBCOMMANDS.items():
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers(dest="command")
+        importlib.import_module(module).add_subcommands(sub)
+        assert tuple(sub.choices) == commands, module
+    only = build_parser("migrate")._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert "migrate" in only and "doctor" not in only and "up" in only

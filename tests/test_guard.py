@@ -151,6 +151,16 @@ def test_the_session_profile_applies_only_to_its_own_server() -> None:
         ("db1", "prod2", "prod"),
         ("db1", "product_catalog_test", None),
         ("reproduce", "dataflow_test", None),
+        ("db1", "proddb", "proddb"),
+        ("pgprod", "app", "pgprod"),
+        ("prodpg.internal", "app", "prodpg"),
+        ("db1", "prodreplica", "prodreplica"),
+        ("db1", "app_productionreplica", "productionreplica"),
+        ("db1", "products", None),
+        ("product-db", "product", None),
+        ("db1", "produce_test", None),
+        ("db1", "prodigy", None),
+        ("db1", "prodding", None),
     ],
 )
 def test_production_looking_names(host: str, database: str, word: str | None) -> None:

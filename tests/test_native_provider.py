@@ -40,3 +40,25 @@ def test_missing_binaries_name_the_fix(tmp_path: Path) -> None:
         BinariesNotFoundError, match=r"PGTDD_PG_BIN, PATH, pg_config.*postgresql-15"
     ):
         find_bin_dir(str(tmp_path), path=str(tmp_path), pattern="/nonexistent/*/bin")
+
+
+def test_health_names_a_killed_postmaster_with_its_log() -> None:
+    try:
+        find_bin_dir(os.environ.get("PGTDD_PG_BIN"))
+    except BinariesNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    profile = dataclasses.replace(load_profile("native", environ={}), host_port=0)
+    provider = NativeProvider(profile)
+    provider.start()
+    try:
+        assert provider.health().alive
+        assert provider.process is not None
+        provider.process.kill()
+        provider.process.wait(timeout=30)
+        state = provider.health()
+        assert not state.alive and "was killed by SIGKILL" in state.what, state
+        assert "database system is ready to accept connections" in state.log_tail
+    finally:
+        provider.stop()

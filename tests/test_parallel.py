@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -163,13 +164,19 @@ def test_xdist_workers_share_one_container_but_not_their_data(tmp_path: Path) ->
     containers = {container for container, _ in seen}
     databases = {database for _, database in seen}
     assert len(containers) == 1, seen  # one server for the whole run
-    assert len(databases) == 2 and all(d.endswith(("_gw0", "_gw1")) for d in databases), seen
+    assert len(databases) == 2, seen
+    assert all(re.search(r"_gw[01]_\d+$", d) for d in databases), seen
     (container_id,) = containers
     # Removed by the watchdog the session handed it to as it exited: a bounded wait.
     assert wait_gone(client, container_id)
 
 
-def test_two_concurrent_runs_on_one_reused_server_both_pass(tmp_path: Path) -> None:
+@pytest.mark.parametrize("inherited_run_id", [None, "d2e6cc67deadbeef"])
+def test_two_concurrent_runs_on_one_reused_server_both_pass(
+    tmp_path: Path, inherited_run_id: str | None
+) -> None:
+    """Also when both runs inherit one PYTEST_XDIST_TESTRUNUID (started from inside an xdist
+    worker): the run id comes from xdist's worker input only, the clone's name has the pid."""
     client = docker_or_fail()
     for name in ("one", "two"):
         (tmp_path / name).mkdir()
@@ -183,6 +190,8 @@ def test_two_concurrent_runs_on_one_reused_server_both_pass(tmp_path: Path) -> N
         "PGTDD_IMAGE": IMAGE,
         "PGTDD_REUSE": "true",
     }
+    if inherited_run_id is not None:
+        env["PYTEST_XDIST_TESTRUNUID"] = inherited_run_id
     runs: list[subprocess.Popen[str]] = []
     try:
         runs = [run_pytest(tmp_path / name, env=env) for name in ("one", "two")]

@@ -125,6 +125,19 @@ def test_test_database_url_overrides_the_local_profile_url() -> None:
         ),
         ("extends: nothere\n", "mine.yaml:1: extends: unknown profile 'nothere'"),
         ("- a\n- b\n", "mine.yaml:1: a profile is a mapping"),
+        (
+            "provider: container\nimage: x\non_server_loss: retry\n",
+            "mine.yaml:3: on_server_loss must be one of fail, restart, got 'retry'",
+        ),
+        (
+            "provider: container\nimage: x\ntmpfs_size: lots\n",
+            "mine.yaml:3: tmpfs_size must be a size like 512m, 2g",
+        ),
+        (
+            "provider: container\nimage: x\ntmpfs_size: 1g\nserver_settings:\n"
+            "  max_wal_size: 1GB\n",
+            "mine.yaml:3: tmpfs_size 1g leaves too little room for the WAL",
+        ),
     ],
 )
 def test_bad_profiles_name_file_line_and_choices(tmp_path: Path, text: str, message: str) -> None:
@@ -160,3 +173,21 @@ def test_extends_cycle_is_reported(tmp_path: Path) -> None:
 def test_bad_env_port_is_rejected() -> None:
     with pytest.raises(ProfileError, match="PGTDD_PORT='x' is not a port"):
         resolve_settings(cli_profile="container", environ={"PGTDD_PORT": "x"})
+
+
+def test_tmpfs_size_and_on_server_loss_defaults_and_sources(tmp_path: Path) -> None:
+    profile = load_profile("container", environ={})
+    assert profile.tmpfs_size == "2g" and profile.on_server_loss == "fail"
+    assert profile.source_of("tmpfs_size").startswith("profiles/container.yaml:")
+    assert load_profile("ci", environ={}).on_server_loss == "fail"  # CI never restarts silently
+    mine = write(tmp_path, "mine.yaml", "extends: container\ntmpfs_size: 1GB\n")
+    assert load_profile(str(mine), environ={}).tmpfs_size == "1g"
+
+
+def test_a_bounded_tmpfs_without_max_wal_size_gives_the_wal_an_eighth(tmp_path: Path) -> None:
+    from pgtdd.providers.reuse import server_command
+
+    path = write(tmp_path, "mine.yaml", "provider: container\nimage: x\ntmpfs_size: 1g\n")
+    assert server_command(load_profile(str(path), environ={}))[-2:] == ["-c", "max_wal_size=128MB"]
+    unbounded = write(tmp_path, "free.yaml", "provider: container\nimage: x\ntmpfs_size: 0\n")
+    assert "max_wal_size" not in " ".join(server_command(load_profile(str(unbounded), environ={})))

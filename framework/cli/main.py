@@ -13,11 +13,14 @@ from pgtdd.config.settings import resolve_settings
 from pgtdd.redact import redact
 
 # Modules contributing subcommands: each has ``add_subcommands(subparsers) -> None``.
-SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "pgtdd.cli.doctor",
-    "pgtdd.performance.cli",
-    "pgtdd.migrations.cli",
-)
+# The commands each module adds: a command's parser imports only its own module (doctor's
+# pulls in asyncpg and tenacity, some 0.3 s that `pgtdd migrate` has no use for).
+SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "pgtdd.cli.doctor": ("doctor",),
+    "pgtdd.performance.cli": ("bench", "perf-baseline", "perf-gate"),
+    "pgtdd.migrations.cli": ("migrate", "mutate"),
+}
+SUBCOMMAND_MODULES: tuple[str, ...] = tuple(SUBCOMMANDS)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -112,8 +115,9 @@ def _image_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (with only ``command`` among the modules'
+    subcommands when it is one of them)."""
     parser = argparse.ArgumentParser(prog="pgtdd", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -141,14 +145,22 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--tag", default="pgtdd/postgres:15")
     build.set_defaults(func=_image_build)
 
-    for name in SUBCOMMAND_MODULES:
-        importlib.import_module(name).add_subcommands(sub)
+    for name, commands in SUBCOMMANDS.items():
+        if command is None or command in commands:
+            importlib.import_module(name).add_subcommands(sub)
     return parser
+
+
+def _module_command(argv: Sequence[str]) -> str | None:
+    """The first argument when it is a command a subcommand module adds."""
+    first = argv[0] if argv else None
+    return first if any(first in commands for commands in SUBCOMMANDS.values()) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pgtdd`` command."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_module_command(arguments)).parse_args(arguments)
     handler: Handler = args.func
     try:
         return handler(args)

@@ -20,7 +20,12 @@ import pgtdd.profiles as _builtin_profiles
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
 PROVIDERS = ("container", "external", "native")
+# pgtdd.migrations.layouts.LAYOUT_NAMES (not imported: loading a profile stays cheap)
+MIGRATION_LAYOUTS = ("golang-migrate", "diesel", "dbmate", "goose", "flyway", "pgtdd")
 NETWORKS = ("auto", "bridge", "host")
+ON_SERVER_LOSS = ("fail", "restart")
+# Docker's tmpfs size syntax: bytes, or a number with k, m or g; 0 means no limit.
+_SIZE = re.compile(r"^(?P<number>\d+)(?P<unit>[kmg]?)b?$", re.IGNORECASE)
 
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
@@ -71,7 +76,9 @@ class Profile:
     database: str = "dataflow_test"
     url: str | None = field(default=None, repr=False)
     tmpfs: bool = True
+    tmpfs_size: str = "2g"
     network: str = "auto"
+    on_server_loss: str = "fail"
     server_settings: Mapping[str, str] = field(default_factory=dict)
     pool: PoolSettings = PoolSettings()
     timeouts: Timeouts = Timeouts()
@@ -80,6 +87,7 @@ class Profile:
     test_database: bool = False
     schema: tuple[str, ...] = ()
     pg_bin: str | None = None
+    migrations_layout: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def source_of(self, key: str) -> str:
@@ -104,12 +112,15 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "database": (str,),
     "url": (str,),
     "tmpfs": (bool,),
+    "tmpfs_size": (str, int),
     "network": (str,),
+    "on_server_loss": (str,),
     "server_settings": (dict,),
     "reuse": (bool,),
     "test_database": (bool,),
     "schema": (str, list),
     "pg_bin": (str,),
+    "migrations_layout": (str,),
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
@@ -298,6 +309,27 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         raise ProfileError(
             f"{where}: network must be one of {', '.join(NETWORKS)}, got {network!r}"
         )
+    on_loss = values.get("on_server_loss", "fail")
+    if on_loss not in ON_SERVER_LOSS:
+        where = sources.get("on_server_loss", _display(path))
+        raise ProfileError(
+            f"{where}: on_server_loss must be one of {', '.join(ON_SERVER_LOSS)}, got {on_loss!r}"
+        )
+    tmpfs_size = str(values.get("tmpfs_size", "2g")).strip()
+    if not _SIZE.match(tmpfs_size):
+        where = sources.get("tmpfs_size", _display(path))
+        raise ProfileError(
+            f"{where}: tmpfs_size must be a size like 512m, 2g or 1073741824 (bytes), "
+            f"or 0 for no limit; got {tmpfs_size!r}"
+        )
+    if provider == "container" and values.get("tmpfs", True) and "max_wal_size" in settings:
+        _check_wal_room(tmpfs_size, settings, sources, path)
+    layout = values.get("migrations_layout")
+    if layout is not None and layout not in MIGRATION_LAYOUTS:
+        raise ProfileError(
+            f"{sources['migrations_layout']}: migrations_layout must be one of "
+            f"{', '.join(MIGRATION_LAYOUTS)}, got {layout!r}"
+        )
     if values.get("provider") == "container" and not values.get("image"):
         raise ProfileError(f"{at}: a container profile needs 'image' (a name or a list)")
     return Profile(
@@ -312,7 +344,9 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         database=values.get("database", "dataflow_test"),
         url=values.get("url"),
         tmpfs=values.get("tmpfs", True),
+        tmpfs_size=tmpfs_size.lower().removesuffix("b"),
         network=network,
+        on_server_loss=on_loss,
         server_settings={k: _setting_text(v) for k, v in settings.items()},
         pool=PoolSettings(**values.get("pool", {})),
         timeouts=Timeouts(**values.get("timeouts", {})),
@@ -321,8 +355,43 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         test_database=values.get("test_database", False),
         schema=tuple(_as_list(values.get("schema", []))),
         pg_bin=values.get("pg_bin") or None,
+        migrations_layout=layout,
         sources=sources,
     )
+
+
+_PG_UNITS = {"kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
+
+
+def _check_wal_room(
+    tmpfs_size: str, settings: Mapping[str, Any], sources: Mapping[str, str], path: Path
+) -> None:
+    """The WAL needs room the data may not take: PostgreSQL stops with PANIC (the server is
+    lost) when it cannot write WAL, but only fails the statement when a data file cannot grow.
+    So a bounded tmpfs must hold max_wal_size at least four times (WAL peaks near 3x)."""
+    limit = size_bytes(tmpfs_size)
+    wal = str(settings["max_wal_size"]).strip()
+    match = re.fullmatch(r"(\d+)\s*(kb|mb|gb|tb)?", wal.lower())
+    if not limit or match is None:
+        return
+    wal_bytes = int(match[1]) * _PG_UNITS[match[2] or "mb"]  # a bare number is in MB
+    if limit < 4 * wal_bytes:
+        where = sources.get("tmpfs_size", _display(path))
+        raise ProfileError(
+            f"{where}: tmpfs_size {tmpfs_size} leaves too little room for the WAL: it must be "
+            f"at least 4 x server_settings.max_wal_size ({wal}), or the server stops with "
+            "PANIC instead of failing the statement when the tmpfs fills. Raise tmpfs_size or "
+            "lower max_wal_size."
+        )
+
+
+def size_bytes(size: str) -> int:
+    """Bytes of a ``tmpfs_size`` value (``512m``, ``2g``, ``1073741824``; 0: no limit)."""
+    match = _SIZE.match(size.strip())
+    if match is None:
+        raise ProfileError(f"not a size: {size!r} (use 512m, 2g or a number of bytes)")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match["unit"].lower()]
+    return int(match["number"]) * factor
 
 
 def _as_list(value: Any) -> list[str]:

@@ -165,6 +165,12 @@ def current_or_resolved() -> Settings:
     return current() or resolve_settings()
 
 
+def connect_timeout() -> int:
+    """The active profile's ``timeouts.connect`` as libpq's ``connect_timeout`` (whole seconds,
+    at least 2: libpq's own minimum), for every psycopg connection pgtdd opens."""
+    return max(2, round(current_or_resolved().profile.timeouts.connect))
+
+
 def replace_active(settings: Sequence[Settings]) -> tuple[Settings, ...]:
     """Replace the stack of active settings; return the old one (for tests of the guard)."""
     old = tuple(_ACTIVE)

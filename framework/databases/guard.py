@@ -29,7 +29,11 @@ from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 ALLOW_ENV = "PGTDD_ALLOW_DATABASE"
 PROVISIONED_PROVIDERS = frozenset({"container", "native"})
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
-_PRODUCTION = re.compile(r"(?<![a-z])(?:prod|production|prd)(?![a-z])")
+_PRODUCTION = re.compile(r"(?<![a-z])(?:production|prd)(?![a-z])")
+# ``prod`` inside a word (proddb, pgprod, prodreplica) but not as the start of an English
+# word (product, produce, reproduce, prodigy, prodding).
+_PROD_IN_WORD = re.compile(r"prod(?!uc|ig|d(?:ed|ing|er)\b)|production(?!s)")
+_WORD = re.compile(r"[a-z]+")
 _ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^/\s]+)$")
 
 # host:port of servers provisioned by this process (registered by ensure_test_database).
@@ -97,11 +101,16 @@ def parse_allow_list(text: str) -> list[AllowEntry]:
 
 
 def looks_like_production(host: str, database: str) -> str | None:
-    """The production-looking word in the host or database name, if any."""
+    """The production-looking word in the host or database name, if any: ``prod``,
+    ``production`` or ``prd`` as a word, or ``prod`` inside one (``proddb``, ``pgprod``,
+    ``prodreplica``), never ``product``/``produce``."""
     for part in (host.lower(), database.lower()):
         found = _PRODUCTION.search(part)
         if found:
             return found.group(0)
+        for word in _WORD.findall(part):
+            if _PROD_IN_WORD.search(word):
+                return str(word)
     return None
 
 

@@ -6,7 +6,10 @@ The layer between the provisioned server and the per-test fixtures. Every identi
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +17,8 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
+from pgtdd.config.settings import connect_timeout
+from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, process_started
 from pgtdd.server import ServerInfo
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -32,6 +37,14 @@ def validate_database_name(name: str) -> str:
             "starting with a letter or '_', at most 63 characters"
         )
     return name
+
+
+def owner_comment() -> str:
+    """JSON naming this process (pid, its start time, host): the owner of what it creates."""
+    pid = os.getpid()
+    return json.dumps(
+        {PID_LABEL: str(pid), STARTED_LABEL: process_started(pid), HOST_LABEL: socket.gethostname()}
+    )
 
 
 def unique_name(prefix: str) -> str:
@@ -66,7 +79,11 @@ class DatabaseJanitor:
     @contextmanager
     def _connect(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.server.url_for(self.maintenance_db), autocommit=True)
+            self._conn = psycopg.connect(
+                self.server.url_for(self.maintenance_db),
+                autocommit=True,
+                connect_timeout=connect_timeout(),
+            )
         yield self._conn
 
     def exists(self, name: str) -> bool:
@@ -84,6 +101,12 @@ class DatabaseJanitor:
         try:
             with self._connect() as conn:
                 conn.execute(query)
+                # Who made it, so a later session's sweep drops it once this process is gone.
+                conn.execute(
+                    sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                        sql.Identifier(name), sql.Literal(owner_comment())
+                    )
+                )
         except psycopg.Error as exc:
             raise JanitorError(f"could not create database {name!r}: {exc}") from exc
         return self.server.with_database(name)
@@ -133,6 +156,19 @@ class DatabaseJanitor:
                 (prefix,),
             ).fetchall()
         return {str(name): None if comment is None else str(comment) for name, comment in rows}
+
+    @contextmanager
+    def try_locked(self, key: str) -> Iterator[bool]:
+        """Take the advisory lock ``key`` if nobody holds it (no waiting); yields whether it
+        was taken (and releases it at the end of the block)."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+            acquired = bool(row and row[0])
+            try:
+                yield acquired
+            finally:
+                if acquired:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
     @contextmanager
     def locked(self, key: str) -> Iterator[None]:

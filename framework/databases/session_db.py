@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
 import psycopg
 
-from pgtdd.databases.janitor import DatabaseJanitor, validate_database_name
-from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, owner_alive
+from pgtdd.config.settings import connect_timeout
+from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
+from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
+from pgtdd.providers.ownership import owner_alive
 from pgtdd.server import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_tpl_"
@@ -64,7 +64,7 @@ def template_key(files: Sequence[Path], server: ServerInfo) -> str:
 
 def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
     """Run each file in its own transaction on ``server``; name the file that fails."""
-    with psycopg.connect(server.url) as conn:
+    with psycopg.connect(server.url, connect_timeout=connect_timeout()) as conn:
         for path in files:
             try:
                 conn.execute(path.read_text(encoding="utf-8").encode())
@@ -75,33 +75,42 @@ def apply_schema(server: ServerInfo, files: Sequence[Path]) -> None:
 
 @dataclass(frozen=True)
 class RunIdentity:
-    """Who owns a run database: written as the database comment for the orphan sweep."""
+    """Who owns a run database: written as the database comment for the orphan sweep.
+
+    ``pid`` (this process by default) makes the name unique per process: two pytest runs that
+    were handed the same run id (started from inside one xdist worker) never share a clone.
+    """
 
     run: str
     worker: str
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def database(self) -> str:
-        """``pgtdd_run_<run>_<worker>``."""
-        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}")
+        """``pgtdd_run_<run>_<worker>_<pid>``."""
+        return validate_database_name(f"{RUN_PREFIX}{self.run}_{self.worker}_{self.pid}")
 
     @staticmethod
     def owner_comment() -> str:
         """JSON naming this process (pid, start time, host)."""
-        pid = os.getpid()
-        started = f"{psutil.Process(pid).create_time():.2f}"
-        return json.dumps(
-            {PID_LABEL: str(pid), STARTED_LABEL: started, HOST_LABEL: socket.gethostname()}
-        )
+        return owner_comment()
 
 
 class SessionDatabases:
     """Prepares the database the session's tests use, and drops what it created."""
 
-    def __init__(self, server: ServerInfo, identity: RunIdentity, files: Sequence[Path]) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        identity: RunIdentity,
+        files: Sequence[Path],
+        project: str = "",
+    ) -> None:
         self.server = server
         self.identity = identity
         self.files = list(files)
+        self.project = project
+        self.swept: list[str] = []
         self.janitor = DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
@@ -111,12 +120,15 @@ class SessionDatabases:
         self.sweep_dead_runs()
         key = template_key(self.files, self.server)
         name = f"{TEMPLATE_PREFIX}{key}"
+        self.swept = sweep_half_made(self.janitor, current=[name])
         files = self.files
         self.template = name
-        self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
-        clone = self.janitor.clone(name, self.identity.database)
+        # Built and cloned under its lock: a concurrent sweep never drops it mid-clone.
+        with self.janitor.locked(lock_key(name)):
+            self.janitor.ensure_template(name, lambda target: apply_schema(target, files))
+            self.janitor.set_comment(name, template_comment(self.project, owner_comment()))
+            clone = self.janitor.clone(name, self.identity.database)
         self.created = clone.database
-        self.janitor.set_comment(clone.database, RunIdentity.owner_comment())
         return clone
 
     def sweep_dead_runs(self) -> list[str]:

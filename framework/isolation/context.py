@@ -103,6 +103,23 @@ def configured_timeout() -> int:
     return math.ceil(_profile().timeouts.statement)
 
 
+# Seconds the client waits beyond timeouts.statement before it gives up on a silent server:
+# the server's own statement_timeout fires first whenever the server runs at all.
+CLIENT_TIMEOUT_MARGIN = 5.0
+
+
+def client_timeout(statement_seconds: float | None = None) -> float | None:
+    """The client-side limit of one statement: ``timeouts.statement`` (or the context's
+    ``statement_seconds``) plus :data:`CLIENT_TIMEOUT_MARGIN`; ``None`` when it is 0 (off)."""
+    seconds = _profile().timeouts.statement if statement_seconds is None else statement_seconds
+    return None if seconds <= 0 else float(seconds) + CLIENT_TIMEOUT_MARGIN
+
+
+def configured_connect_timeout() -> float:
+    """Seconds one connection attempt may take: the profile's ``timeouts.connect``."""
+    return float(_profile().timeouts.connect)
+
+
 def setting_source(key: str) -> str:
     """``timeouts.statement (profiles/ci.yaml:9)``: a profile key and where its value came
     from, for messages that tell how to change it."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from pgtdd import loss
 from pgtdd.databases.guard import ensure_test_url
 from pgtdd.isolation.checks import (
     TDD_SERVER_SETTINGS,
@@ -24,7 +25,9 @@ from pgtdd.isolation.context import (
     ConnectionPoolExhaustedError,
     TDDInfrastructureError,
     TDDTestContext,
+    client_timeout,
     configured_acquire_timeout,
+    configured_connect_timeout,
     configured_pool_size,
     resolve_database_url,
     session_database_url,
@@ -32,6 +35,9 @@ from pgtdd.isolation.context import (
 )
 from pgtdd.isolation.pool import PoolManager, get_pool_manager
 from pgtdd.redact import mask_url, redact
+
+# Seconds a pool's polite close may take before its connections are terminated.
+CLOSE_TIMEOUT = 2.0
 
 
 class TDDDatabaseManager:
@@ -107,8 +113,18 @@ class TDDDatabaseManager:
             init=install_commit_guard,
             reset=_keep_session,
             connection_class=TDDConnection,
+            command_timeout=client_timeout(),
+            connect_timeout=configured_connect_timeout(),
         )
         self._loop = loop
+        loss.on_loss(f"tdd-pool-{id(self)}", self.abandon_pool)
+
+    def abandon_pool(self) -> None:
+        """Terminate the pool at once (its server is lost: no reconnecting in the background);
+        the next test that needs it opens a new one with the same URL."""
+        if self.connection_pool is not None:
+            self.connection_pool = None
+            self.pool_manager.terminate_pool(self.pool_id)
 
     async def ensure_ready(self) -> None:
         """Initialize lazily (after ``close()`` too) with the last URL used."""
@@ -166,7 +182,11 @@ class TDDDatabaseManager:
         url = self.connection_string or resolve_database_url()
         try:
             connection = await asyncpg.connect(
-                url, server_settings=TDD_SERVER_SETTINGS, connection_class=TDDConnection
+                url,
+                server_settings=TDD_SERVER_SETTINGS,
+                connection_class=TDDConnection,
+                timeout=configured_connect_timeout(),
+                command_timeout=client_timeout(),
             )
             await install_commit_guard(connection)
         except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
@@ -235,7 +255,7 @@ class TDDDatabaseManager:
         if direct:
             await _close_quietly(connection)
             return
-        if discard or connection_gone(connection):
+        if discard or connection_gone(connection) or loss.current() is not None:
             await _close_quietly(connection)
             return
         try:
@@ -256,11 +276,16 @@ class TDDDatabaseManager:
                 self.active_connections.pop(test_id, None)
 
     async def close(self) -> None:
-        """Release all test connections and close the pool (idempotent)."""
+        """Release all test connections and close the pool (idempotent).
+
+        With the server lost (gone or paused) the connections are terminated, not closed:
+        a polite close would wait for a server that does not answer.
+        """
         await self.cleanup_all_test_connections()
         if self.connection_pool is not None:
             self.connection_pool = None
-            await self.pool_manager.cleanup_pool(self.pool_id)
+            wait = 0.0 if loss.current() is not None else CLOSE_TIMEOUT
+            await self.pool_manager.cleanup_pool(self.pool_id, timeout=wait)
         self._loop = None
 
 
@@ -272,16 +297,27 @@ def connection_gone(connection: Any) -> bool:
         return True
 
 
+def set_client_timeout(connection: Any, seconds: float | None) -> None:
+    """Make ``seconds`` the client-side limit of every statement on ``connection`` (asyncpg's
+    ``command_timeout``; a context whose ``timeout`` differs from the profile's sets its own)."""
+    raw = getattr(connection, "_con", None) or connection
+    config = getattr(raw, "_config", None)
+    if config is not None and hasattr(config, "_replace"):
+        raw._config = config._replace(command_timeout=seconds)
+
+
 async def _close_quietly(connection: Any, timeout: float = 2.0) -> None:
-    """Close ``connection`` (the server ends its session: locks and state are gone)."""
-    if connection_gone(connection):
+    """Close ``connection`` (the server ends its session: locks and state are gone); with the
+    server lost, terminate it at once."""
+    if connection_gone(connection) or loss.current() is not None:
         with contextlib.suppress(asyncpg.InterfaceError):
             connection.terminate()
         return
     try:
         await connection.close(timeout=timeout)
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
-        connection.terminate()
+        with contextlib.suppress(asyncpg.InterfaceError):
+            connection.terminate()
 
 
 async def _keep_session(connection: Any) -> None:

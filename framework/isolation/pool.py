@@ -272,6 +272,15 @@ class PoolManager:
         managed = self._pools.get(pool_id)
         return managed.statistics() if managed is not None else _missing_statistics(pool_id)
 
+    def terminate_pool(self, pool_id: str) -> bool:
+        """Terminate ``pool_id`` now, without waiting (its server is gone); ``False`` if unknown."""
+        managed = self._pools.pop(pool_id, None)
+        if managed is None:
+            return False
+        if not managed.loop.is_closed():
+            managed.pool.terminate()
+        return True
+
     async def cleanup_pool(self, pool_id: str, timeout: float = 10.0) -> bool:
         """Close ``pool_id`` (terminating it after ``timeout`` s); ``False`` if it was unknown."""
         managed = self._pools.pop(pool_id, None)
@@ -280,6 +289,9 @@ class PoolManager:
         if managed.loop.is_closed():
             return True  # its sockets went with the loop
         if managed.loop is not asyncio.get_running_loop():
+            managed.pool.terminate()
+            return True
+        if timeout <= 0:
             managed.pool.terminate()
             return True
         try:

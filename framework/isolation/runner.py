@@ -10,6 +10,7 @@ after-test check of :mod:`pgtdd.isolation.checks`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import warnings
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from pgtdd import loss
 from pgtdd.databases.guard import UnsafeDatabaseError
 from pgtdd.isolation.checks import CheckResult, QueryLog, TransactionOutcome, check_transaction
 from pgtdd.isolation.context import (
@@ -32,6 +34,7 @@ from pgtdd.isolation.context import (
     TDDIsolationError,
     TDDIsolationWarning,
     TDDTestContext,
+    client_timeout,
     configured_pool_size,
     configured_timeout,
     current_tdd_context,
@@ -39,7 +42,6 @@ from pgtdd.isolation.context import (
     normalize_isolation_level,
     resolve_database_url,
     set_session_database_url,
-    setting_source,
     validate_savepoint_name,
 )
 from pgtdd.isolation.database import (
@@ -47,6 +49,12 @@ from pgtdd.isolation.database import (
     TDDDatabaseManager,
     connection_gone,
     get_database_manager,
+    set_client_timeout,
+)
+from pgtdd.isolation.explain import (
+    explain_client_timeout,
+    explain_loss,
+    explain_statement_timeout,
 )
 from pgtdd.isolation.pool import PoolError
 from pgtdd.isolation.transactions import (
@@ -54,6 +62,7 @@ from pgtdd.isolation.transactions import (
     TDDTransactionManager,
     get_transaction_manager,
 )
+from pgtdd.loss import ServerLostError
 from pgtdd.redact import mask_url, redact
 from pgtdd.retry import async_retrying
 
@@ -75,6 +84,7 @@ __all__ = [
     "configured_timeout",
     "connection_gone",
     "current_tdd_context",
+    "explain_client_timeout",
     "explain_statement_timeout",
     "get_database_manager",
     "get_transaction_manager",
@@ -108,11 +118,19 @@ async def run_test_context(
     started = time.perf_counter()
     manager = manager or _DATABASE_MANAGER
     raw_before = manager.raw_in_use()
-    connection = await manager.get_test_connection(context)
+    where = str(context.metadata.get("nodeid") or context.test_id)
+    _fail_if_lost()
+    try:
+        connection = await manager.get_test_connection(context)
+    except BaseException as exc:
+        _raise_if_lost(exc, where)
+        raise
+    set_client_timeout(connection, client_timeout(context.timeout))
     try:
         await _TRANSACTION_MANAGER.begin_test_transaction(connection, context)
-    except BaseException:
+    except BaseException as exc:
         await manager.cleanup_test_connection(context, discard=True)
+        _raise_if_lost(exc, where)
         raise
     log = QueryLog()
     connection.add_query_logger(log)
@@ -129,12 +147,25 @@ async def run_test_context(
         _reset_current(token)
         if body_error is not None:
             explain_statement_timeout(body_error, context)
+            explain_loss(body_error, context, where)
+        abandoned = _abandon(body_error)
+        if not abandoned and _cancelling(connection):  # interrupted in the test's own body
+            loss.check(ServerLostError("interrupted"), where)  # a stalled server: end quickly
+            abandoned = True
+        if abandoned:
+            # Interrupted, or no answer: a ROLLBACK would wait for the same silent server.
+            # Closing the socket ends the transaction on the server as well.
+            _terminate(connection)
         discard = True
         try:
             if not connection_gone(connection):
                 connection.remove_query_logger(log)
             failed = body_error is not None or (test_failed is not None and test_failed())
-            result = await _finish(context, connection, log, failed)
+            result = (
+                CheckResult(discard_connection=True)
+                if abandoned
+                else await _finish(context, connection, log, failed)
+            )
             discard = result.discard_connection
             result.warnings += await _release_leaks(manager, context, raw_before)
         finally:
@@ -142,6 +173,39 @@ async def run_test_context(
         context.metrics.queries = log.count
         context.metrics.teardown_time_ms = (time.perf_counter() - ending) * 1000
         _report(result, body_error)
+
+
+def _fail_if_lost() -> None:
+    """Fail at once, with a short reference to the first message, once the server is lost."""
+    if loss.recheck() is not None:
+        raise ServerLostError(loss.reference())
+
+
+def _raise_if_lost(error: BaseException, where: str) -> None:
+    """Turn a connection failure into the one message naming the loss (a reference later)."""
+    found = loss.check(error, where)
+    if found is None:
+        return
+    text = loss.reference() if found.announced else found.message
+    found.announced = True
+    raise ServerLostError(text) from None
+
+
+def _abandon(error: BaseException | None) -> bool:
+    interrupted = isinstance(error, KeyboardInterrupt | asyncio.CancelledError | TimeoutError)
+    return interrupted or loss.current() is not None
+
+
+def _cancelling(connection: Any) -> bool:
+    """Whether a statement of ``connection`` was cancelled or timed out and its cancel request
+    is still under way (an interrupt or a silent server): the connection waits for the server."""
+    raw = getattr(connection, "_con", None) or connection
+    return bool(getattr(raw, "_cancellations", None))
+
+
+def _terminate(connection: Any) -> None:
+    with contextlib.suppress(asyncpg.InterfaceError):
+        connection.terminate()
 
 
 def _reset_current(token: Any) -> None:
@@ -175,23 +239,6 @@ async def _finish(
     if result.discard_connection:
         outcome.discard = True
     return result
-
-
-_TIMEOUT_NOTE = "pgtdd: the test transaction's statement_timeout"
-
-
-def explain_statement_timeout(error: BaseException, context: TDDTestContext) -> None:
-    """Add the limit and how to raise it to asyncpg's "statement timeout" error (once)."""
-    if not isinstance(error, asyncpg.QueryCanceledError) or "statement timeout" not in str(error):
-        return
-    if any(note.startswith(_TIMEOUT_NOTE) for note in getattr(error, "__notes__", ())):
-        return
-    error.add_note(
-        f"{_TIMEOUT_NOTE} is {context.timeout} s (test {context.test_id}). If the statement "
-        "is meant to run that long, raise it for every test with the profile key "
-        f"{setting_source('timeouts.statement')} or DATAFLOW_TDD_TIMEOUT=<seconds>, or for one "
-        "with timeout=<seconds> on tdd_test_context(...) / tdd_context_fixture(...)."
-    )
 
 
 async def _release_leaks(
@@ -254,6 +301,7 @@ async def _nested_context(
     await tx.create_savepoint(connection, context)
     if context.timeout != parent.timeout:
         await connection.execute(f"SET LOCAL statement_timeout = {context.timeout * 1000}")
+        set_client_timeout(connection, client_timeout(context.timeout))
     token = _CURRENT.set(context)
     context.metrics.setup_time_ms = (time.perf_counter() - started) * 1000
     body_error: BaseException | None = None
@@ -264,6 +312,8 @@ async def _nested_context(
         raise
     finally:
         _reset_current(token)
+        if context.timeout != parent.timeout:
+            set_client_timeout(connection, client_timeout(parent.timeout))
         problem = None
         if not connection.is_in_transaction():
             problem = f"nested context {context.test_id} ended the outer transaction"
@@ -349,6 +399,7 @@ async def setup_tdd_infrastructure(
     """
     manager = manager or _DATABASE_MANAGER
     url = resolve_database_url(connection_string or manager.connection_string)
+    _fail_if_lost()
     retrying = async_retrying(attempts, _is_transient)
     try:
         async for attempt in retrying:

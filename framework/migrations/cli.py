@@ -32,9 +32,17 @@ def add_subcommands(subparsers: Subparsers) -> None:
     """Add ``migrate`` and ``mutate`` to the ``pgtdd`` command."""
     migrate = subparsers.add_parser("migrate", help="apply, revert or list a folder's migrations")
     migrate.add_argument("action", choices=("up", "down", "redo", "status"))
-    migrate.add_argument("dir", help="folder of NNN_name.up.sql / NNN_name.down.sql files")
-    migrate.add_argument("--target", type=int, help="up: stop at this version; down: revert above")
+    migrate.add_argument(
+        "dir",
+        help="migrations folder: golang-migrate, Diesel, dbmate, goose or Flyway layout",
+    )
+    migrate.add_argument(
+        "--target",
+        help="up: stop at this version (a number, or a migration's version/name as the folder "
+        "writes it); down: revert the migrations above it",
+    )
     migrate.add_argument("--steps", type=int, default=1, help="down/redo: how many (default 1)")
+    _layout_options(migrate)
     _url_option(migrate)
     migrate.set_defaults(func=run_migrate)
 
@@ -64,6 +72,52 @@ def add_subcommands(subparsers: Subparsers) -> None:
     mutate.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
     _url_option(mutate)
     mutate.set_defaults(func=run_mutate)
+
+
+def _layout_options(parser: argparse.ArgumentParser) -> None:
+    from pgtdd.config.profile import MIGRATION_LAYOUTS
+
+    parser.add_argument(
+        "--layout",
+        choices=MIGRATION_LAYOUTS,
+        help="the folder's layout (default: detected from its files) [profile migrations_layout]",
+    )
+    parser.add_argument(
+        "--table", help="history table name (default: the layout's tool's own table)"
+    )
+    parser.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        dest="schemas",
+        help="Flyway's schemas setting (repeatable): created when missing; the first holds the "
+        "history table and goes first on the search path",
+    )
+    parser.add_argument(
+        "--placeholder",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Flyway placeholder value for ${NAME} (repeatable)",
+    )
+
+
+def _placeholders(items: list[str]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ProfileError(f"--placeholder {item!r}: write NAME=VALUE")
+        values[name] = value
+    return values
+
+
+def _layout(args: argparse.Namespace) -> str | None:
+    """--layout, else the profile's migrations_layout, else None (detected). A profile that
+    does not load is an error here: its layout key would be silently ignored."""
+    if args.layout:
+        return str(args.layout)
+    return resolve_settings().profile.migrations_layout
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
@@ -102,31 +156,66 @@ def run_migrate(args: argparse.Namespace) -> int:
     """``pgtdd migrate``."""
     from pgtdd.migrations.runner import MigrationError, MigrationRunner
 
+    runner: MigrationRunner | None = None
     try:
         server = _server(args, destructive=args.action in ("down", "redo"))
-        with MigrationRunner(server, args.dir) as runner:
-            if args.action != "status":
-                done = _act(runner, args)
-                print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
-            status = runner.status()
-            print("\n".join(status.lines()) or "no migrations")
-            if not status.is_clean:
-                print("warning: applied migrations were edited or removed", file=sys.stderr)
-                return 1
+        runner = MigrationRunner(
+            server,
+            args.dir,
+            layout=_layout(args),
+            tracking_table=args.table,
+            placeholders=_placeholders(args.placeholder),
+            schemas=args.schemas,
+        )
+        with runner:
+            return _migrate(runner, args)
     except (MigrationError, ProfileError, UnsafeDatabaseError) as exc:
+        _print_notes(runner)
         print(f"pgtdd migrate: {redact(str(exc))}", file=sys.stderr)
         return 2
+
+
+def _migrate(runner: MigrationRunner, args: argparse.Namespace) -> int:
+    print(f"layout: {runner.layout.name} (history table {runner.history.table})")
+    if args.action != "status":
+        done = _act(runner, args)
+        _print_notes(runner)
+        print(f"{args.action}: " + (", ".join(m.label for m in done) or "nothing to do"))
+    status = runner.status()
+    if runner.ignored:
+        shown = ", ".join(runner.ignored[:10]) + (" ..." if len(runner.ignored) > 10 else "")
+        print(f"note: not {runner.layout.name} migrations, ignored: {shown}", file=sys.stderr)
+    print("\n".join(status.lines()) or "no migrations")
+    if not status.is_clean:
+        print(
+            "warning: the history shows edited, missing, dirty or failed migrations",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
+def _print_notes(runner: MigrationRunner | None) -> None:
+    for note in runner.notes if runner is not None else ():
+        print(f"note: {redact(note)}", file=sys.stderr)
+
+
 def _act(runner: MigrationRunner, args: argparse.Namespace) -> list[Migration]:
+    target = _target(args.target)
     if args.action == "up":
-        return runner.up(args.target)
+        return runner.up(target)
     if args.action == "redo":
         return runner.redo(args.steps)
-    if args.target is not None:
-        return runner.down(target=args.target)
+    if target is not None:
+        return runner.down(target=target)
     return runner.down(args.steps)
+
+
+def _target(text: str | None) -> int | str | None:
+    """A number compares with versions; other text names a migration."""
+    if text is None:
+        return None
+    return int(text) if text.isdigit() and len(text) < 10 else text
 
 
 def run_mutate(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from pgtdd.migrations._db import Target, fetch_all, open_target
-from pgtdd.migrations.runner import DEFAULT_TRACKING_TABLE
+from pgtdd.migrations.layouts import HISTORY_TABLES
 
 TABLES_QUERY = """
     SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -106,9 +106,7 @@ def _qualified(table: str) -> sql.Composable:
 class DataValidator:
     """Data checks against the database behind ``target`` (connection, ServerInfo or URL)."""
 
-    def __init__(
-        self, target: Target, *, exclude_tables: tuple[str, ...] = (DEFAULT_TRACKING_TABLE,)
-    ) -> None:
+    def __init__(self, target: Target, *, exclude_tables: tuple[str, ...] = HISTORY_TABLES) -> None:
         self.conn, self._owned = open_target(target)
         self.exclude_tables = list(exclude_tables)
 
@@ -124,7 +122,7 @@ class DataValidator:
         self.close()
 
     def tables(self) -> list[str]:
-        """User tables as ``schema.table`` (the tracking table left out)."""
+        """User tables as ``schema.table`` (the history tables left out)."""
         rows = fetch_all(self.conn, TABLES_QUERY, {"skip": self.exclude_tables})
         return [f"{schema}.{name}" for schema, name in rows]
 

@@ -113,6 +113,7 @@ class MigratedDatabase:
     server: ServerInfo
     migrations_dir: Path
     template: str
+    layout: str | None = None  # the folder's layout when forced, else detected
 
     @property
     def url(self) -> str:
@@ -127,7 +128,8 @@ class MigratedDatabase:
         """A :class:`MigrationRunner` for the folder on this database."""
         from pgtdd.migrations.runner import MigrationRunner
 
-        return MigrationRunner(conn if conn is not None else self.server, self.migrations_dir)
+        target = conn if conn is not None else self.server
+        return MigrationRunner(target, self.migrations_dir, layout=self.layout)
 
     def snapshot(self) -> SchemaSnapshot:
         """The schema as it is now."""
@@ -138,14 +140,20 @@ class MigratedDatabase:
 
 
 def migrated_database_fixture(
-    migrations_dir: str | Path, *, name: str | None = None, read_only: bool = False
+    migrations_dir: str | Path,
+    *,
+    name: str | None = None,
+    read_only: bool = False,
+    layout: str | None = None,
 ) -> FixtureFunction:
     """A fixture yielding a :class:`MigratedDatabase`: a per-test clone of a template built by
     applying every migration of ``migrations_dir`` (built once per content, then reused).
 
     ``read_only=True`` hands out the template itself, saving the clone (~15-30 ms): for tests
     that only read. Writing to it would leak into every later test; and a template cannot be
-    cloned while such a test holds a connection to it, so avoid it under ``pytest -n``."""
+    cloned while such a test holds a connection to it, so avoid it under ``pytest -n``.
+    ``layout`` names the folder's layout (see :mod:`pgtdd.migrations.layouts`; detected when
+    ``None``)."""
     default_dir = Path(migrations_dir)
     cache: dict[tuple[str, str], str] = {}
 
@@ -155,7 +163,8 @@ def migrated_database_fixture(
 
         key = (janitor.server.safe_url, str(folder))
         if refresh or key not in cache:
-            cache[key] = ensure_chain(janitor, str(folder), discover(folder)).head
+            found = discover(folder, layout)
+            cache[key] = ensure_chain(janitor, str(folder), found, layout).head
         return cache[key]
 
     @pytest.fixture(name=name)
@@ -166,7 +175,9 @@ def migrated_database_fixture(
         if template is None:
             template = head_template(janitor, folder)
         if read_only:
-            yield MigratedDatabase(janitor.server.with_database(template), folder, template)
+            yield MigratedDatabase(
+                janitor.server.with_database(template), folder, template, layout
+            )
             return
         clone_name = unique_name(template[:50])
         try:
@@ -177,7 +188,7 @@ def migrated_database_fixture(
             template = head_template(janitor, folder, refresh=True)  # dropped meanwhile
             server = janitor.clone(template, clone_name)
         try:
-            yield MigratedDatabase(server, folder, template)
+            yield MigratedDatabase(server, folder, template, layout)
         finally:
             janitor.drop(server.database)
 

@@ -3,7 +3,7 @@
 A snapshot is plain JSON-serialisable data: one section per kind of object (tables, columns,
 constraints, indexes, foreign_keys, views, functions, sequences, extensions, triggers, types),
 each a mapping from a qualified name to the object's properties. Objects that belong to an
-extension and the migration tracking table are left out.
+extension and the migration tools' history tables (``HISTORY_TABLES``) are left out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgtdd.migrations._db import Target, fetch_all, open_target
-from pgtdd.migrations.runner import DEFAULT_TRACKING_TABLE
+from pgtdd.migrations.layouts import HISTORY_TABLES
 
 USER_NS = (
     "n.nspname NOT IN ('pg_catalog', 'information_schema') "
@@ -264,9 +264,7 @@ class SchemaSnapshotter:
     On a connection inside a transaction the snapshot sees that transaction's uncommitted DDL.
     """
 
-    def __init__(
-        self, target: Target, *, exclude_tables: tuple[str, ...] = (DEFAULT_TRACKING_TABLE,)
-    ) -> None:
+    def __init__(self, target: Target, *, exclude_tables: tuple[str, ...] = HISTORY_TABLES) -> None:
         self.conn, self._owned = open_target(target)
         self.exclude_tables = list(exclude_tables)
 

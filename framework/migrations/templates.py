@@ -66,14 +66,23 @@ class QuickJanitor(DatabaseJanitor):
         super().drop(name)
 
 
-def chain_names(migrations: Sequence[Migration]) -> list[str]:
-    """Template names for P_0..P_n."""
-    digest = hashlib.sha256(b"pgtdd-migrations-v1")
+def chain_names(migrations: Sequence[Migration], layout: str | None = None) -> list[str]:
+    """Template names for P_0..P_n (the layout decides the history table, so it is hashed)."""
+    digest = hashlib.sha256(b"pgtdd-migrations-v2")
+    digest.update(_layout_of(migrations, layout).encode())
     names = [f"{TEMPLATE_PREFIX}{digest.hexdigest()[:12]}_000"]
     for migration in migrations:
-        digest.update(migration.up_path.name.encode() + b"\0" + migration.up_path.read_bytes())
+        digest.update(f"\0{migration.label}\0".encode() + migration.read("up").encode())
         names.append(f"{TEMPLATE_PREFIX}{digest.hexdigest()[:12]}_{len(names):03d}")
     return names
+
+
+def _layout_of(migrations: Sequence[Migration], layout: str | None) -> str:
+    if layout is not None:
+        return layout
+    if not migrations:
+        raise ValueError("an empty migration list needs its layout named")
+    return migrations[0].layout
 
 
 @dataclass
@@ -94,18 +103,27 @@ class TemplateChain:
 
 
 def ensure_chain(
-    janitor: DatabaseJanitor, migrations_dir: str, migrations: Sequence[Migration]
+    janitor: DatabaseJanitor,
+    migrations_dir: str,
+    migrations: Sequence[Migration],
+    layout: str | None = None,
 ) -> TemplateChain:
-    """Build the missing templates of the chain (each from the previous one) and name them."""
+    """Build the missing templates of the chain (each from the previous one) and name them.
+
+    ``layout`` is the folder's layout (by default the migrations' own)."""
     server = janitor.server
-    names = chain_names(migrations)
+    layout = _layout_of(migrations, layout)
+    names = chain_names(migrations, layout)
     built = []
     previous: str | None = None
     for position, name in enumerate(names):
         if not janitor.exists(name):
             with janitor.locked(f"pgtdd-template:{name}"):
                 if not janitor.exists(name):
-                    _build(janitor, server, migrations_dir, name, previous, migrations[:position])
+                    _build(
+                        janitor, server, (migrations_dir, layout), name, previous,
+                        migrations[:position],
+                    )  # fmt: skip
                     built.append(name)
         previous = name
     return TemplateChain(names, built)
@@ -114,7 +132,7 @@ def ensure_chain(
 def _build(
     janitor: DatabaseJanitor,
     server: ServerInfo,
-    migrations_dir: str,
+    folder: tuple[str, str],
     name: str,
     previous: str | None,
     applied: Sequence[Migration],
@@ -122,9 +140,10 @@ def _build(
     staging = unique_name(f"{name[:40]}_b")
     target = janitor.create(staging, template=previous)
     try:
-        with MigrationRunner(target, migrations_dir) as runner:
+        migrations_dir, layout = folder
+        with MigrationRunner(target, migrations_dir, layout=layout) as runner:
             if applied:
-                runner.up(target=applied[-1].version)
+                runner.up(target=applied[-1].id)
             else:
                 runner.ensure_tracking_table()
         janitor.rename(staging, name)

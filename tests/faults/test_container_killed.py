@@ -1,8 +1,10 @@
 """The session's container is killed in the middle of a test.
 
-That test fails with an error saying the server went away; the later tests fail (fast: each
-inner test is bounded by an alarm that would fail it as HUNG); the session ends without an
-internal error or a teardown traceback; no container of the run is left.
+That test fails with its own error plus pgtdd's one message naming the loss (killed by SIGKILL,
+exit code 137, the server's last log lines, what to do); the later tests fail at setup with a
+short reference to it, without connecting (each inner test is also bounded by an alarm that
+would fail it as HUNG); the session ends without an internal error or a teardown traceback;
+no container of the run is left.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ WENT_AWAY = re.compile(
     r"server closed the connection unexpectedly|terminating connection due to administrator"
     r"|connection was closed in the middle of operation|the database system is shutting down"
 )
-REFUSED = re.compile(r"Connection refused|Connect call failed|server closed the connection")
+LOSS = re.compile(
+    r"pgtdd: the PostgreSQL server at \S+ is gone during \S+: container \w+ was killed by SIGKILL"
+)
+REFERENCE = "pgtdd: the PostgreSQL server is gone (container "
 
 
 def failure_of(out: str, test: str) -> str:
@@ -81,12 +86,16 @@ def failure_of(out: str, test: str) -> str:
 
 def check_killed_run(out: str, returncode: int) -> None:
     assert returncode == 1, out[-3000:]  # tests failed; not an internal error, not interrupted
-    assert WENT_AWAY.search(failure_of(out, "test_a_server_dies_mid_statement"))
+    first = failure_of(out, "test_a_server_dies_mid_statement")
+    assert WENT_AWAY.search(first)
+    assert LOSS.search(first), first[-2000:]
+    assert len(LOSS.findall(out)) == 1  # named once
     for later in ("test_b_later_psycopg", "test_c_later_asyncpg"):
-        text = failure_of(out, later)
+        text = failure_of(out, f"ERROR at setup of {later}")
         assert "HUNG" not in text
-        assert REFUSED.search(text), text[-1500:]
-    assert "3 failed" in out
+        assert REFERENCE in text and "test_a_server_dies_mid_statement" in text, text[-1500:]
+        assert "Traceback" not in text and len(text.splitlines()) <= 2, text  # short
+    assert "1 failed, 2 errors" in out
     assert "INTERNALERROR" not in out
     assert "Traceback (most recent call last)" not in out  # nothing raised in teardown
 
@@ -181,10 +190,11 @@ def test_killed_container_under_the_tdd_fixtures(docker_engine: Any, tmp_path: P
         left = wait_no_containers(docker_engine, pid=run.pid)
         assert not left, f"containers left: {[c.short_id for c in left]}"
         assert run.returncode == 1, run.out[-3000:]
-        assert WENT_AWAY.search(run.section("test_a_server_dies_mid_statement"))
+        first = run.section("test_a_server_dies_mid_statement")
+        assert WENT_AWAY.search(first) and LOSS.search(first), first[-2000:]
         for later in ("test_b_later", "test_c_later"):
             text = run.section(f"ERROR at setup of {later}")
-            assert "HUNG" not in text and REFUSED.search(text), text[-1500:]
+            assert "HUNG" not in text and REFERENCE in text, text[-1500:]
         assert "INTERNALERROR" not in run.out
         assert "released back to the pool" not in run.out
     finally:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 
+from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations.cli import add_subcommands
 from pgtdd.server import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def blank_cli_db(pgtdd_migrations_janitor: DatabaseJanitor) -> Iterator[ServerInfo]:
+    """An empty database of its own, no history table of any tool."""
+    server = pgtdd_migrations_janitor.create(unique_name("cli_layout"))
+    yield server
+    pgtdd_migrations_janitor.drop(server.database)
 
 
 def _run(*argv: str) -> int:
@@ -29,7 +42,7 @@ def test_migrate_up_status_down(empty_db: ServerInfo, capsys: pytest.CaptureFixt
     assert _run("migrate", "down", str(MIGRATIONS), "--url", empty_db.url, "--target", "0") == 0
     assert "down: 002_create_posts, 001_create_users" in capsys.readouterr().out
     with psycopg.connect(empty_db.url) as conn:
-        assert conn.execute("SELECT count(*) FROM pgtdd_schema_migrations").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
 
 
 def test_migrate_without_a_server_names_the_fix(
@@ -67,3 +80,48 @@ def test_mutate_json(pgtdd_server: ServerInfo, capsys: pytest.CaptureFixture[str
     assert code == 0
     assert report["statistics"]["kill_rate"] == 100.0
     assert {r["mutation_id"] for r in report["results"]} == {"RBK_002", "PRF_004"}
+
+
+def test_migrate_reads_each_layout_and_prints_its_notes(
+    blank_cli_db: ServerInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    diesel = str(SAMPLES / "diesel")
+    assert _run("migrate", "up", diesel, "--url", blank_cli_db.url) == 0
+    out = capsys.readouterr()
+    assert "layout: diesel (history table __diesel_schema_migrations)" in out.out
+    assert "note: not diesel migrations, ignored: notes.sql" in out.err
+    assert "20200302000000 create_comments" in out.out and "pending" not in out.out
+    assert blank_cli_db.password not in out.out + out.err
+
+
+def test_a_folder_of_no_layout_is_an_error_not_nothing_to_do(
+    blank_cli_db: ServerInfo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schema.sql").write_text("CREATE TABLE a (i int);")
+    assert _run("migrate", "up", str(tmp_path), "--url", blank_cli_db.url) == 2
+    err = capsys.readouterr().err
+    assert "no migration layout matches" in err and "schema.sql" in err and "goose" in err
+
+
+def test_layout_option_and_profile_key_force_the_layout(
+    blank_cli_db: ServerInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    profile = tmp_path / "mine.yaml"
+    profile.write_text("extends: container\nmigrations_layout: pgtdd\n")
+    monkeypatch.setenv("PGTDD_PROFILE", str(profile))
+    assert _run("migrate", "up", str(MIGRATIONS), "--url", blank_cli_db.url, "--target", "1") == 0
+    assert "layout: pgtdd (history table pgtdd_schema_migrations)" in capsys.readouterr().out
+    with psycopg.connect(blank_cli_db.url) as conn:
+        assert conn.execute("SELECT version FROM pgtdd_schema_migrations").fetchall() == [(1,)]
+    # --layout wins over the profile; the database's pgtdd history then stops golang-migrate
+    code = _run("migrate", "up", str(MIGRATIONS), "--url", blank_cli_db.url,
+                "--layout", "golang-migrate")  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "has pgtdd_schema_migrations (the history of pgtdd)" in err
+    profile.write_text("extends: container\nmigrations_layout: liquibase\n")
+    assert _run("migrate", "status", str(MIGRATIONS), "--url", blank_cli_db.url) == 2
+    err = capsys.readouterr().err
+    assert "mine.yaml:2: migrations_layout must be one of golang-migrate, diesel" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -68,12 +69,26 @@ def test_up_status_down_on_the_sample_project(empty_db: ServerInfo) -> None:
 
 def test_pending_is_computed_by_version_not_by_count(empty_db: ServerInfo, tmp_path: Path) -> None:
     folder = _write(tmp_path / "m", {"1_a.up.sql": "CREATE TABLE a (i int)", "3_c.up.sql": ""})
-    with MigrationRunner(empty_db, folder) as runner:
+    with MigrationRunner(empty_db, folder, layout="pgtdd") as runner:
         runner.up()
         _write(folder, {"2_b.up.sql": "CREATE TABLE b (i int)"})  # added later, lower version
         assert [m.version for m in runner.pending()] == [2]
         runner.up()
     assert {"a", "b"} <= _tables(empty_db)
+
+
+def test_golang_migrate_applies_only_versions_above_the_current_one(
+    empty_db: ServerInfo, tmp_path: Path
+) -> None:
+    folder = _write(tmp_path / "m", {"1_a.up.sql": "CREATE TABLE a (i int)", "3_c.up.sql": ""})
+    with MigrationRunner(empty_db, folder) as runner:
+        assert runner.layout.name == "golang-migrate"
+        runner.up()
+        _write(folder, {"2_b.up.sql": "CREATE TABLE b (i int)"})  # added later, lower version
+        assert runner.pending() == []  # golang-migrate keeps only the current version, 3
+        assert [a.version for a in runner.applied()] == [1, 2, 3]
+        rows = runner.conn.execute("SELECT version, dirty FROM schema_migrations").fetchall()
+    assert rows == [(3, False)] and "b" not in _tables(empty_db)
 
 
 def test_each_migration_runs_in_its_own_transaction(empty_db: ServerInfo, tmp_path: Path) -> None:
@@ -94,7 +109,7 @@ def test_each_migration_runs_in_its_own_transaction(empty_db: ServerInfo, tmp_pa
 
 def test_edited_applied_migration_is_reported(empty_db: ServerInfo, tmp_path: Path) -> None:
     folder = _write(tmp_path / "m", {"1_a.up.sql": "CREATE TABLE a (i int);"})
-    with MigrationRunner(empty_db, folder) as runner:
+    with MigrationRunner(empty_db, folder, layout="pgtdd") as runner:
         runner.up()
         (folder / "1_a.up.sql").write_text("CREATE TABLE a (i bigint);")
         status = runner.status()
@@ -107,7 +122,7 @@ def test_edited_applied_migration_is_reported(empty_db: ServerInfo, tmp_path: Pa
 
 
 def test_redo_reverts_and_reapplies(empty_db: ServerInfo) -> None:
-    with MigrationRunner(empty_db, MIGRATIONS) as runner:
+    with MigrationRunner(empty_db, MIGRATIONS, layout="pgtdd") as runner:
         runner.up()
         first = {a.version: a.applied_at for a in runner.applied()}
         assert [m.version for m in runner.redo(2)] == [5, 4]
@@ -158,13 +173,19 @@ def test_up_down_up_leaves_an_identical_snapshot(empty_db: ServerInfo) -> None:
     assert len(first.tables) == 5
 
 
-def test_tracking_table_name_is_configurable(empty_db: ServerInfo, tmp_path: Path) -> None:
+def test_tracking_table_name_is_configurable(
+    empty_db: ServerInfo, db_at: Callable[[int], ServerInfo], tmp_path: Path
+) -> None:
     folder = tmp_path / "m"
     shutil.copytree(MIGRATIONS, folder)
-    with MigrationRunner(empty_db, folder, tracking_table="my_versions") as runner:
+    with MigrationRunner(empty_db, folder, tracking_table="my_versions", layout="pgtdd") as runner:
         runner.up(target=1)
         rows = runner.conn.execute("SELECT version, checksum FROM my_versions").fetchall()
     assert rows == [(1, discover(folder)[0].checksum)]
+    with MigrationRunner(db_at(0), folder, tracking_table="public.gm_versions") as runner:
+        runner.up(target=2)
+        rows = runner.conn.execute("SELECT version, dirty FROM gm_versions").fetchall()
+    assert rows == [(2, False)]
 
 
 def test_non_autocommit_connection_commits_each_migration(empty_db: ServerInfo) -> None:
@@ -172,5 +193,5 @@ def test_non_autocommit_connection_commits_each_migration(empty_db: ServerInfo) 
         MigrationRunner(conn, MIGRATIONS).up(target=2)
         assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with psycopg.connect(empty_db.url) as other:  # visible from another session: committed
-        rows = other.execute("SELECT version FROM pgtdd_schema_migrations ORDER BY 1").fetchall()
-    assert rows == [(1,), (2,)]
+        rows = other.execute("SELECT version, dirty FROM schema_migrations").fetchall()
+    assert rows == [(2, False)]

@@ -76,7 +76,7 @@ def test_each_mutant_runs_in_its_own_database(pgtdd_server: ServerInfo) -> None:
 
     def check(context: MutantContext) -> None:
         with context.connect() as conn:
-            row = conn.execute("SELECT max(version) FROM pgtdd_schema_migrations").fetchone()
+            row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
         seen.append((context.server.database, int(row[0]) if row else 0))
 
     registry = MutationRegistry().select(["SCH_003", "RBK_001"])

@@ -44,7 +44,10 @@ def test_plugin_turns_tdd_mode_on_for_the_session() -> None:
 
 
 def test_context_defaults() -> None:
-    context = TDDTestContext()
+    # The statement timeout is the profile's (30 s in the container profile; the ci profile,
+    # picked when CI is set, says 15 s).
+    with activated(resolve_settings(cli_profile="container", environ={})):
+        context = TDDTestContext()
     assert context.test_id.startswith("tdd_") and len(context.test_id) == 16
     assert context.savepoint_name.startswith("sp_")
     assert context.isolation_level == "READ COMMITTED"

@@ -1,0 +1,1 @@
+alter table ${ohdsiSchema}.sec_role ADD CONSTRAINT sec_role_name_uq UNIQUE (name);

@@ -1,0 +1,1 @@
+ALTER TABLE ${ohdsiSchema}.fe_analysis_criteria ADD COLUMN conceptsets VARCHAR;

@@ -1,0 +1,1 @@
+ALTER TABLE ${ohdsiSchema}.source ADD COLUMN deleted_date TIMESTAMP;

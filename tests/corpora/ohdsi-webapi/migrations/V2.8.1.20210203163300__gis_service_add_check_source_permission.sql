@@ -1,0 +1,8 @@
+INSERT INTO ${ohdsiSchema}.sec_permission(id, value, description) VALUES
+  (nextval('${ohdsiSchema}.sec_permission_id_seq'), 'gis:source:check:*:get', 'Check availability of geodata in source');
+
+
+INSERT INTO ${ohdsiSchema}.sec_role_permission(id, role_id, permission_id)
+  SELECT nextval('${ohdsiSchema}.sec_role_permission_sequence'), sr.id, sp.id
+  FROM ${ohdsiSchema}.sec_permission SP, ${ohdsiSchema}.sec_role sr
+  WHERE sp.value = 'gis:source:check:*:get' AND sr.name IN ('Atlas users');

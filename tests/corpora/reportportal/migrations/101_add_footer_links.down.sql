@@ -1,0 +1,1 @@
+DELETE FROM server_settings WHERE key = 'server.footer.links';

@@ -1,0 +1,3 @@
+DELETE
+FROM server_settings
+WHERE key = 'server.features.important.enabled';

@@ -1,0 +1,2 @@
+DELETE FROM server_settings
+WHERE key = 'server.password.min.length';

@@ -1,0 +1,2 @@
+INSERT INTO server_settings (key, value)
+VALUES ('server.password.min.length', '8');

@@ -1,0 +1,2 @@
+ALTER TABLE test_item
+    ADD COLUMN analysis_owner_id BIGINT;

@@ -1,0 +1,2 @@
+ALTER TABLE attachment
+    ADD COLUMN file_size BIGINT NOT NULL DEFAULT 0;

@@ -1,0 +1,2 @@
+ALTER TABLE owned_entity
+    DROP COLUMN IF EXISTS locked;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS ticket_id_idx;

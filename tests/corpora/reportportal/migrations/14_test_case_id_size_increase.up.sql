@@ -1,0 +1,2 @@
+ALTER TABLE test_item
+    ALTER COLUMN test_case_id TYPE VARCHAR(1024);

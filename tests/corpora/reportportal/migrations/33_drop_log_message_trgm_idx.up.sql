@@ -1,0 +1,1 @@
+DROP INDEX log_message_trgm_idx;

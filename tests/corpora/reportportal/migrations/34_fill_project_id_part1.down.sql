@@ -1,0 +1,1 @@
+UPDATE log SET project_id  = NULL;

@@ -1,0 +1,5 @@
+DELETE FROM project_attribute CASCADE;
+DELETE FROM issue_type_project CASCADE;
+DELETE FROM issue_type CASCADE;
+DELETE FROM project CASCADE;
+DELETE FROM users CASCADE;

@@ -1,0 +1,1 @@
+UPDATE attachment SET creation_date = NULL;

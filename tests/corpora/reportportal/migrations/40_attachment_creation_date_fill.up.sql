@@ -1,0 +1,1 @@
+CALL fill_attachment_creation_date();

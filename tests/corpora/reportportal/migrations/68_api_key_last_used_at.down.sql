@@ -1,0 +1,2 @@
+ALTER TABLE public.api_keys
+    DROP COLUMN last_used_at;

@@ -1,0 +1,2 @@
+alter table user_creation_bid
+    drop COLUMN inviting_user_id;

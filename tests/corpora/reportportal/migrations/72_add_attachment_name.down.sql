@@ -1,0 +1,2 @@
+ALTER TABLE attachment
+    DROP COLUMN file_name;

@@ -1,0 +1,2 @@
+ALTER TABLE attachment
+    ADD COLUMN file_name varchar(512);

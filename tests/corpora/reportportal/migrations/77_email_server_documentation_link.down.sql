@@ -1,0 +1,1 @@
+UPDATE integration_type SET details = null where name = 'email'

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS log_message_trgm_idx;

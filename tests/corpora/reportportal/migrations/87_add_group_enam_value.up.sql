@@ -1,0 +1,1 @@
+ALTER TYPE integration_group_enum ADD VALUE 'IMPORT';

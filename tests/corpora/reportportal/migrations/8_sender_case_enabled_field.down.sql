@@ -1,0 +1,2 @@
+ALTER TABLE sender_case
+    DROP COLUMN enabled;

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN uuid;
+ALTER TABLE users DROP COLUMN external_id;
+ALTER TABLE users DROP COLUMN active;

@@ -1,0 +1,2 @@
+DELETE FROM server_settings WHERE key = 'server.users.sso';
+

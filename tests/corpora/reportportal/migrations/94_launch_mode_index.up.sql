@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS mode_idx ON launch (mode);

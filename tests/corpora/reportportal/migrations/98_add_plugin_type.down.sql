@@ -1,0 +1,2 @@
+ALTER TABLE integration_type
+DROP COLUMN plugin_type;

@@ -1,0 +1,2 @@
+    INSERT INTO attribute (name) VALUES ('analyzer.minDocFreq');
+    INSERT INTO attribute (name) VALUES ('analyzer.minTermFreq');

@@ -1,0 +1,2 @@
+-- Not a migration: Diesel ignores files at the top of the migrations folder.
+SELECT 1;

@@ -1,0 +1,2 @@
+INSERT INTO customers (name) VALUES ('first');
+VACUUM ANALYZE customers;
