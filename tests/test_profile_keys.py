@@ -602,7 +602,10 @@ async def _exhaust(url: str) -> tuple[int, int, int, str]:
     try:
         pool = manager.connection_pool
         assert pool is not None
-        sizes = (pool.get_min_size(), pool.get_size(), pool.get_max_size())
+        # pgtdd opens min_size connections itself (asyncpg keeps no floor of its own: a lost
+        # server is reported once, not by a pool reconnecting in the background).
+        floor = manager.pool_manager.get_pool_statistics(manager.pool_id)["min_size"]
+        sizes = (floor, pool.get_size(), pool.get_max_size())
         for number in range(sizes[2]):
             context = TDDTestContext(test_id=f"key_hold_{number}")
             await manager.get_test_connection(context)

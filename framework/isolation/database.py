@@ -120,6 +120,7 @@ class TDDDatabaseManager:
             connection_class=TDDConnection,
             command_timeout=client_timeout(),
             connect_timeout=configured_connect_timeout(),
+            keep_floor=False,
         )
         self._loop = loop
         pools, named = self.pool_manager, self.pool_manager.aliased(HEALTH_CHECK)

@@ -155,11 +155,15 @@ class PoolManager:
         command_timeout: float | None = None,
         connect_timeout: float = 10.0,
         connection_class: type | None = None,
+        keep_floor: bool = True,
     ) -> Any:
         """Create the pool ``pool_id`` on the running loop and return the asyncpg pool.
 
         With ``preheat=True`` the ``min_size`` connections are opened now and each answers a
         query before this returns; with ``preheat=False`` connections open on first use.
+        ``keep_floor=False`` opens them without making asyncpg keep ``min_size`` open: a
+        connection that dies is not reopened in the background (the TDD pool: a lost server is
+        reported once by pgtdd, not by a reconnecting pool's warnings).
         Creating an id that exists returns the existing pool if it uses the same URL and
         loop, and raises :class:`PoolError` otherwise.
         """
@@ -192,7 +196,7 @@ class PoolManager:
         try:
             managed.pool = await asyncpg.create_pool(
                 connection_string,
-                min_size=min_size if preheat else 0,
+                min_size=min_size if preheat and keep_floor else 0,
                 max_size=max_size,
                 init=on_open,
                 reset=reset,
@@ -202,14 +206,16 @@ class PoolManager:
                 max_inactive_connection_lifetime=0,
                 connection_class=connection_class or asyncpg.Connection,
             )
+            managed.creation_ms = (time.perf_counter() - started) * 1000
+            if preheat:
+                await self._preheat(managed, opening=0 if keep_floor else min_size)
         except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            if managed.pool is not None:
+                managed.pool.terminate()
             raise PoolError(
                 f"pool {pool_id!r}: could not connect to {mask_url(connection_string)}: "
                 f"{redact(str(exc) or type(exc).__name__)}"
             ) from exc
-        managed.creation_ms = (time.perf_counter() - started) * 1000
-        if preheat:
-            await self._preheat(managed)
         self._pools[pool_id] = managed
         return managed.pool
 
@@ -221,11 +227,13 @@ class PoolManager:
             )
         return existing.pool
 
-    async def _preheat(self, managed: ManagedPool) -> None:
-        """Run a query on every open connection so the first test finds them warm."""
+    async def _preheat(self, managed: ManagedPool, opening: int = 0) -> None:
+        """Run a query on every open connection (after opening ``opening`` more at once) so
+        the first test finds them warm."""
         started = time.perf_counter()
         pool = managed.pool
-        held = [await pool.acquire() for _ in range(pool.get_idle_size())]
+        count = max(opening, pool.get_idle_size())
+        held = list(await asyncio.gather(*(pool.acquire() for _ in range(count))))
         try:
             await asyncio.gather(*(conn.fetchval("SELECT 1") for conn in held))
         finally:

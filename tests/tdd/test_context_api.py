@@ -189,8 +189,10 @@ from pgtdd.tdd_support import get_database_manager
 
 @pytest.mark.asyncio
 async def test_pool_size(tdd_test_context):
-    pool = get_database_manager().connection_pool
-    print(f"POOL {pool.get_min_size()} {pool.get_max_size()} {pool.get_size()}")
+    manager = get_database_manager()
+    pool = manager.connection_pool
+    floor = manager.pool_manager.get_pool_statistics(manager.pool_id)["min_size"]
+    print(f"POOL {floor} {pool.get_max_size()} {pool.get_size()}")
 """
 
 PROFILE_WITH_POOL_3 = """\
