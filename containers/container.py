@@ -103,7 +103,10 @@ class ContainerProvider:
 
     def start(self) -> ServerInfo:
         """Start the container, wait until it answers, verify its settings."""
-        client = docker_client()
+        with contextlib.closing(docker_client()) as client:
+            return self._start_with(client)
+
+    def _start_with(self, client: Any) -> ServerInfo:
         swept = sweep_orphans(client)
         if swept:
             self.notes.append(f"removed {len(swept)} container(s) left by dead sessions")

@@ -9,6 +9,7 @@ created, unhealthy, orphan) for ``pgtdd status``/``pgtdd down`` and the session-
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import signal
@@ -132,17 +133,19 @@ def _inspect(container_id: str) -> dict[str, Any] | None:
 
     from pgtdd.providers.engine import docker_client
 
-    try:
-        return dict(docker_client().api.inspect_container(container_id))
-    except NotFound:
-        return None
+    with contextlib.closing(docker_client()) as client:
+        try:
+            return dict(client.api.inspect_container(container_id))
+        except NotFound:
+            return None
 
 
 def _logs(container_id: str) -> str:
     try:
         from pgtdd.providers.engine import docker_client
 
-        raw = docker_client().api.logs(container_id, tail=LOG_LINES)
+        with contextlib.closing(docker_client()) as client:
+            raw = client.api.logs(container_id, tail=LOG_LINES)
         return bytes(raw).decode(errors="replace")
     except Exception:  # noqa: BLE001 - the log is an extra
         return ""
@@ -240,7 +243,9 @@ def classify_containers() -> list[PgtddContainer]:
     else:
         from pgtdd.providers.engine import docker_client
 
-        rows = docker_client().api.containers(all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"})
+        with contextlib.closing(docker_client()) as client:
+            label = f"{OWNER_LABEL}={OWNER}"
+            rows = client.api.containers(all=True, filters={"label": label})
     return [classify(dict(row)) for row in rows or []]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -94,7 +95,8 @@ def main() -> int:
     from pgtdd.providers.engine import DockerUnavailableError, docker_client
 
     try:
-        sweep_orphans(docker_client())
+        with contextlib.closing(docker_client()) as client:
+            sweep_orphans(client)
     except DockerUnavailableError:
         return 1
     return 0

@@ -124,7 +124,8 @@ def main(argv: list[str]) -> int:
     from docker.errors import DockerException, NotFound
 
     try:
-        docker.from_env(timeout=30).containers.get(container_id).remove(force=True, v=True)
+        with contextlib.closing(docker.from_env(timeout=30)) as client:
+            client.containers.get(container_id).remove(force=True, v=True)
     except NotFound:  # gone already
         return 0
     except DockerException:  # no engine left to ask: the next session's sweep removes it

@@ -132,7 +132,8 @@ debian_root() { # suite -> path of an up-to-date root filesystem with python$pyv
 	host_suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[[ -n "$host_suite" ]] || die "/etc/os-release names no Debian release (VERSION_CODENAME)"
 	read -r archive security < <(mirrors)
-	packages="python$pyver python$pyver-venv $(host_pg_packages)"
+	# mmdebstrap, docker: the image-build tests run them (as pgtdd image build --offline does).
+	packages="python$pyver python$pyver-venv mmdebstrap docker-cli $(host_pg_packages)"
 	root=$cache/python$pyver-$suite
 	want="$suite+$host_suite: $packages from $archive $security"
 	if [[ -d "$root/usr" && "$(cat "$root/etc/pgtdd-python-root.stamp" 2>/dev/null)" == "$want" ]] \

@@ -22,7 +22,7 @@ def pgtdd(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_up_status_down_round_trip(tmp_path: object) -> None:
-    docker_or_fail()
+    docker_or_fail().close()
     profile = f"{tmp_path}/cli.yaml"
     with open(profile, "w") as handle:  # settings of its own: never a developer's container
         handle.write("extends: container\nserver_settings:\n  work_mem: 6MB\n")

@@ -32,7 +32,7 @@ IMAGE = tuned_image()
 
 
 @pytest.fixture(scope="module")
-def docker() -> Any:
+def docker() -> Iterator[Any]:
     """A Docker client; missing Docker or image fails in CI and skips elsewhere."""
     try:
         client = docker_client()
@@ -42,7 +42,8 @@ def docker() -> Any:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    return client
+    yield client
+    client.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,14 @@ def docker_or_fail() -> Any:
     return client
 
 
+@pytest.fixture
+def client() -> Iterator[Any]:
+    """A Docker client with the image present, closed after the test."""
+    engine = docker_or_fail()
+    yield engine
+    engine.close()
+
+
 def write_suite(path: Path, count: int) -> None:
     (path / "schema.sql").write_text("CREATE TABLE shared_name (id serial, worker text);")
     (path / "pytest.ini").write_text("[pytest]\npgtdd_schema = schema.sql\n")
@@ -155,8 +164,9 @@ def servers_seen(output: str) -> set[tuple[str, str]]:
     }
 
 
-def test_xdist_workers_share_one_container_but_not_their_data(tmp_path: Path) -> None:
-    client = docker_or_fail()
+def test_xdist_workers_share_one_container_but_not_their_data(
+    tmp_path: Path, client: Any
+) -> None:
     write_suite(tmp_path, count=8)
     env = {"PGTDD_PROFILE": "container", "PGTDD_PORT": "0", "PGTDD_IMAGE": IMAGE}
     out, _ = run_pytest(tmp_path, "-n", "2", env=env).communicate(timeout=300)
@@ -174,11 +184,10 @@ def test_xdist_workers_share_one_container_but_not_their_data(tmp_path: Path) ->
 
 @pytest.mark.parametrize("inherited_run_id", [None, "d2e6cc67deadbeef"])
 def test_two_concurrent_runs_on_one_reused_server_both_pass(
-    tmp_path: Path, inherited_run_id: str | None
+    tmp_path: Path, inherited_run_id: str | None, client: Any
 ) -> None:
     """Also when both runs inherit one PYTEST_XDIST_TESTRUNUID (started from inside an xdist
     worker): the run id comes from xdist's worker input only, the clone's name has the pid."""
-    client = docker_or_fail()
     for name in ("one", "two"):
         (tmp_path / name).mkdir()
         write_suite(tmp_path / name, count=30)

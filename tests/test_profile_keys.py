@@ -17,6 +17,7 @@ instead: the test here then checks that the named test exists and sets the key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -159,7 +160,8 @@ def fetch(server: ServerInfo, query: str) -> Any:
 def inspect(container_id: str) -> dict[str, Any]:
     from pgtdd.providers.engine import docker_client
 
-    attrs: dict[str, Any] = docker_client().containers.get(container_id).attrs
+    with contextlib.closing(docker_client()) as client:
+        attrs: dict[str, Any] = client.containers.get(container_id).attrs
     return attrs
 
 
@@ -168,10 +170,11 @@ def container_exists(container_id: str) -> bool:
 
     from pgtdd.providers.engine import docker_client
 
-    try:
-        docker_client().containers.get(container_id)
-    except NotFound:
-        return False
+    with contextlib.closing(docker_client()) as client:
+        try:
+            client.containers.get(container_id)
+        except NotFound:
+            return False
     return True
 
 
@@ -210,6 +213,7 @@ def key_image(pgtdd_server: ServerInfo) -> Iterator[str]:
     yield tag
     if not existed:
         client.images.remove(tag, noprune=True)
+    client.close()
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +225,7 @@ def container_a(profiles_dir: Path, key_image: str) -> Iterator[Started]:
         f"""\
         extends: container
         description: pgtdd key test A
+        version: {session_version()}
         image: [{key_image}]
         host_port: {free_port()}
         user: key_user
@@ -248,6 +253,7 @@ def container_b(profiles_dir: Path, pgtdd_server: ServerInfo) -> Iterator[Starte
         "key_b",
         f"""\
         extends: container
+        version: {session_version()}
         image: [{session_image(pgtdd_server)}]
         host_port: 0
         tmpfs: true
@@ -267,7 +273,8 @@ def container_b(profiles_dir: Path, pgtdd_server: ServerInfo) -> Iterator[Starte
         if server.container_id and container_exists(server.container_id):
             from pgtdd.providers.engine import docker_client
 
-            docker_client().containers.get(server.container_id).remove(force=True, v=True)
+            with contextlib.closing(docker_client()) as client:
+                client.containers.get(server.container_id).remove(force=True, v=True)
 
 
 @pytest.fixture(scope="module")
@@ -447,7 +454,10 @@ def _reuse(request: pytest.FixtureRequest) -> None:
     # without reuse (container A), stop removes the container
     folder: Path = request.getfixturevalue("profiles_dir")
     path = write_profile(
-        folder, "key_no_reuse", f"extends: container\nimage: [{b.server.image}]\nhost_port: 0\n"
+        folder,
+        "key_no_reuse",
+        f"extends: container\nversion: {session_version()}\nimage: [{b.server.image}]\n"
+        "host_port: 0\n",
     )
     provider, once = start_server(settings_of(path))
     provider.stop()

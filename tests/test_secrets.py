@@ -100,8 +100,10 @@ def check_no_secret(text: str, where: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def docker_engine() -> Any:
-    return require_docker()
+def docker_engine() -> Iterator[Any]:
+    client = require_docker()
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="module")

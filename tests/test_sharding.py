@@ -25,7 +25,7 @@ def test_shard_member(pgtdd_server, n):
 
 
 def test_two_shards_with_the_ci_profile_run_every_test_exactly_once(tmp_path: Path) -> None:
-    docker_or_fail()
+    docker_or_fail().close()
     (tmp_path / "test_suite.py").write_text(textwrap.dedent(SUITE))
     env = {**os.environ, "CI": "true", "PGTDD_PROFILE": ""}
     jobs = [

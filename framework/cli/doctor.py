@@ -185,7 +185,8 @@ class Doctor(DatabaseChecks):
             f"Docker {version.get('Version', '?')} (API {version.get('ApiVersion', '?')}) "
             f"at {self.environ.get('DOCKER_HOST') or 'the default socket'}",
         )
-        self._image(client, profile.image, profile.version)
+        with contextlib.closing(client):
+            self._image(client, profile.image, profile.version)
         return True
 
     def _image(self, client: Any, candidates: tuple[str, ...], version: int | None) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from pgtdd.config.profile import ProfileError
 from pgtdd.config.settings import resolve_settings
@@ -48,16 +50,18 @@ def _up(args: argparse.Namespace) -> int:
     return 0
 
 
-def _containers() -> list[object]:
+@contextlib.contextmanager
+def _containers() -> Iterator[list[object]]:
+    """pgtdd's containers, with the Docker client open while the caller uses them."""
     from pgtdd.providers.engine import docker_client
     from pgtdd.providers.ownership import OWNER, OWNER_LABEL
 
-    client = docker_client()
-    return list(
-        client.containers.list(
-            all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}, ignore_removed=True
+    with contextlib.closing(docker_client()) as client:
+        yield list(
+            client.containers.list(
+                all=True, filters={"label": f"{OWNER_LABEL}={OWNER}"}, ignore_removed=True
+            )
         )
-    )
 
 
 def _down(args: argparse.Namespace) -> int:
@@ -66,41 +70,41 @@ def _down(args: argparse.Namespace) -> int:
     from pgtdd.providers.ownership import REUSE_LABEL, owner_alive
 
     removed = 0
-    for container in _containers():
-        labels = container.labels  # type: ignore[attr-defined]
-        if REUSE_LABEL in labels or args.all or not owner_alive(labels):
-            try:
-                container.remove(force=True, v=True)  # type: ignore[attr-defined]
-            except NotFound:  # removed meanwhile by its own session's watchdog
-                continue
-            removed += 1
+    with _containers() as containers:
+        for container in containers:
+            labels = container.labels  # type: ignore[attr-defined]
+            if REUSE_LABEL in labels or args.all or not owner_alive(labels):
+                try:
+                    container.remove(force=True, v=True)  # type: ignore[attr-defined]
+                except NotFound:  # removed meanwhile by its own session's watchdog
+                    continue
+                removed += 1
     print(f"removed {removed} container(s)")
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
-    from pgtdd.providers.ownership import (
-        PID_LABEL,
-        PORT_LABEL,
-        PROFILE_LABEL,
-        REUSE_LABEL,
-        owner_alive,
-    )
+    from pgtdd.providers.ownership import owner_alive
 
-    rows = []
-    for container in _containers():
-        labels = container.labels  # type: ignore[attr-defined]
-        ports = container.attrs["NetworkSettings"]["Ports"] or {}  # type: ignore[attr-defined]
-        bound = ",".join(b["HostPort"] for v in ports.values() if v for b in v)
-        bound = bound or labels.get(PORT_LABEL, "-")  # on the host network: no mapping
-        kind = "reuse" if REUSE_LABEL in labels else f"pid {labels.get(PID_LABEL, '?')}"
-        owner = "" if REUSE_LABEL in labels else (" alive" if owner_alive(labels) else " GONE")
-        rows.append(
-            f"{container.short_id}  {container.status:<8} port {bound:<6} "  # type: ignore[attr-defined]
-            f"profile {labels.get(PROFILE_LABEL, '?')}  {kind}{owner}"
-        )
+    with _containers() as containers:
+        rows = [_status_row(container, owner_alive) for container in containers]
     print("\n".join(rows) if rows else "no pgtdd containers")
     return 0
+
+
+def _status_row(container: Any, owner_alive: Callable[[dict[str, str]], bool]) -> str:
+    from pgtdd.providers.ownership import PID_LABEL, PORT_LABEL, PROFILE_LABEL, REUSE_LABEL
+
+    labels = container.labels
+    ports = container.attrs["NetworkSettings"]["Ports"] or {}
+    bound = ",".join(b["HostPort"] for v in ports.values() if v for b in v)
+    bound = bound or labels.get(PORT_LABEL, "-")  # on the host network: no mapping
+    kind = "reuse" if REUSE_LABEL in labels else f"pid {labels.get(PID_LABEL, '?')}"
+    owner = "" if REUSE_LABEL in labels else (" alive" if owner_alive(labels) else " GONE")
+    return (
+        f"{container.short_id}  {container.status:<8} port {bound:<6} "
+        f"profile {labels.get(PROFILE_LABEL, '?')}  {kind}{owner}"
+    )
 
 
 def _image_build(args: argparse.Namespace) -> int:

@@ -102,9 +102,11 @@ def require_docker() -> Any:
 
 
 @pytest.fixture(scope="session")
-def docker_engine() -> Any:
+def docker_engine() -> Iterator[Any]:
     """A Docker client with the pgtdd image present."""
-    return require_docker()
+    client = require_docker()
+    yield client
+    client.close()
 
 
 def owned_containers(docker: Any, *, pid: int | None = None, session: str | None = None) -> list:
