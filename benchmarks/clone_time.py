@@ -18,7 +18,7 @@ import psycopg
 from pgtdd.config.settings import resolve_settings
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.providers.base import make_provider
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SCHEMA = """
 CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);

@@ -40,7 +40,7 @@ from pgtdd.migrations.layouts import load  # noqa: E402
 from pgtdd.migrations.model import TRANSACTION  # noqa: E402
 from pgtdd.migrations.runner import MigrationRunner  # noqa: E402
 from pgtdd.providers.base import make_provider  # noqa: E402
-from pgtdd.server import ServerInfo  # noqa: E402
+from pgtdd.serverinfo import ServerInfo  # noqa: E402
 
 PGTDD = Path(sys.executable).parent / "pgtdd"
 

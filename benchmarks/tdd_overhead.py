@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from pgtdd.config.settings import resolve_settings
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.session import start_server
 
 WARMUP = 10

@@ -48,7 +48,7 @@ from pgtdd.migrations.verify_report import FAILED, VerifyReport  # noqa: E402
 from pgtdd.migrations.verify_script import Script, ScriptFailed, run_script  # noqa: E402
 from pgtdd.providers.base import make_provider  # noqa: E402
 from pgtdd.providers.external import parse_url  # noqa: E402
-from pgtdd.server import ServerInfo  # noqa: E402
+from pgtdd.serverinfo import ServerInfo  # noqa: E402
 
 PG_DUMP = "/usr/lib/postgresql/15/bin/pg_dump"
 NOISE = ("\\restrict", "\\unrestrict", "-- Dumped from", "-- Dumped by")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from pgtdd.config.profile import Profile
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 class Provider(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 class ImageUnavailableError(RuntimeError):

@@ -31,7 +31,7 @@ from pgtdd.providers.reuse import (
     verify_identity_and_settings,
 )
 from pgtdd.retry import poll_until
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 PG_PORT = 5432
 HTTP_CONFLICT = 409

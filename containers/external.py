@@ -8,7 +8,7 @@ from dataclasses import replace
 from pgtdd.config.profile import Profile, ProfileError
 from pgtdd.providers.health import ServerState
 from pgtdd.providers.readiness import check_major, read_settings, verify_settings, wait_for_version
-from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
+from pgtdd.serverinfo import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 
 class ExternalProvider:

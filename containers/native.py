@@ -37,7 +37,7 @@ from pgtdd.providers.readiness import (
     verify_settings,
     wait_for_version,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SEARCH_GLOB = "/usr/lib/postgresql/*/bin"
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")

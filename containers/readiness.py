@@ -16,7 +16,7 @@ from pgtdd.config.profile import Profile, RetryPolicy
 from pgtdd.config.settings import connect_timeout
 from pgtdd.redact import redact
 from pgtdd.retry import is_transient, retrying
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 _BOOL_WORDS = {"true": "on", "yes": "on", "1": "on", "false": "off", "no": "off", "0": "off"}
 

@@ -38,7 +38,7 @@ from pgtdd.providers.readiness import (
     verify_settings,
     wait_for_version,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 PG_PORT = 5432
 LOOPBACK = "127.0.0.1"

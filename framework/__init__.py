@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 _LAZY: dict[str, str] = {
     # what pgtdd_server yields
-    "ServerInfo": "pgtdd.server",
+    "ServerInfo": "pgtdd.serverinfo",
     # fixture factories
     "tdd_context_fixture": "pgtdd.fixtures.tdd",
     "fast_db_fixture": "pgtdd.fixtures.tdd",
@@ -42,7 +42,7 @@ _LAZY: dict[str, str] = {
     "declared_schema_fixture": "pgtdd.migrations.fixtures",
     # errors
     "ProfileError": "pgtdd.config.profile",
-    "ServerURLError": "pgtdd.server",
+    "ServerURLError": "pgtdd.serverinfo",
     "UnsafeDatabaseError": "pgtdd.databases.guard",
     "JanitorError": "pgtdd.databases.janitor",
     "SchemaError": "pgtdd.databases.session_db",
@@ -159,7 +159,7 @@ if TYPE_CHECKING:
     from pgtdd.providers.image import ImageBuildError
     from pgtdd.providers.native import BinariesNotFoundError
     from pgtdd.providers.readiness import ServerStartError, SettingsNotAppliedError
-    from pgtdd.server import ServerInfo, ServerURLError
+    from pgtdd.serverinfo import ServerInfo, ServerURLError
     from pgtdd.session import ConnectionBudgetError
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pgtdd.providers.health import ServerState, container_state
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 Probe = Callable[[], ServerState]
 SETTLE_SECONDS = 3.0

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pgtdd.databases.session_db import SchemaError, SchemaSource, SqlFile, apply_schema
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 _OBJECT = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _SKIPPED_PARTS = ("__pycache__", ".git")

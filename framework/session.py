@@ -22,7 +22,7 @@ from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabas
 from pgtdd.log import get_logger
 from pgtdd.providers.base import Provider, make_provider
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 log = get_logger(__name__)
 

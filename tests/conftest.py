@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pgtdd.config.settings import current
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.tdd.conftest import CHILD_INI, ChildRun
 
 pytest_plugins = ["pytester"]

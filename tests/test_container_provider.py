@@ -25,7 +25,7 @@ from pgtdd.providers.container import ContainerProvider
 from pgtdd.providers.engine import docker_client
 from pgtdd.providers.ownership import OWNER, OWNER_LABEL, REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import SettingsNotAppliedError, verify_settings
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.majors import base_image, profile_for_session, tuned_image
 
 IMAGE = tuned_image()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SEEN: dict[str, ServerInfo] = {}
 

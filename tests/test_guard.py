@@ -23,7 +23,7 @@ from pgtdd.databases.guard import (
     parse_allow_list,
     restore_session_servers,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SECRET = "Gu4rdSecret-not-shown"
 DB_TEST = """

@@ -19,7 +19,7 @@ from pgtdd.databases.janitor import DatabaseJanitor
 from pgtdd.databases.session_db import RUN_PREFIX, RunIdentity, SessionDatabases, template_key
 from pgtdd.providers.engine import docker_client
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.majors import tuned_image
 from tests.test_container_provider import wait_gone
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.majors import session_version
 
 DB_TEST = """

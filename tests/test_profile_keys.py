@@ -44,7 +44,7 @@ from pgtdd.fixtures.header import settings_lines
 from pgtdd.isolation.context import ConnectionPoolExhaustedError, TDDTestContext
 from pgtdd.isolation.database import TDDDatabaseManager
 from pgtdd.isolation.runner import run_test_context
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.session import ConnectionBudgetError, ServerManager, start_server
 from tests.majors import session_version
 

@@ -15,7 +15,7 @@ import pytest
 from pgtdd.databases.janitor import DatabaseJanitor
 from pgtdd.databases.session_db import RunIdentity, SchemaError, SessionDatabases
 from pgtdd.schema import source_of, sources_of
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.conftest import RunChild
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,7 +27,7 @@ from pgtdd.fixtures.plugin import FIXTURE_MODULES
 from pgtdd.fixtures.secrets import mask, session_forms
 from pgtdd.providers.ownership import OWNER, OWNER_LABEL, PROFILE_LABEL
 from pgtdd.redact import MASK
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,

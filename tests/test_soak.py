@@ -21,7 +21,7 @@ import pytest
 from psycopg import sql
 
 from pgtdd.isolation.pool import PoolManager
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import TDDDatabaseManager, TDDTestContext, run_test_context
 
 CYCLES = int(os.environ.get("PGTDD_SOAK_CYCLES", "5000"))

@@ -15,7 +15,7 @@ import pytest
 from pgtdd.databases.janitor import DatabaseJanitor, owner_comment
 from pgtdd.databases.sweep import building_target, live_runs, lock_key, sweep_half_made
 from pgtdd.providers.ownership import PID_LABEL
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def hexes(n: int) -> str:

@@ -18,7 +18,7 @@ from pgtdd.config.versions import (
     settings_for,
 )
 from pgtdd.databases.session_db import template_key
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def test_the_shipped_profiles_ask_for_the_default_major_and_template_their_images() -> None:

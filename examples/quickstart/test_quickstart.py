@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def test_the_server_is_tuned_for_tests(pgtdd_server: ServerInfo) -> None:

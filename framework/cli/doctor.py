@@ -31,7 +31,7 @@ from pgtdd.databases.guard import (
     ensure_test_database,
 )
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 TDD_TRUE = frozenset({"true", "yes", "1", "on", "enabled"})
 
@@ -120,7 +120,7 @@ class Doctor(DatabaseChecks):
         profile = settings.profile
         self.secrets.append(profile.password)
         if profile.url:
-            from pgtdd.server import ServerURLError, parse_url
+            from pgtdd.serverinfo import ServerURLError, parse_url
 
             with contextlib.suppress(ServerURLError):  # reported by the guard's check
                 self.secrets.append(parse_url(profile.url).password)
@@ -147,7 +147,7 @@ class Doctor(DatabaseChecks):
         if profile.provider != "external":
             self.add("guard", "ok", f"the {profile.provider} server is provisioned by pgtdd")
             return True
-        from pgtdd.server import DEFAULT_URL, ServerURLError, parse_url
+        from pgtdd.serverinfo import DEFAULT_URL, ServerURLError, parse_url
 
         try:
             server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
@@ -285,7 +285,7 @@ def server_failure(exc: BaseException, settings: Settings) -> tuple[str, str]:
         if cause in rest:
             return first + log_note, rest.strip()
     if profile.provider == "external":
-        from pgtdd.server import DEFAULT_URL, parse_url
+        from pgtdd.serverinfo import DEFAULT_URL, parse_url
 
         target = parse_url(profile.url or DEFAULT_URL)
         fix = (

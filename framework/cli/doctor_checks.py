@@ -18,7 +18,7 @@ import asyncpg
 
 from pgtdd.config.settings import Settings
 from pgtdd.retry import apoll_until
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 Status = Literal["ok", "warn", "fail", "skip"]
 MARKS: dict[Status, str] = {"ok": " ok ", "warn": "warn", "fail": "FAIL", "skip": "skip"}

@@ -39,7 +39,7 @@ from pgtdd.clients.transaction import (
     prepare_connection,
 )
 from pgtdd.isolation.checks import CheckResult
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 OUTER = "pgtdd_outer"
 

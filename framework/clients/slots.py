@@ -24,7 +24,7 @@ from pgtdd.config.settings import current_or_resolved
 from pgtdd.databases.escapes import Installed, ensure_at
 from pgtdd.isolation.checks import CheckResult
 from pgtdd.redact import mask_url, redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def connect_timeout() -> int:

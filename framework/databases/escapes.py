@@ -32,7 +32,7 @@ from typing import Any
 
 import psycopg
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SCHEMA = "pgtdd"
 TRIGGER = "pgtdd_escape"

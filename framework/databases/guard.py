@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from pgtdd.config.profile import Profile
 from pgtdd.config.settings import Settings, current, replace_active
-from pgtdd.server import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
+from pgtdd.serverinfo import DEFAULT_URL, ServerInfo, ServerURLError, parse_url
 
 ALLOW_ENV = "PGTDD_ALLOW_DATABASE"
 PROVISIONED_PROVIDERS = frozenset({"container", "native"})

@@ -19,7 +19,7 @@ from psycopg import sql
 
 from pgtdd.config.settings import connect_timeout
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, process_started
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAINTENANCE_DB = "postgres"

@@ -28,7 +28,7 @@ from pgtdd.databases import escapes
 from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
 from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
 from pgtdd.providers.ownership import owner_alive
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_tpl_"
 RUN_PREFIX = "pgtdd_run_"

@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 Connection = psycopg.Connection[Any]
 Target = Connection | ServerInfo | str

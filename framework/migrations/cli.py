@@ -17,7 +17,7 @@ from pgtdd.config.profile import ProfileError
 from pgtdd.config.settings import Settings, resolve_settings
 from pgtdd.databases.guard import UnsafeDatabaseError, ensure_test_database
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo, ServerURLError, parse_url
+from pgtdd.serverinfo import ServerInfo, ServerURLError, parse_url
 
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.report import MutationReport

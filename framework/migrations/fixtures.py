@@ -33,7 +33,7 @@ import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor, JanitorError, unique_name
 from pgtdd.migrations.mutation.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.catalogue import MutationRegistry

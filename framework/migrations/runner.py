@@ -29,7 +29,7 @@ from pgtdd.migrations.layouts.base import (
 )
 from pgtdd.migrations.model import Migration, MigrationError
 from pgtdd.migrations.status import MigrationStatus
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 DEFAULT_TRACKING_TABLE = "pgtdd_schema_migrations"
 LOCK_KEY = "pgtdd-migrations"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations.runner import Migration, MigrationRunner
 from pgtdd.retry import poll_until
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 TEMPLATE_PREFIX = "pgtdd_mt_"
 SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"

@@ -40,7 +40,7 @@ from pgtdd.migrations.verify_report import (
 )
 from pgtdd.migrations.verify_rules import VerifyRules
 from pgtdd.migrations.verify_script import Script, ScriptFailed, run_script
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 DATABASE_PREFIX = "pgtdd_verify"
 Connection = psycopg.Connection[Any]

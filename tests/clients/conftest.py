@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from pgtdd.clients.slots import ConnectionSlot, install_escape_log
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 Outside = psycopg.Connection[tuple[Any, ...]]
 

@@ -14,7 +14,7 @@ from pgtdd.clients.slots import ConnectionSlot, install_escape_log
 from pgtdd.clients.transaction import ClientTest
 from pgtdd.databases import escapes
 from pgtdd.databases.janitor import DatabaseJanitor
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.clients.conftest import Outside
 from tests.conftest import RunChild
 

@@ -16,7 +16,7 @@ from pgtdd.clients.pool import PgtddConnectionPool
 from pgtdd.clients.slots import ConnectionSlot
 from pgtdd.clients.transaction import ClientTest, report
 from pgtdd.isolation.context import TDDIsolationError
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.clients.conftest import Outside, count
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -33,7 +33,7 @@ from pgtdd.providers.ownership import (
     STARTED_LABEL,
     process_started,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.majors import tuned_image
 
 

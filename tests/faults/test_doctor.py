@@ -15,7 +15,7 @@ import pytest
 
 from pgtdd.cli import doctor_checks
 from pgtdd.cli.doctor import Doctor, Report
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.faults.conftest import (
     INNER_TIMEOUT,
     inner_env,

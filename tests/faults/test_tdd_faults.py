@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.faults.conftest import (
     BOUNDED_CONFTEST,
     InnerRun,

@@ -12,7 +12,7 @@ from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations import MutationRunner
 from pgtdd.migrations.runner import discover
 from pgtdd.migrations.templates import TemplateChain, ensure_chain
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "examples" / "migrations_project"

@@ -21,7 +21,7 @@ from pgtdd.migrations.mutation.mutants import generate_mutants
 from pgtdd.migrations.mutation.plpgsql import DYNAMIC, body_statements
 from pgtdd.migrations.runner import discover
 from pgtdd.migrations.sql_ast import Site, SqlParseError, parse, rewrite, walk
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 REGISTRY = MutationRegistry()
 BATCH = "UPDATE t SET c = 0 WHERE id IN (SELECT id FROM t WHERE c IS NULL LIMIT 1000);"

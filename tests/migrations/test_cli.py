@@ -12,7 +12,7 @@ import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations.cli import add_subcommands
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 SAMPLES = Path(__file__).parent / "samples"

@@ -23,7 +23,7 @@ import pytest
 from pgtdd.databases.janitor import DatabaseJanitor, unique_name
 from pgtdd.migrations.model import MigrationError
 from pgtdd.migrations.runner import MigrationRunner
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
 

@@ -13,7 +13,7 @@ from pgtdd.migrations.mutation.catalogue import MutationRegistry
 from pgtdd.migrations.runner import discover
 from pgtdd.migrations.templates import QuickJanitor, chain_names, drop_templates
 from pgtdd.migrations.verify_report import FAILED, IRREVERSIBLE, NOT_CHECKED, REVERSIBLE
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpora" / "reportportal" / "migrations"

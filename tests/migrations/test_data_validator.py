@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from pgtdd.migrations import DataValidator
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SETUP = """
 CREATE TABLE parent (id int PRIMARY KEY, code text);

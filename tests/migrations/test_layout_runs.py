@@ -15,7 +15,7 @@ from pgtdd.migrations.fixtures import MigratedDatabase, migrated_database_fixtur
 from pgtdd.migrations.layouts.flyway import checksum
 from pgtdd.migrations.model import MigrationError
 from pgtdd.migrations.runner import MigrationRunner
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 SAMPLES = Path(__file__).parent / "samples"
 FLYWAY = {"owner": "sales"}

@@ -11,7 +11,7 @@ import pytest
 
 from pgtdd.migrations import MigrationError, MigrationRunner, SchemaSnapshotter
 from pgtdd.migrations.runner import discover, needs_autocommit
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 

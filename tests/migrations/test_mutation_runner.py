@@ -16,7 +16,7 @@ from pgtdd.migrations import MutationRegistry, MutationReport, MutationRunner, P
 from pgtdd.migrations.mutation.catalogue import Mutation
 from pgtdd.migrations.mutation.checks import MutantContext
 from pgtdd.migrations.mutation.runner import MutationSetupError, env_timeout
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 from tests.migrations.conftest import sample_runner as _runner
 

@@ -25,7 +25,7 @@ from pgtdd.migrations.mutation.mutants import generate_mutants
 from pgtdd.migrations.mutation.session import MutationSetupError
 from pgtdd.migrations.mutation.workers import _config
 from pgtdd.migrations.runner import discover
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT, sample_runner
 
 GOOD = str(PROJECT / "tests" / "good")
@@ -175,7 +175,7 @@ def test_a_worker_that_cannot_start_stops_the_run_naming_why(
 INTERRUPTED_PARENT = """
 import json, sys
 from pgtdd.migrations import MutationRegistry, MutationRunner, PytestCheck
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 data = json.loads(sys.stdin.readline())
 server = ServerInfo(**{**data, "notes": tuple(data["notes"])})

@@ -12,7 +12,7 @@ from pgtdd.migrations import MutationRegistry
 from pgtdd.migrations.mutation.catalogue import CATEGORIES, SEVERITIES
 from pgtdd.migrations.runner import MigrationError, MigrationRunner, discover
 from pgtdd.migrations.sql_ast import parse, same_statements
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 REGISTRY = MutationRegistry()

@@ -19,7 +19,7 @@ import pytest
 
 from pgtdd.migrations import MigrationRunner, MutationRegistry
 from pgtdd.migrations.sql_ast import parse, statement_text
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 REGISTRY = MutationRegistry()

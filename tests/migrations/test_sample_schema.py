@@ -9,7 +9,7 @@ import psycopg
 
 from pgtdd.migrations import MigrationRunner, SchemaSnapshotter
 from pgtdd.migrations.sample_schema import FILES
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 

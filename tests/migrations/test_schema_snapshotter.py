@@ -7,7 +7,7 @@ import json
 import psycopg
 
 from pgtdd.migrations import SchemaSnapshot, SchemaSnapshotter
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 DDL = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

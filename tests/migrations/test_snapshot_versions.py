@@ -9,7 +9,7 @@ import pytest
 from psycopg import sql
 
 from pgtdd.migrations import SchemaSnapshotter
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 @pytest.fixture

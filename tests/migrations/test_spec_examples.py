@@ -28,7 +28,7 @@ from pgtdd.migrations.performance import (
     PerformanceBaseline,
     PerformanceProfile,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT
 
 ORIGINAL_SQL = "CREATE TABLE users (id UUID PRIMARY KEY, email TEXT NOT NULL UNIQUE)"

@@ -21,7 +21,7 @@ from pgtdd.migrations.verify_report import (
     VerifyReport,
 )
 from pgtdd.migrations.verify_rules import VerifyRules, VerifyRulesError
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS
 
 TOUCH = "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"

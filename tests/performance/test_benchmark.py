@@ -10,7 +10,7 @@ import pytest
 
 from pgtdd.performance.benchmark import TDDPerformanceBenchmark
 from pgtdd.performance.comprehensive import BenchmarkContext
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import TDDDatabaseManager
 
 

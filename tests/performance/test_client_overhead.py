@@ -16,7 +16,7 @@ from pgtdd.performance.client_overhead import (
     run_client_overhead,
     suite_source,
 )
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def test_the_generated_suite_has_one_test_per_fixture() -> None:

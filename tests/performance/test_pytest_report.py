@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pgtdd.cli.main import main as pgtdd
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 WORK = """
 import os, time

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 ASYNCPG_SUITE = """
 import os

@@ -8,7 +8,7 @@ import pytest
 
 from pgtdd.config.profile import ProfileError
 from pgtdd.config.settings import activated, resolve_settings
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import (
     DEFAULT_DATABASE_URL,
     TDDDatabaseManager,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import (
     ConnectionPoolExhaustedError,
     SavepointError,

@@ -20,7 +20,7 @@ import pytest_asyncio
 from pgtdd.isolation.pool import get_pool_manager
 from pgtdd.models.schema_cache import get_schema_cache
 from pgtdd.performance.memory import get_memory_optimizer
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import (
     ConnectionPoolExhaustedError,
     SavepointError,

@@ -21,7 +21,7 @@ import pytest_asyncio
 from pgtdd.isolation.pool import get_pool_manager
 from pgtdd.models.dataflow import DataFlow
 from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import (
     TDDDatabaseManager,
     TDDTestContext,

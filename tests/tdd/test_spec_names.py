@@ -23,7 +23,7 @@ import pytest
 
 from pgtdd.config.settings import activated, resolve_settings
 from pgtdd.isolation.database import TDDDatabaseManager
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 from pgtdd.tdd_support import (
     OPTIMIZED_POOL_CONFIG,
     ParallelTestManager,

@@ -11,7 +11,7 @@ import pytest
 from pgtdd.isolation.pool import PoolError, create_optimized_pool, get_pool_manager
 from pgtdd.models.schema_cache import SchemaCache, get_schema_cache
 from pgtdd.performance.memory import MemoryOptimizer, get_memory_optimizer
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 @pytest.mark.asyncio

@@ -24,7 +24,7 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from pgtdd.migrations.mutation.catalogue import Mutation
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.mutants import Mutant

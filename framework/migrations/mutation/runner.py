@@ -42,7 +42,7 @@ from pgtdd.migrations.mutation.session import (
     progress_line,
 )
 from pgtdd.migrations.mutation.workers import WorkerPool
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 __all__ = ["MutationRunner", "MutationSetupError", "MutationTestResult", "env_timeout"]
 

@@ -40,7 +40,7 @@ from pgtdd.migrations.mutation.report import (
 from pgtdd.migrations.runner import MigrationError, MigrationRunner, discover
 from pgtdd.migrations.templates import QuickJanitor, TemplateChain, drop_templates, ensure_chain
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 QUERY_CANCELED = "57014"
 

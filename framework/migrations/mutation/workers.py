@@ -43,7 +43,7 @@ from pgtdd.migrations.mutation.session import (
     progress_line,
 )
 from pgtdd.redact import redact
-from pgtdd.server import ServerInfo
+from pgtdd.serverinfo import ServerInfo
 
 
 def answer_limit(timeout: float) -> float:
