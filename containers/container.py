@@ -148,6 +148,7 @@ class ContainerProvider:
             if key is None or exc.status_code != HTTP_CONFLICT:
                 raise
             # Another session is creating the same reusable container: use theirs.
+            _close_client(container)
             self.container = None
             found = self._wait_reusable(client, key)
             if found is None:  # theirs was stuck and removed: start ours after all
@@ -166,6 +167,7 @@ class ContainerProvider:
         if container is not None:
             with contextlib.suppress(Exception):
                 container.stop()
+        _close_client(container)
         self.stop()
 
     def _build(
@@ -379,6 +381,7 @@ class ContainerProvider:
         ):
             self.stop()
             return
+        _close_client(self.container)
         watchdog, self._reaper, self.container = self._reaper, None, None
         _RELEASED[:] = [w for w in _RELEASED if w.poll() is None]  # reap finished ones
         _RELEASED.append(watchdog)  # reaped by a later release(), if this process lives on
@@ -393,17 +396,29 @@ class ContainerProvider:
             return None
         probe = DockerContainer(found.image.tags[0] if found.image.tags else found.image.id)
         probe._container = found
-        return probe.get_container_host_ip(), int(probe._get_exposed_port(PG_PORT))
+        try:
+            return probe.get_container_host_ip(), int(probe._get_exposed_port(PG_PORT))
+        finally:
+            _close_client(probe)
 
     def stop(self) -> None:
         """Remove the container (a reused one is left running) and end the watchdog."""
         if self.container is not None and not self.profile.reuse:
             with contextlib.suppress(Exception):
                 self.container.stop()
+        _close_client(self.container)
         self.container = None
         if self._reaper is not None:
             self._reaper.terminate()
             self._reaper = None
+
+
+def _close_client(container: DockerContainer | None) -> None:
+    """Close the Docker client testcontainers opened for ``container`` (its socket would
+    otherwise be closed by the garbage collector, with a ResourceWarning)."""
+    if container is not None:
+        with contextlib.suppress(Exception):
+            container.get_docker_client().client.close()
 
 
 def _finish(
