@@ -32,7 +32,7 @@ import psycopg
 import pytest
 
 from pgtdd.databases.janitor import DatabaseJanitor, JanitorError, unique_name
-from pgtdd.migrations.mutation.checks import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
+from pgtdd.migrations.handover import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
 from pgtdd.serverinfo import ServerInfo
 
 if TYPE_CHECKING:

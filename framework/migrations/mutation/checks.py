@@ -23,16 +23,13 @@ import psycopg
 import pytest
 from _pytest.runner import runtestprotocol
 
+from pgtdd.migrations.handover import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR, ENV_MUTANT
 from pgtdd.migrations.mutation.catalogue import Mutation
 from pgtdd.serverinfo import ServerInfo
 
 if TYPE_CHECKING:
     from pgtdd.migrations.mutation.mutants import Mutant
 
-# Environment a pytest check sees (the fixtures in pgtdd.migrations.fixtures read these).
-ENV_MIGRATIONS_DIR = "PGTDD_MIGRATIONS_DIR"
-ENV_MIGRATED_DATABASE = "PGTDD_MIGRATED_DATABASE"
-ENV_MUTANT = "PGTDD_MUTANT"
 PASS, FAIL, ERROR = "pass", "fail", "error"
 QUIET_PLUGINS = (
     "cacheprovider",
