@@ -28,11 +28,15 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
-
+from pgtdd.lazy import lazy_module
 from pgtdd.serverinfo import ServerInfo
+
+if TYPE_CHECKING:
+    import psycopg
+else:
+    psycopg = lazy_module("psycopg")  # the plugin reads this module's SQL without a connection
 
 SCHEMA = "pgtdd"
 TRIGGER = "pgtdd_escape"

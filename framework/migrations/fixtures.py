@@ -28,20 +28,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 import pytest
 
-from pgtdd.databases.janitor import DatabaseJanitor, JanitorError, unique_name
+from pgtdd.lazy import lazy_module
 from pgtdd.migrations.handover import ENV_MIGRATED_DATABASE, ENV_MIGRATIONS_DIR
 from pgtdd.serverinfo import ServerInfo
 
 if TYPE_CHECKING:
+    import psycopg
+
+    from pgtdd.databases import janitor as janitors
+    from pgtdd.databases.janitor import DatabaseJanitor
     from pgtdd.migrations.mutation.catalogue import MutationRegistry
     from pgtdd.migrations.performance import MigrationPerformanceProfiler
     from pgtdd.migrations.runner import MigrationRunner
     from pgtdd.migrations.snapshot import SchemaSnapshot
     from pgtdd.migrations.verify_report import VerifyReport
     from pgtdd.migrations.verify_rules import VerifyRules
+else:
+    psycopg = lazy_module("psycopg")
+    janitors = lazy_module("pgtdd.databases.janitor")
 
 # The toolkit's modules (pglast among them) are imported inside the fixtures that use them: the
 # pgtdd plugin registers this module in every session, and most sessions never use it.
@@ -183,10 +189,10 @@ def migrated_database_fixture(
                 janitor.server.with_database(template), folder, template, layout
             )
             return
-        clone_name = unique_name(template[:50])
+        clone_name = janitors.unique_name(template[:50])
         try:
             server = janitor.clone(template, clone_name)
-        except JanitorError:
+        except janitors.JanitorError:
             if _mutant_target(os.environ)[1] is not None:
                 raise
             template = head_template(janitor, folder, refresh=True)  # dropped meanwhile

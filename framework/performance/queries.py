@@ -17,9 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
+if TYPE_CHECKING:
+    from pgtdd.performance.cursors import AsyncCountingCursor, CountingCursor
+
+__all__ = [
+    "PHASES",
+    "AsyncCountingCursor",
+    "CountingCursor",
+    "QueryCounter",
+    "attach_query_counter",
+    "attach_query_counter_async",
+    "count_statement",
+    "counting",
+    "phase",
+]
+_CURSORS = ("CountingCursor", "AsyncCountingCursor")
 
 PHASES = ("setup", "call", "teardown")
 
@@ -96,29 +110,10 @@ async def attach_query_counter_async(connection: Any) -> None:
     attach_query_counter(connection)
 
 
-class CountingCursor(psycopg.Cursor[Any]):
-    """A psycopg cursor that reports each statement it sends."""
+def __getattr__(name: str) -> Any:
+    """The psycopg cursors load with psycopg, when first asked for (not with the plugin)."""
+    if name in _CURSORS:
+        from pgtdd.performance import cursors
 
-    def execute(self, *args: Any, **kwargs: Any) -> CountingCursor:
-        count_statement()
-        super().execute(*args, **kwargs)
-        return self
-
-    def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> None:
-        params = list(params_seq)
-        count_statement(len(params))
-        super().executemany(query, params, **kwargs)
-
-
-class AsyncCountingCursor(psycopg.AsyncCursor[Any]):
-    """The asyncio twin of :class:`CountingCursor`."""
-
-    async def execute(self, *args: Any, **kwargs: Any) -> AsyncCountingCursor:
-        count_statement()
-        await super().execute(*args, **kwargs)
-        return self
-
-    async def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> None:
-        params = list(params_seq)
-        count_statement(len(params))
-        await super().executemany(query, params, **kwargs)
+        return getattr(cursors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
