@@ -178,7 +178,8 @@ def test_cli_output_never_shows_the_password(docker_engine: Any, secret_profile:
             "doctor": pgtdd("doctor", "--profile", profile),
             "doctor --json": pgtdd("doctor", "--profile", profile, "--json"),
             "bench": pgtdd(
-                "bench", "--profile", profile, "--json", "--scale", "0.02", "--suite-runs", "0"
+                "bench", "--profile", profile, "--json", "--scale", "0.02", "--suite-runs", "0",
+                "--inner-loop-runs", "0"
             ),
         }
         for name, done in outputs.items():

@@ -45,6 +45,13 @@ def add_subcommands(subparsers: Any) -> None:
         help="empty tests per client fixture (asyncpg, psycopg, SQLAlchemy) for the per-test "
         "overhead table, run interleaved in one pytest process (0 skips it)",
     )
+    bench.add_argument(
+        "--inner-loop-runs",
+        type=int,
+        default=7,
+        help="rounds of the inner-loop figure: one DB test with a reused server against one "
+        "plain test with pgtdd disabled, new pytest processes, interleaved (0 skips it)",
+    )
     bench.set_defaults(func=_bench)
 
     baseline = subparsers.add_parser(
@@ -110,6 +117,7 @@ def _bench(args: argparse.Namespace) -> int:
         provider.stop()
     suite = _suite_runs(args.suite_runs, settings.profile, benchmark, progress)
     clients = _client_overhead(args.client_tests, str(settings.profile.path), progress)
+    inner = _inner_loop(args.inner_loop_runs, settings.profile, progress)
     report = benchmark.generate_performance_report()
     progress.finish()
     report["server"] = {
@@ -124,6 +132,8 @@ def _bench(args: argparse.Namespace) -> int:
     report["suite_runs"] = suite
     if clients is not None:
         report["client_overhead"] = clients
+    if inner is not None:
+        report["inner_loop"] = inner
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -176,6 +186,19 @@ def _client_overhead(tests: int, profile: str, progress: ProgressLine) -> dict[s
     return run.summary()
 
 
+def _inner_loop(runs: int, profile: Any, progress: ProgressLine) -> dict[str, Any] | None:
+    """The TDD inner-loop figures (``None`` when skipped)."""
+    if runs <= 0:
+        return None
+    from pgtdd.performance.inner_loop import measure_inner_loop
+
+    progress("inner_loop", 0, 1)
+    env = {"PGTDD_PROFILE": str(profile.path)}
+    if profile.version is not None:
+        env["PGTDD_PG_VERSION"] = str(profile.version)
+    return measure_inner_loop(runs, env).as_dict()
+
+
 def format_report(report: dict[str, Any]) -> list[str]:
     """The report as a table against pgtdd's targets."""
     server = report.get("server", {})
@@ -211,6 +234,10 @@ def format_report(report: dict[str, Any]) -> list[str]:
         from pgtdd.performance.client_overhead import format_client_overhead
 
         lines += ["", *format_client_overhead(report["client_overhead"])]
+    if report.get("inner_loop"):
+        from pgtdd.performance.inner_loop import format_inner_loop
+
+        lines += ["", *format_inner_loop(report["inner_loop"])]
     return lines
 
 

@@ -6,7 +6,8 @@ The pytest hooks make one :class:`QueryCounter` current per test and switch its 
 * asyncpg: ``attach_query_counter(connection)`` registers a query logger
   (``Connection.add_query_logger``, asyncpg >= 0.29) that is called once per statement sent;
   a pool can do it for every connection with ``init=attach_query_counter``;
-* psycopg 3: connect with ``cursor_factory=CountingCursor`` (or ``AsyncCountingCursor``);
+* psycopg 3: connect with ``cursor_factory=CountingCursor`` (or ``AsyncCountingCursor``), from
+  :mod:`pgtdd.performance.cursors`;
 * anything else: call :func:`count_statement` once per statement.
 
 Statements sent while no test is running (collection, session start before the first test)
@@ -17,23 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pgtdd.performance.cursors import AsyncCountingCursor, CountingCursor
-
-__all__ = [
-    "PHASES",
-    "AsyncCountingCursor",
-    "CountingCursor",
-    "QueryCounter",
-    "attach_query_counter",
-    "attach_query_counter_async",
-    "count_statement",
-    "counting",
-    "phase",
-]
-_CURSORS = ("CountingCursor", "AsyncCountingCursor")
+from typing import Any
 
 PHASES = ("setup", "call", "teardown")
 
@@ -109,11 +94,3 @@ async def attach_query_counter_async(connection: Any) -> None:
     """:func:`attach_query_counter` as a coroutine, for ``asyncpg.create_pool(init=...)``."""
     attach_query_counter(connection)
 
-
-def __getattr__(name: str) -> Any:
-    """The psycopg cursors load with psycopg, when first asked for (not with the plugin)."""
-    if name in _CURSORS:
-        from pgtdd.performance import cursors
-
-        return getattr(cursors, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -38,3 +38,8 @@ GATE_LIMITS: dict[str, float] = {
     "fixture_setup_time_ms": 2 * TARGETS_MS["fixture_setup"],
     "test_suite_time_seconds": SUITE_LIMIT_S,
 }
+
+# The TDD inner loop (issue 16 C): one database test against a reused server, as a ratio of
+# the same pytest run of one plain test with pgtdd disabled; and the plugin's import cost.
+INNER_LOOP_RATIO_TARGET = 1.3
+PLUGIN_IMPORT_TARGET_MS = 100.0

@@ -164,6 +164,37 @@ def test_importing_pgtdd_loads_nothing_heavy() -> None:
     assert loaded == "", f"`import pgtdd` loads {loaded}"
 
 
+# What loading the pytest plugin (the pytest11 module and the fixture modules it registers)
+# must not import: each loads when a test first uses what needs it.
+PLUGIN_MUST_NOT_LOAD = (
+    "docker",
+    "testcontainers",
+    "pglast",
+    "asyncpg",
+    "psycopg",
+    "tenacity",
+    "sqlalchemy",
+    "pgtdd.migrations.mutation",
+    "pgtdd.migrations.runner",
+    "pgtdd.isolation.database",
+    "pgtdd.models.dataflow",
+    "pgtdd.providers.container",
+    "pgtdd.session",
+)
+
+
+def test_loading_the_plugin_loads_nothing_heavy() -> None:
+    from pgtdd.performance.inner_loop import IMPORT_PROBE
+
+    code = IMPORT_PROBE + (
+        "import sys\n"
+        f"print('loaded:' + ','.join(m for m in {PLUGIN_MUST_NOT_LOAD!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("loaded:")]
+    assert line == "loaded:", f"loading the pytest plugin imports {line.removeprefix('loaded:')}"
+
+
 def test_modules_stay_small() -> None:
     over = {
         name: lines

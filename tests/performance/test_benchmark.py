@@ -99,6 +99,10 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
             "0.04",
             "--suite-runs",
             "1",
+            "--client-tests",
+            "0",
+            "--inner-loop-runs",
+            "1",
         ],
         capture_output=True,
         text=True,
@@ -119,6 +123,10 @@ def test_bench_command_prints_json_for_every_operation(pgtdd_server: ServerInfo)
         "test_suite_20": 1,
     }
     assert report["suite_runs"][0]["tests"] == 20
+    loop = report["inner_loop"]  # one round: measured, not judged here
+    assert loop["runs"] == 1 and loop["db_test_s"] > 0 and loop["plain_test_s"] > 0
+    assert loop["ratio"] == pytest.approx(loop["db_test_s"] / loop["plain_test_s"], rel=0.01)
+    assert 0 < loop["import_ms"] < 5000 and loop["ratio_target"] == 1.3
     assert report["server"]["version"] == pgtdd_server.version
     assert "bench: individual_test" in done.stderr
     assert pgtdd_server.password not in done.stdout + done.stderr

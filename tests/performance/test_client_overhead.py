@@ -53,7 +53,7 @@ def test_pgtdd_bench_lists_the_clients_side_by_side(pgtdd_server: ServerInfo) ->
     env.update(PGTDD_PROFILE="local", TEST_DATABASE_URL=pgtdd_server.url)
     done = subprocess.run(
         [sys.executable, "-m", "pgtdd", "bench", "--scale", "0.05", "--suite-runs", "0",
-         "--client-tests", "3", "--json"],
+         "--client-tests", "3", "--inner-loop-runs", "0", "--json"],
         env=env, capture_output=True, text=True, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -46,7 +46,7 @@ import os
 import psycopg
 import pytest
 
-from pgtdd.performance.queries import CountingCursor
+from pgtdd.performance.cursors import CountingCursor
 
 
 @pytest.fixture
