@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 _LAZY: dict[str, str] = {
     # what pgtdd_server yields
     "ServerInfo": "pgtdd.serverinfo",
+    # the server outside pytest
+    "server": "pgtdd.standalone",
     # fixture factories
     "tdd_context_fixture": "pgtdd.fixtures.tdd",
     "fast_db_fixture": "pgtdd.fixtures.tdd",
@@ -105,6 +107,7 @@ __all__ = [
     "psycopg_fixture",
     "psycopg_pool_fixture",
     "seeded_data_fixture",
+    "server",
     "sqlalchemy_async_binding_fixture",
     "sqlalchemy_async_fixture",
     "sqlalchemy_binding_fixture",
@@ -161,6 +164,7 @@ if TYPE_CHECKING:
     from pgtdd.providers.readiness import ServerStartError, SettingsNotAppliedError
     from pgtdd.serverinfo import ServerInfo, ServerURLError
     from pgtdd.session import ConnectionBudgetError
+    from pgtdd.standalone import server
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,9 @@ def _up(args: argparse.Namespace) -> int:
     from pgtdd.fixtures.header import server_lines
     from pgtdd.session import start_server
 
-    settings = resolve_settings(cli_profile=args.profile, cli_port=args.port)
+    settings = resolve_settings(
+        cli_profile=args.profile, cli_port=args.port, cli_version=args.db_version
+    )
     profile = settings.profile
     if profile.provider == "container":
         # `up` is for a server that outlives the command: always the reusable container.
@@ -42,12 +44,35 @@ def _up(args: argparse.Namespace) -> int:
         )
         return 2
     _, server = start_server(dataclasses.replace(settings, profile=profile))
+    if profile.provider == "container" and server.container_id:
+        from pgtdd.providers.up import mark, project_root
+
+        mark(profile, project_root(), server.container_id)
+    out = sys.stderr if args.env else sys.stdout  # --env: stdout is only what eval reads
     for line in server_lines(server, None, verbose=True):
-        print(line)
+        print(line, file=out)
+    if args.env:
+        print("\n".join(env_lines(server)))
+        return 0
     print(f"URL: {server.url if args.show_password else server.safe_url}")
     if not args.show_password:
         print("(password masked: it is the profile's `password`; --show-password prints it)")
     return 0
+
+
+def env_lines(server: Any) -> list[str]:
+    """``DATABASE_URL=`` and the libpq ``PG*`` variables of ``server``, shell-quoted."""
+    import shlex
+
+    values = {
+        "DATABASE_URL": server.url,
+        "PGHOST": server.host,
+        "PGPORT": str(server.port),
+        "PGUSER": server.user,
+        "PGPASSWORD": server.password,
+        "PGDATABASE": server.database,
+    }
+    return [f"{name}={shlex.quote(value)}" for name, value in values.items()]
 
 
 @contextlib.contextmanager
@@ -68,8 +93,9 @@ def _down(args: argparse.Namespace) -> int:
     from docker.errors import NotFound
 
     from pgtdd.providers.ownership import REUSE_LABEL, owner_alive
+    from pgtdd.providers.up import forget
 
-    removed = 0
+    removed: set[str] = set()
     with _containers() as containers:
         for container in containers:
             labels = container.labels  # type: ignore[attr-defined]
@@ -78,8 +104,9 @@ def _down(args: argparse.Namespace) -> int:
                     container.remove(force=True, v=True)  # type: ignore[attr-defined]
                 except NotFound:  # removed meanwhile by its own session's watchdog
                     continue
-                removed += 1
-    print(f"removed {removed} container(s)")
+                removed.add(container.id)  # type: ignore[attr-defined]
+    forget(removed)  # a later pytest must not look for what `pgtdd up` started
+    print(f"removed {len(removed)} container(s)")
     return 0
 
 
@@ -134,6 +161,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     up.add_argument("--profile", help="profile name or YAML path (default as for pytest)")
     up.add_argument("--port", type=int, help="host port (default: the profile's)")
     up.add_argument("--show-password", action="store_true", help="print the URL unmasked")
+    up.add_argument(
+        "--db-version", metavar="MAJOR", help="PostgreSQL major (15-18; default as for pytest)"
+    )
+    up.add_argument(
+        "--env",
+        action="store_true",
+        help="print only DATABASE_URL= and PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE= lines "
+        "(shell-quoted, password included: for `eval \"$(pgtdd up --env)\"` or a .env file); "
+        "the server description goes to stderr",
+    )
     up.set_defaults(func=_up)
 
     down = sub.add_parser("down", help="remove reusable and orphaned pgtdd containers")

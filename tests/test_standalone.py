@@ -1,0 +1,189 @@
+"""The server outside pytest: ``pgtdd.server()``, the unittest helper, ``pgtdd up --env`` and a
+later pytest of the same project on that server (issue 15, part 3).
+
+Each test uses a profile of its own (a ``work_mem`` nobody else asks for), so no test shares a
+developer's or another test's container.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.majors import session_version, tuned_image
+from tests.test_parallel import docker_or_fail
+
+
+@pytest.fixture
+def engine() -> Iterator[Any]:
+    client = docker_or_fail()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project of the user's: a pyproject.toml and a profile of its own."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "own.yaml").write_text(
+        f"extends: container\nversion: {session_version()}\nimage: [{tuned_image()}]\n"
+        f"host_port: 0\nserver_settings:\n  work_mem: 13MB\n"
+    )
+    return tmp_path
+
+
+def env_for(project: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PGTDD_"))}
+    env["PGTDD_STATE_DIR"] = str(project / "state")  # the `pgtdd up` markers of this test
+    return env
+
+
+def run(project: Path, *command: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=project, env=env_for(project), capture_output=True, text=True, timeout=300,
+        **kw,
+    )
+
+
+def ours(engine: Any) -> list[Any]:
+    return [
+        c for c in engine.containers.list(all=True, filters={"label": "org.pgtdd.owner=pgtdd"})
+        if "work_mem=13MB" in (c.attrs["Config"]["Cmd"] or [])
+    ]
+
+
+def gone_within(engine: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not ours(engine):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+SCRIPT = """\
+import sys, psycopg, pgtdd
+with pgtdd.server(profile="own.yaml") as srv:
+    with psycopg.connect(srv.url) as conn:
+        print("WORK_MEM", conn.execute("SHOW work_mem").fetchone()[0])
+    print("CONTAINER", srv.container_id, flush=True)
+    if sys.argv[1:] == ["hang"]:
+        import time; time.sleep(600)
+"""
+
+
+def test_a_script_starts_and_stops_a_server(project: Path, engine: Any) -> None:
+    (project / "script.py").write_text(SCRIPT)
+    done = run(project, sys.executable, "script.py")
+    assert done.returncode == 0, done.stderr
+    assert "WORK_MEM 13MB" in done.stdout
+    assert "CONTAINER " in done.stdout
+    assert not ours(engine)  # stopped with the block
+
+
+def test_a_killed_script_leaves_no_container(project: Path, engine: Any) -> None:
+    (project / "script.py").write_text(SCRIPT)
+    proc = subprocess.Popen(
+        [sys.executable, "script.py", "hang"], cwd=project, env=env_for(project),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = iter(proc.stdout.readline, "")
+        assert any(line.startswith("CONTAINER ") for line in lines)
+        assert ours(engine)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        proc.communicate()
+    assert gone_within(engine, 30), "the killed script's container was not removed"
+
+
+UNITTEST = """\
+import unittest
+import psycopg
+from pgtdd.unittest_support import ServerTestCase, module_server
+
+class Users(ServerTestCase):
+    server_profile = "own.yaml"
+
+    def test_work_mem(self):
+        with psycopg.connect(self.server.url) as conn:
+            self.assertEqual(conn.execute("SHOW work_mem").fetchone()[0], "13MB")
+
+    def test_same_server_for_the_class(self):
+        self.assertTrue(self.server.container_id)
+
+srv = module_server("own.yaml")
+setUpModule, tearDownModule = srv.start, srv.stop
+
+class ModuleLevel(unittest.TestCase):
+    def test_module_server(self):
+        with psycopg.connect(srv.server.url) as conn:
+            self.assertEqual(conn.execute("SELECT 1").fetchone(), (1,))
+"""
+
+
+def test_a_unittest_suite_gets_a_server_per_class(project: Path, engine: Any) -> None:
+    (project / "test_users.py").write_text(UNITTEST)
+    done = run(project, sys.executable, "-m", "unittest", "-v", "test_users")
+    assert done.returncode == 0, done.stderr
+    assert "Ran 3 tests" in done.stderr and "OK" in done.stderr
+    assert not ours(engine)
+
+
+PYTEST_SUITE = """\
+def test_on_the_up_server(pgtdd_server):
+    print("SERVER", pgtdd_server.container_id)
+"""
+
+
+def test_up_env_then_pytest_uses_that_server_until_down(project: Path, engine: Any) -> None:
+    up = run(project, sys.executable, "-m", "pgtdd", "up", "--profile", "own.yaml", "--env")
+    try:
+        assert up.returncode == 0, up.stderr
+        names = [line.split("=", 1)[0] for line in up.stdout.splitlines()]
+        assert names == ["DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"]
+        assert "pgtdd: PostgreSQL" in up.stderr  # the description is not in what eval reads
+        shell = 'set -a; eval "$1"; set +a; python -c "import os, psycopg; ' \
+            "print(psycopg.connect(os.environ['DATABASE_URL']).execute('SHOW work_mem')" \
+            '.fetchone()[0])"'
+        env = {**env_for(project), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+        read = subprocess.run(
+            ["bash", "-c", shell, "bash", up.stdout], env=env, capture_output=True, text=True
+        )
+        assert read.stdout.strip() == "13MB", read.stderr
+        (up_id,) = [c.id for c in ours(engine)]
+        (project / "test_app.py").write_text(PYTEST_SUITE)
+        inner_env = {**env_for(project), "PGTDD_PROFILE": "own.yaml"}
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-s"],
+            cwd=project, env=inner_env, capture_output=True, text=True, timeout=300,
+        )
+        assert tests.returncode == 0, tests.stdout + tests.stderr
+        assert f"SERVER {up_id}" in tests.stdout
+        assert f"reuse=`pgtdd up` (container {up_id[:12]})" in tests.stdout  # the header
+        assert [c.id for c in ours(engine)] == [up_id]  # still there for the next run
+    finally:
+        down = run(project, sys.executable, "-m", "pgtdd", "down")
+    assert down.returncode == 0, down.stderr
+    assert not ours(engine)
+    again = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-s"],
+        cwd=project, env={**env_for(project), "PGTDD_PROFILE": "own.yaml"},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert again.returncode == 0, again.stdout
+    assert "pgtdd up" not in again.stdout  # after down: a container of its own, removed after
+    assert not ours(engine)
