@@ -52,6 +52,8 @@ Effect = Callable[[pytest.FixtureRequest], None]
 EFFECTS: dict[str, Effect] = {}
 # key -> the test (``path::name``) that proves its effect on a real server elsewhere
 PROVED_BY: dict[str, str] = {
+    "export_env": "tests/test_export_env.py::"
+    "test_export_env_in_the_profile_gives_each_worker_its_database",
     "on_server_loss": "tests/faults/test_server_loss.py::"
     "test_on_server_loss_restart_provisions_again_and_the_rest_pass",
     "migrations_layout": "tests/migrations/test_cli.py::"

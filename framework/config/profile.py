@@ -104,6 +104,9 @@ class Profile:
     migration_verify: MigrationVerify = MigrationVerify()
     reuse: bool = False
     test_database: bool = False
+    # Set DATABASE_URL and PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE for the session (each
+    # xdist worker: its own database), for code under test that reads them.
+    export_env: bool = False
     schema: tuple[str, ...] = ()
     pg_bin: str | None = None
     # The PostgreSQL major asked for (None: any). ``image`` and ``server_settings`` are for
@@ -177,6 +180,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "server_settings": (dict,),
     "reuse": (bool,),
     "test_database": (bool,),
+    "export_env": (bool,),
     "schema": (str, list),
     "pg_bin": (str,),
     "version": (int, str),
@@ -457,6 +461,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         migration_verify=MigrationVerify(**values.get("migration_verify", {})),
         reuse=values.get("reuse", False),
         test_database=values.get("test_database", False),
+        export_env=values.get("export_env", False),
         schema=tuple(_as_list(values.get("schema", []))),
         pg_bin=values.get("pg_bin") or None,
         migrations_layout=layout,

@@ -114,6 +114,7 @@ def resolve_settings(
     cli_port: int | None = None,
     cli_reuse: bool | None = None,
     cli_version: str | None = None,
+    cli_export_env: bool | None = None,
     ini_profile: str | None = None,
     ini_version: str | None = None,
     environ: Mapping[str, str] | None = None,
@@ -144,6 +145,11 @@ def resolve_settings(
         override("reuse", cli_reuse, "--db-reuse" if cli_reuse else "--no-db-reuse")
     elif env.get("PGTDD_REUSE") and container:
         override("reuse", env["PGTDD_REUSE"].strip().lower() not in _FALSE, "env PGTDD_REUSE")
+    if cli_export_env:
+        override("export_env", True, "--db-export-env")
+    elif env.get("PGTDD_EXPORT_ENV"):
+        exported = env["PGTDD_EXPORT_ENV"].strip().lower() not in _FALSE
+        override("export_env", exported, "env PGTDD_EXPORT_ENV")
     port = _chosen_port(cli_port, env)
     if profile.provider == "external":
         _external_url(profile, env, port, override)
