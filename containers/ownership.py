@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -19,6 +20,8 @@ HOST_LABEL = "org.pgtdd.host"
 REUSE_LABEL = "org.pgtdd.reuse"
 PROFILE_LABEL = "org.pgtdd.profile"
 PORT_LABEL = "org.pgtdd.port"  # the server's port, for a container on the host network
+PROJECT_LABEL = "org.pgtdd.project"  # the project folder whose session or `pgtdd up` started it
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
 OWNER = "pgtdd"
 
 
@@ -30,12 +33,20 @@ class Owner:
     pid: int
     started: str
     host: str
+    project: str = ""
 
     @classmethod
     def current(cls) -> Owner:
-        """The running process (pid plus its start time, so a reused pid is not mistaken)."""
+        """The running process (pid plus its start time, so a reused pid is not mistaken), in
+        the project of its working directory."""
         pid = os.getpid()
-        return cls(uuid.uuid4().hex[:12], pid, process_started(pid), socket.gethostname())
+        return cls(
+            uuid.uuid4().hex[:12],
+            pid,
+            process_started(pid),
+            socket.gethostname(),
+            str(project_root()),
+        )
 
     def labels(self, profile: str) -> dict[str, str]:
         """Labels that identify this session's containers."""
@@ -46,7 +57,18 @@ class Owner:
             STARTED_LABEL: self.started,
             HOST_LABEL: self.host,
             PROFILE_LABEL: profile,
+            PROJECT_LABEL: self.project,
         }
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder from ``start`` (default: the working directory) up that holds a
+    project file (``pyproject.toml``, ``pytest.ini``, ``.git``...), else ``start`` itself."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / name).exists() for name in PROJECT_FILES):
+            return folder
+    return here
 
 
 def process_started(pid: int) -> str:

@@ -19,18 +19,6 @@ from pgtdd.config.profile import Profile
 from pgtdd.providers.engine import engine_get, engine_socket
 from pgtdd.providers.reuse import record_path
 
-PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The nearest folder from ``start`` (default: the working directory) up that holds a
-    project file (``pyproject.toml``, ``pytest.ini``, ``.git``...), else ``start`` itself."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if any((folder / name).exists() for name in PROJECT_FILES):
-            return folder
-    return here
-
 
 def marker_path(profile: Profile) -> Path:
     """Where ``pgtdd up`` marks the container of ``profile`` (reuse on or off alike)."""

@@ -3,6 +3,7 @@ removes it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -37,12 +38,16 @@ def test_up_status_down_round_trip(tmp_path: object) -> None:
         assert "reused container" in shown.stdout  # the second `up` found the first's server
         with psycopg.connect(real_url) as conn:
             assert conn.execute("SHOW work_mem").fetchone() == ("6MB",)
+        container = re.search(r"\(container ([0-9a-f]{12})", up.stdout)
+        assert container, up.stdout
         status = pgtdd("status")
-        assert status.returncode == 0 and "reuse" in status.stdout
+        assert status.returncode == 0
+        (row,) = [line for line in status.stdout.splitlines() if line.startswith(container[1])]
+        assert "reuse" in row
     finally:
         down = pgtdd("down")
     assert down.returncode == 0 and "removed" in down.stdout
-    assert "reuse" not in pgtdd("status").stdout
+    assert container[1] not in pgtdd("status").stdout
 
 
 def test_bad_profile_is_a_clear_cli_error() -> None:

@@ -186,4 +186,26 @@ def test_up_env_then_pytest_uses_that_server_until_down(project: Path, engine: A
     )
     assert again.returncode == 0, again.stdout
     assert "pgtdd up" not in again.stdout  # after down: a container of its own, removed after
+    assert gone_within(engine, 30)  # by the session's watchdog, as it exits
+
+
+def test_down_removes_this_projects_containers_and_status_lists_them(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, engine: Any
+) -> None:
+    other = tmp_path_factory.mktemp("other")
+    (other / "pyproject.toml").write_text("[project]\nname = 'other'\n")
+    up = run(project, sys.executable, "-m", "pgtdd", "up", "--profile", "own.yaml")
+    try:
+        assert up.returncode == 0, up.stderr
+        (mine,) = ours(engine)
+        status = run(other, sys.executable, "-m", "pgtdd", "status")
+        (row,) = [line for line in status.stdout.splitlines() if line.startswith(mine.short_id)]
+        assert f"project {project.resolve()}" in row and " age " in row and "reuse" in row
+        assert ":***@127.0.0.1:" in row and "dataflow_test_password" not in status.stdout
+        elsewhere = run(other, sys.executable, "-m", "pgtdd", "down")
+        assert elsewhere.returncode == 0, elsewhere.stderr
+        assert [c.id for c in ours(engine)] == [mine.id]  # another project's: kept
+    finally:
+        here = run(project, sys.executable, "-m", "pgtdd", "down")
+    assert here.returncode == 0 and f"project {project.resolve()}" in here.stdout
     assert not ours(engine)

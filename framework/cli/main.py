@@ -45,7 +45,8 @@ def _up(args: argparse.Namespace) -> int:
         return 2
     _, server = start_server(dataclasses.replace(settings, profile=profile))
     if profile.provider == "container" and server.container_id:
-        from pgtdd.providers.up import mark, project_root
+        from pgtdd.providers.ownership import project_root
+        from pgtdd.providers.up import mark
 
         mark(profile, project_root(), server.container_id)
     out = sys.stderr if args.env else sys.stdout  # --env: stdout is only what eval reads
@@ -92,21 +93,25 @@ def _containers() -> Iterator[list[object]]:
 def _down(args: argparse.Namespace) -> int:
     from docker.errors import NotFound
 
-    from pgtdd.providers.ownership import REUSE_LABEL, owner_alive
+    from pgtdd.providers.ownership import PROJECT_LABEL, REUSE_LABEL, owner_alive, project_root
     from pgtdd.providers.up import forget
 
+    here = str(project_root())
     removed: set[str] = set()
     with _containers() as containers:
         for container in containers:
             labels = container.labels  # type: ignore[attr-defined]
-            if REUSE_LABEL in labels or args.all or not owner_alive(labels):
+            ours = args.all or labels.get(PROJECT_LABEL) == here
+            orphan = REUSE_LABEL not in labels and not owner_alive(labels)
+            if orphan or (ours and (REUSE_LABEL in labels or args.all)):
                 try:
                     container.remove(force=True, v=True)  # type: ignore[attr-defined]
                 except NotFound:  # removed meanwhile by its own session's watchdog
                     continue
                 removed.add(container.id)  # type: ignore[attr-defined]
     forget(removed)  # a later pytest must not look for what `pgtdd up` started
-    print(f"removed {len(removed)} container(s)")
+    scope = "every project" if args.all else f"project {here}"
+    print(f"removed {len(removed)} container(s) ({scope}, and any whose session is gone)")
     return 0
 
 
@@ -120,7 +125,13 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _status_row(container: Any, owner_alive: Callable[[dict[str, str]], bool]) -> str:
-    from pgtdd.providers.ownership import PID_LABEL, PORT_LABEL, PROFILE_LABEL, REUSE_LABEL
+    from pgtdd.providers.ownership import (
+        PID_LABEL,
+        PORT_LABEL,
+        PROFILE_LABEL,
+        PROJECT_LABEL,
+        REUSE_LABEL,
+    )
 
     labels = container.labels
     ports = container.attrs["NetworkSettings"]["Ports"] or {}
@@ -129,9 +140,36 @@ def _status_row(container: Any, owner_alive: Callable[[dict[str, str]], bool]) -
     kind = "reuse" if REUSE_LABEL in labels else f"pid {labels.get(PID_LABEL, '?')}"
     owner = "" if REUSE_LABEL in labels else (" alive" if owner_alive(labels) else " GONE")
     return (
-        f"{container.short_id}  {container.status:<8} port {bound:<6} "
-        f"profile {labels.get(PROFILE_LABEL, '?')}  {kind}{owner}"
+        f"{container.short_id}  {container.status:<8} {kind}{owner}  "
+        f"profile {labels.get(PROFILE_LABEL, '?')}  project {labels.get(PROJECT_LABEL) or '?'}  "
+        f"age {_age(container.attrs.get('Created', ''))}  {_masked_url(container, bound)}"
     )
+
+
+def _age(created: str) -> str:
+    """``3m``, ``2h``, ``5d``: how long ago Docker's ``Created`` timestamp was."""
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(created[:26].rstrip("Z") + "+00:00")
+    except ValueError:
+        return "?"
+    seconds = max(0, int((datetime.now(UTC) - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _masked_url(container: Any, port: str) -> str:
+    """The container's server URL with the password masked (user and database from its
+    environment, the first published port)."""
+    env = dict(
+        item.split("=", 1) for item in container.attrs["Config"].get("Env") or [] if "=" in item
+    )
+    user = env.get("POSTGRES_USER", "postgres")
+    database = env.get("POSTGRES_DB", user)
+    return f"postgresql://{user}:***@127.0.0.1:{port.split(',')[0]}/{database}"
 
 
 def _image_build(args: argparse.Namespace) -> int:
@@ -173,11 +211,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     up.set_defaults(func=_up)
 
-    down = sub.add_parser("down", help="remove reusable and orphaned pgtdd containers")
-    down.add_argument("--all", action="store_true", help="also containers of live sessions")
+    down = sub.add_parser(
+        "down",
+        help="remove this project's reusable containers (and any whose session is gone)",
+    )
+    down.add_argument(
+        "--all",
+        action="store_true",
+        help="every project's containers, those of live sessions too",
+    )
     down.set_defaults(func=_down)
 
-    sub.add_parser("status", help="list pgtdd containers").set_defaults(func=_status)
+    sub.add_parser(
+        "status", help="list pgtdd containers: owner, profile, project, age, URL (masked)"
+    ).set_defaults(func=_status)
 
     image = sub.add_parser("image", help="image commands").add_subparsers(
         dest="image_cmd", required=True
