@@ -21,6 +21,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -267,12 +268,27 @@ class ReuseFirstProvider:
             self.full = None
 
 
+# A detached sweep starts a Python process (docker-py and all: ~0.3 s of CPU, on a core the
+# test run needs): one a minute is enough for the containers of sessions that died.
+SWEEP_INTERVAL_S = 60.0
+
+
 def spawn_sweeper() -> None:
-    """Sweep dead sessions' containers in a detached process (the full path does it inline).
+    """Sweep dead sessions' containers in a detached process (the full path does it inline),
+    at most once per ``SWEEP_INTERVAL_S`` (a stamp file in the state folder).
 
     ``sh`` starts it in the background and exits at once, so the sweeper is nobody's child here:
     nothing to wait for, no zombie, no warning about a still-running subprocess.
     """
+    stamp = state_dir() / "last-sweep"
+    try:
+        if time.time() - stamp.stat().st_mtime < SWEEP_INTERVAL_S:
+            return
+    except OSError:
+        pass  # never swept here yet
+    with contextlib.suppress(OSError):
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
     command = f"{shlex.quote(sys.executable)} -m pgtdd.providers.ownership >/dev/null 2>&1 &"
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
