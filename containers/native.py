@@ -331,6 +331,8 @@ class NativeProvider:
             str(self.workdir),
             "-c",
             "listen_addresses=127.0.0.1",
+            "-c",
+            "pgtdd.test_server=on",  # a test server, for profiles that accept marked ones
         ]
         for name, value in profile.server_settings.items():
             command += ["-c", f"{name}={value}"]

@@ -54,7 +54,8 @@ def server_command(profile: Profile) -> list[str]:
     PostgreSQL's default (1GB) could fill a small tmpfs with WAL, and a WAL write that fails
     stops the server (PANIC) where a data file that cannot grow only fails the statement.
     """
-    command = ["postgres"]
+    # marked as a test server: the `local` profile (accept_marked) trusts it (pgtdd up)
+    command = ["postgres", "-c", "pgtdd.test_server=on"]
     for name, value in profile.server_settings.items():
         command += ["-c", f"{name}={value}"]
     limit = size_bytes(profile.tmpfs_size) if profile.tmpfs else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,8 @@ def test_profile_flag_allows_and_names_where_it_came_from() -> None:
     profile = load_profile(
         "local", environ={"TEST_DATABASE_URL": f"postgresql://app:{SECRET}@db.example.net:5432/app"}
     )
+    assert not check_test_database(external(), profile).allowed  # local: only once seen marked
+    profile = dataclasses.replace(profile, test_database=True)
     verdict = check_test_database(external(), profile)
     assert verdict.allowed
     assert "test_database: true" in verdict.reason and "local.yaml" in verdict.reason
@@ -129,9 +132,11 @@ def test_profile_flag_allows_and_names_where_it_came_from() -> None:
     assert "vouches only for the server of its own url" in other.reason + other.fix
 
 
-def test_the_session_profile_applies_only_to_its_own_server() -> None:
+def test_the_session_profile_applies_only_to_its_own_server(tmp_path: Path) -> None:
+    vouching = tmp_path / "vouching.yaml"
+    vouching.write_text("extends: local\ntest_database: true\n")
     settings = resolve_settings(
-        cli_profile="local",
+        cli_profile=str(vouching),
         environ={"TEST_DATABASE_URL": f"postgresql://app:{SECRET}@db.example.net:5432/app"},
     )
     with activated(settings):
@@ -172,6 +177,7 @@ def test_production_name_needs_the_explicit_variable_even_with_the_flag(
 ) -> None:
     url = f"postgresql://app:{SECRET}@prod-db:5432/production"
     profile = load_profile("local", environ={"TEST_DATABASE_URL": url})
+    profile = dataclasses.replace(profile, test_database=True)
     prod = external("prod-db", 5432, "production")
     with pytest.raises(UnsafeDatabaseError, match="looks like production") as info:
         ensure_test_database(prod, profile)
@@ -279,3 +285,67 @@ def test_mutate_and_migrate_down_refuse_an_unmarked_url(
         assert "pgtdd refuses" in err and f"{ALLOW_ENV}=127.0.0.1:{listener.port}/app" in err
         assert SECRET not in err
     assert listener.accepted == 0
+
+
+@pytest.fixture
+def unmarked_database(pgtdd_server: ServerInfo) -> Iterator[ServerInfo]:
+    """A database of the session's server whose mark is switched off (``ALTER DATABASE``)."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"guard_unmarked_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pgtdd_server.url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET pgtdd.test_server = 'off'").format(sql.Identifier(name))
+        )
+    try:
+        yield pgtdd_server.with_database(name)
+    finally:
+        with psycopg.connect(pgtdd_server.url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def test_local_accepts_a_marked_server_and_names_what_it_found_on_an_unmarked_one(
+    pytester: pytest.Pytester, unmarked_database: ServerInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in local profile trusts a server only once it sees the mark (accept_marked:
+    true); pgtdd's own servers carry it, this database has it switched off."""
+    import psycopg
+    from psycopg import sql
+
+    pytester.makepyfile(DB_TEST)
+    monkeypatch.setenv("TEST_DATABASE_URL", unmarked_database.url)
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    refused = pytester.runpytest_subprocess("--db-profile", "local", "-p", "no:cacheprovider")
+    assert refused.ret == 3
+    out = refused.stdout.str() + refused.stderr.str()
+    assert f"found PostgreSQL {unmarked_database.version.split()[0]}" in out
+    assert f"table(s) in database {unmarked_database.database}" in out
+    assert "pgtdd.test_server is off" in out and "accept_marked: true" in out
+    assert f"ALTER DATABASE \"{unmarked_database.database}\" SET pgtdd.test_server = 'on'" in out
+    assert unmarked_database.password not in out
+    with psycopg.connect(unmarked_database.url, autocommit=True) as conn:
+        name = sql.Identifier(unmarked_database.database)
+        conn.execute(sql.SQL("ALTER DATABASE {} SET pgtdd.test_server = 'on'").format(name))
+    accepted = pytester.runpytest_subprocess("--db-profile", "local", "-p", "no:cacheprovider")
+    accepted.assert_outcomes(passed=1)
+
+
+def test_accept_marked_reads_the_mark_only_for_its_own_url(
+    pytester: pytest.Pytester, pgtdd_server: ServerInfo, tmp_path: Path
+) -> None:
+    """accept_marked: true in a profile of one's own: the session's server (marked, as pgtdd's
+    servers are) is accepted; without the key the same server is refused before connecting."""
+    marked = tmp_path / "marked.yaml"
+    marked.write_text(f"provider: external\nurl: {pgtdd_server.url}\naccept_marked: true\n")
+    pytester.makepyfile(DB_TEST)
+    pytester.runpytest_subprocess(
+        "--db-profile", str(marked), "-p", "no:cacheprovider"
+    ).assert_outcomes(passed=1)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(f"provider: external\nurl: {pgtdd_server.url}\n")
+    refused = pytester.runpytest_subprocess("--db-profile", str(plain), "-p", "no:cacheprovider")
+    assert refused.ret == 3 and "pgtdd refuses" in refused.stdout.str() + refused.stderr.str()

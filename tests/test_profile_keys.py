@@ -52,6 +52,7 @@ Effect = Callable[[pytest.FixtureRequest], None]
 EFFECTS: dict[str, Effect] = {}
 # key -> the test (``path::name``) that proves its effect on a real server elsewhere
 PROVED_BY: dict[str, str] = {
+    "accept_marked": "tests/test_guard.py::test_accept_marked_reads_the_mark_only_for_its_own_url",
     "export_env": "tests/test_export_env.py::"
     "test_export_env_in_the_profile_gives_each_worker_its_database",
     "on_server_loss": "tests/faults/test_server_loss.py::"

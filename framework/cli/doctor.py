@@ -27,8 +27,10 @@ from pgtdd.cli.doctor_checks import Check, DatabaseChecks, Report, Status, one_l
 from pgtdd.config.profile import ProfileError
 from pgtdd.config.settings import Settings, activated, resolve_settings
 from pgtdd.databases.guard import (
+    UnsafeDatabaseError,
     check_test_database,
     ensure_test_database,
+    may_be_marked,
 )
 from pgtdd.redact import redact
 from pgtdd.serverinfo import ServerInfo
@@ -158,6 +160,14 @@ class Doctor(DatabaseChecks):
         if verdict.allowed:
             self.add("guard", "ok", f"{server.safe_url} allowed: {verdict.reason}")
             return True
+        if may_be_marked(server, profile):  # accept_marked: the server check reads the mark
+            self.add(
+                "guard",
+                "ok",
+                f"{server.safe_url} accepted once seen marked as a test server "
+                f"(profile {profile.name}: accept_marked; read when the server answers)",
+            )
+            return True
         self.add("guard", "fail", verdict.reason, verdict.fix)
         return False
 
@@ -230,8 +240,14 @@ class Doctor(DatabaseChecks):
                 return
             seconds = time.perf_counter() - started
             # Registers the provisioned server with the guard, as a pytest session does, so
-            # the TDD pool below may open on it.
-            ensure_test_database(server, settings, environ=self.environ)
+            # the TDD pool below may open on it (and reads an accept_marked server's mark).
+            try:
+                ensure_test_database(server, settings, environ=self.environ)
+            except UnsafeDatabaseError as exc:
+                reason, _, fix = str(exc).partition(" If it is a server for tests, ")
+                self.add("server", "fail", reason, fix or "mark the server as a test server")
+                yield None
+                return
             where = f"container {server.container_id[:12]}, " if server.container_id else ""
             notes = "".join(f"; {note}" for note in server.notes)
             self.add(

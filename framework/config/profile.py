@@ -104,6 +104,9 @@ class Profile:
     migration_verify: MigrationVerify = MigrationVerify()
     reuse: bool = False
     test_database: bool = False
+    # Trust the url's server when it is marked as a test server (``pgtdd.test_server = on``,
+    # which pgtdd's own servers set): the built-in ``local`` profile does.
+    accept_marked: bool = False
     # Set DATABASE_URL and PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE for the session (each
     # xdist worker: its own database), for code under test that reads them.
     export_env: bool = False
@@ -180,6 +183,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "server_settings": (dict,),
     "reuse": (bool,),
     "test_database": (bool,),
+    "accept_marked": (bool,),
     "export_env": (bool,),
     "schema": (str, list),
     "pg_bin": (str,),
@@ -461,6 +465,7 @@ def _build(path: Path, values: dict[str, Any], sources: dict[str, str]) -> Profi
         migration_verify=MigrationVerify(**values.get("migration_verify", {})),
         reuse=values.get("reuse", False),
         test_database=values.get("test_database", False),
+        accept_marked=values.get("accept_marked", False),
         export_env=values.get("export_env", False),
         schema=tuple(_as_list(values.get("schema", []))),
         pg_bin=values.get("pg_bin") or None,

@@ -14,7 +14,7 @@ from typing import Any
 # (a key accepted and never applied would mislead). Inherited ones (``extends:``) are the
 # parent's business: ``native`` extends ``container`` and leaves its image list alone.
 UNUSED_BY: dict[str, frozenset[str]] = {
-    "container": frozenset({"url", "pg_bin"}),
+    "container": frozenset({"url", "pg_bin", "accept_marked"}),
     "external": frozenset(
         {
             "image",
@@ -29,7 +29,7 @@ UNUSED_BY: dict[str, frozenset[str]] = {
             "pg_bin",
         }
     ),
-    "native": frozenset({"image", "url", "network", "reuse", "tmpfs_size"}),
+    "native": frozenset({"image", "url", "network", "reuse", "tmpfs_size", "accept_marked"}),
 }
 
 # (section, key) -> (lowest value, why): values below are refused with the reason.

@@ -5,13 +5,17 @@ A server is allowed when one of these holds:
 1. this session provisioned it (a ``container`` or ``native`` server started by pgtdd);
 2. ``PGTDD_ALLOW_DATABASE`` lists it: ``host:port/database`` entries, separated by commas or
    spaces; ``host:port/*`` allows every database of that server;
-3. the profile says ``test_database: true`` (the built-in ``local`` profile does) and the host and
-   database names do not look like production (``prod``, ``production``, ``prd`` as a word).
-   A production-looking name needs the explicit ``PGTDD_ALLOW_DATABASE`` entry.
+3. the profile says ``test_database: true`` and the host and database names do not look like
+   production (``prod``, ``production``, ``prd`` as a word). A production-looking name needs
+   the explicit ``PGTDD_ALLOW_DATABASE`` entry;
+4. the profile says ``accept_marked: true`` (the built-in ``local`` profile does), the names do
+   not look like production, and the server is marked as a test server: ``SHOW
+   pgtdd.test_server`` is ``on`` (pgtdd's own servers start with it; ``ALTER DATABASE ... SET
+   pgtdd.test_server = on`` marks one of yours). This one connects to look.
 
 Anything else raises :class:`UnsafeDatabaseError`, whose message names the server (password
-masked) and both ways to allow it. The check needs no connection: it runs before pgtdd connects
-to an external server at all.
+masked) and the ways to allow it. Checks 1-3 need no connection: they run before pgtdd connects
+to an external server at all; check 4 reads the mark once the server answers (read-only).
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ _ENTRY = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})/(?P<db>[^
 
 # host:port of servers provisioned by this process (registered by ensure_test_database).
 _session_servers: set[tuple[str, int]] = set()
+# host:port of servers found marked as test servers (``accept_marked``).
+_marked_servers: set[tuple[str, int]] = set()
+MARK_SETTING = "pgtdd.test_server"
 
 
 class UnsafeDatabaseError(RuntimeError):
@@ -127,6 +134,8 @@ def check_test_database(
         return Verdict(True, f"provisioned by this session ({server.provider})")
     if (_canonical_host(host), port) in _session_servers:
         return Verdict(True, "a server provisioned by this session")
+    if (_canonical_host(host), port) in _marked_servers:
+        return Verdict(True, f"marked as a test server ({MARK_SETTING} = on)")
     for entry in parse_allow_list(env.get(ALLOW_ENV, "")):
         if entry.matches(host, port, database):
             shown = database_key(entry.host, entry.port, entry.database)
@@ -154,7 +163,12 @@ def ensure_test_database(
     """
     verdict = check_test_database(server, settings, environ=environ)
     if not verdict.allowed:
-        raise UnsafeDatabaseError(verdict.message)
+        profile = _profile_of(settings)
+        if not may_be_marked(server, profile):
+            raise UnsafeDatabaseError(verdict.message)
+        assert profile is not None
+        _require_mark(server, profile)
+        _marked_servers.add((_canonical_host(server.host), server.port))
     if _provisioned(server):
         _session_servers.add((_canonical_host(server.host), server.port))
 
@@ -179,7 +193,74 @@ def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | No
     if profile.provider != "external":
         return
     server = parse_url(profile.url or DEFAULT_URL, profile=profile.name)
-    ensure_test_database(server, settings, environ=environ)
+    verdict = check_test_database(server, settings, environ=environ)
+    if not verdict.allowed and not may_be_marked(server, profile):
+        raise UnsafeDatabaseError(verdict.message)
+    # accept_marked: the mark is read once the server answers (start_server checks again)
+
+
+def _profile_of(settings: Settings | Profile | None) -> Profile | None:
+    if settings is None:
+        settings = current()
+    return settings.profile if isinstance(settings, Settings) else settings
+
+
+def may_be_marked(server: ServerInfo, profile: Profile | None) -> bool:
+    """Whether the profile accepts ``server`` once it is seen marked (never a name that looks
+    like production, never a server other than the profile's own)."""
+    return (
+        profile is not None
+        and profile.accept_marked
+        and looks_like_production(server.host, server.database) is None
+        and _targets(profile, server)
+    )
+
+
+def _require_mark(server: ServerInfo, profile: Profile) -> None:
+    """Connect and read the mark; raise, saying what was found and how to mark it, if absent."""
+    import psycopg
+
+    key = database_key(server.host, server.port, server.database)
+    head = f"pgtdd refuses {server.safe_url}: "
+    try:
+        with psycopg.connect(server.url, connect_timeout=5, autocommit=True) as conn:
+            mark, version, tables = conn.execute(MARK_QUERY, (MARK_SETTING,)).fetchone() or ("",)*3
+    except psycopg.Error as exc:
+        from pgtdd.redact import redact
+
+        raise UnsafeDatabaseError(
+            f"{head}profile {profile.name} accepts it only marked as a test server, and pgtdd "
+            f"could not connect to look ({redact(str(exc).strip().splitlines()[0])}). "
+            f"{_mark_fix(server, key)}"
+        ) from None
+    if str(mark).lower() in ("on", "true", "1", "yes"):
+        return
+    raise UnsafeDatabaseError(
+        f"{head}found PostgreSQL {version} with {tables} table(s) in database "
+        f"{server.database}, not marked as a test server ({MARK_SETTING} is "
+        f"{mark or 'unset'}); profile {profile.name} ({profile.path}) accepts only a marked "
+        f"server (accept_marked: true). {_mark_fix(server, key)}"
+    )
+
+
+MARK_QUERY = """
+SELECT current_setting(%s, true),
+       current_setting('server_version'),
+       (SELECT count(*) FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p')
+           AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+           AND n.nspname NOT LIKE 'pg\\_toast%%')
+"""
+
+
+def _mark_fix(server: ServerInfo, key: str) -> str:
+    quoted = '"' + server.database.replace('"', '""') + '"'
+    return (
+        f"If it is a server for tests, mark it: `ALTER DATABASE {quoted} SET {MARK_SETTING} = "
+        f"'on'` (or start it with `-c {MARK_SETTING}=on`; pgtdd's own servers have it), or "
+        f"export {ALLOW_ENV}={key}, or set `test_database: true` in a profile of your own."
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +269,7 @@ class GuardMemory:
 
     servers: frozenset[tuple[str, int]]
     settings: tuple[Settings, ...]
+    marked: frozenset[tuple[str, int]] = frozenset()
 
 
 def forget_session_servers() -> GuardMemory:
@@ -195,14 +277,18 @@ def forget_session_servers() -> GuardMemory:
 
     Returns what was forgotten, for :func:`restore_session_servers`.
     """
-    memory = GuardMemory(frozenset(_session_servers), replace_active(()))
+    memory = GuardMemory(
+        frozenset(_session_servers), replace_active(()), frozenset(_marked_servers)
+    )
     _session_servers.clear()
+    _marked_servers.clear()
     return memory
 
 
 def restore_session_servers(memory: GuardMemory) -> None:
     """Remember again what :func:`forget_session_servers` returned."""
     _session_servers.update(memory.servers)
+    _marked_servers.update(memory.marked)
     replace_active([*memory.settings, *replace_active(())])
 
 
@@ -242,10 +328,12 @@ def _refusal(server: ServerInfo, profile: Profile | None, word: str | None) -> t
     key = database_key(server.host, server.port, server.database)
     server_key = database_key(server.host, server.port, "*")
     head = f"pgtdd refuses {server.safe_url}: "
-    if word is not None and profile is not None and profile.test_database:
+    vouches = profile is not None and (profile.test_database or profile.accept_marked)
+    if word is not None and profile is not None and vouches:
+        flag = "test_database" if profile.test_database else "accept_marked"
         why = (
             f"its name looks like production ({word!r}), and a production-looking name needs "
-            "more than the profile's test_database flag; destructive fixtures never run on a "
+            f"more than the profile's {flag} flag; destructive fixtures never run on a "
             "server not known to be for tests."
         )
         return head + why, f"If it really is a test database, export {ALLOW_ENV}={key}"
