@@ -22,13 +22,16 @@ class LazyModule:
 
     def __init__(self, name: str) -> None:
         self._name = name
+        self._module: ModuleType | None = None
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("_"):
             # pytest probes every name of a plugin module for fixture markers and mocks
             # (``_pytestfixturefunction``, ``_mock_name``...): answering those must not import.
             raise AttributeError(attribute)
-        module: ModuleType = importlib.import_module(self._name)
+        module = self._module
+        if module is None:  # once: the per-test path reads through here
+            module = self._module = importlib.import_module(self._name)
         return getattr(module, attribute)
 
     def __repr__(self) -> str:

@@ -114,8 +114,11 @@ def write_suite(approach: str, folder: Path, count: int) -> Path:
 
 
 # pytest plugins each approach turns off: the others' (all are installed in this venv).
+# Each suite is a project of its own: the other approaches' plugins are off, and so is
+# pytest-django (in pgtdd's development environment for the Django example only; its eight
+# autouse fixtures cost every approach about 1 ms a test).
 DISABLED_PLUGINS = {
-    "pgtdd": ("pytest_postgresql",),
-    "pytest-postgresql": ("pgtdd",),
-    "testcontainers": ("pgtdd", "pytest_postgresql"),
+    "pgtdd": ("pytest_postgresql", "django"),
+    "pytest-postgresql": ("pgtdd", "django"),
+    "testcontainers": ("pgtdd", "pytest_postgresql", "django"),
 }
