@@ -104,12 +104,8 @@ class Profile:
     migration_verify: MigrationVerify = MigrationVerify()
     reuse: bool = False
     test_database: bool = False
-    # Trust the url's server when it is marked as a test server (``pgtdd.test_server = on``,
-    # which pgtdd's own servers set): the built-in ``local`` profile does.
-    accept_marked: bool = False
-    # Set DATABASE_URL and PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE for the session (each
-    # xdist worker: its own database), for code under test that reads them.
-    export_env: bool = False
+    accept_marked: bool = False  # trust the url's server once seen marked (pgtdd.test_server)
+    export_env: bool = False  # DATABASE_URL and PG* of the session's database, for code under test
     schema: tuple[str, ...] = ()
     pg_bin: str | None = None
     # The PostgreSQL major asked for (None: any). ``image`` and ``server_settings`` are for
