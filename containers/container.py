@@ -20,6 +20,7 @@ from pgtdd.providers.engine import docker_client, engine_socket
 from pgtdd.providers.health import CREATED, classify, describe_removed, sweep_broken_reusable
 from pgtdd.providers.ownership import REUSE_LABEL, Owner, sweep_orphans
 from pgtdd.providers.readiness import ServerStartError, check_major, check_startup, wait_for_version
+from pgtdd.providers.records import server_command
 from pgtdd.providers.reuse import (
     LOOPBACK,
     PORT_LABEL,
@@ -27,7 +28,6 @@ from pgtdd.providers.reuse import (
     identity_args,
     reuse_key,
     save_record,
-    server_command,
     verify_identity_and_settings,
 )
 from pgtdd.retry import poll_until

@@ -24,14 +24,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import psycopg
 
-from pgtdd.config.profile import Profile, size_bytes
-from pgtdd.providers.engine import engine_address, engine_get, engine_socket
+from pgtdd.config.profile import Profile
+from pgtdd.providers.engine import engine_get, engine_socket
 from pgtdd.providers.ownership import PORT_LABEL, REUSE_LABEL
 from pgtdd.providers.readiness import (
     ServerStartError,
@@ -39,29 +38,13 @@ from pgtdd.providers.readiness import (
     verify_settings,
     wait_for_version,
 )
+from pgtdd.providers.records import record_path, server_command, state_dir
 from pgtdd.serverinfo import ServerInfo
 
 PG_PORT = 5432
 LOOPBACK = "127.0.0.1"
 IDENTITY_SETTING = "cluster_name"
 __all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
-
-
-def server_command(profile: Profile) -> list[str]:
-    """``postgres -c name=value ...`` for the profile's server settings.
-
-    With a bounded tmpfs and no ``max_wal_size`` in the profile, the WAL gets an eighth of it:
-    PostgreSQL's default (1GB) could fill a small tmpfs with WAL, and a WAL write that fails
-    stops the server (PANIC) where a data file that cannot grow only fails the statement.
-    """
-    # marked as a test server: the `local` profile (accept_marked) trusts it (pgtdd up)
-    command = ["postgres", "-c", "pgtdd.test_server=on"]
-    for name, value in profile.server_settings.items():
-        command += ["-c", f"{name}={value}"]
-    limit = size_bytes(profile.tmpfs_size) if profile.tmpfs else 0
-    if limit and "max_wal_size" not in profile.server_settings:
-        command += ["-c", f"max_wal_size={max(32, limit // 8 // 1024**2)}MB"]
-    return command
 
 
 def reuse_key(image_id: str, profile: Profile, network: str) -> str:
@@ -119,34 +102,6 @@ def verify_identity_and_settings(
 def container_name(key: str) -> str:
     """The name of the reusable container for ``key`` (one per key on an engine)."""
     return f"pgtdd-reuse-{key}"
-
-
-def state_dir() -> Path:
-    """Where the records live: ``$PGTDD_STATE_DIR``, else ``$XDG_CACHE_HOME/pgtdd/reuse``."""
-    explicit = os.environ.get("PGTDD_STATE_DIR")
-    if explicit:
-        return Path(explicit)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "pgtdd" / "reuse"
-
-
-def record_path(profile: Profile) -> Path:
-    """The record of ``profile``'s reusable container (the profile without the image id)."""
-    material = json.dumps(
-        [
-            engine_address(),
-            profile.network,
-            list(profile.image),
-            profile.version,
-            server_command(profile),
-            profile.user,
-            profile.password,
-            profile.database,
-            profile.tmpfs,
-            profile.tmpfs_size,
-        ]
-    )
-    return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"
 
 
 def save_record(profile: Profile, server: ServerInfo, key: str, network: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers.engine import engine_get, engine_socket
-from pgtdd.providers.reuse import record_path
+from pgtdd.providers.records import record_path, state_dir
 
 
 def marker_path(profile: Profile) -> Path:
@@ -65,8 +65,6 @@ def forget(container_ids: set[str]) -> None:
 
 def record_path_folder() -> Path:
     """The folder of the reuse records and the markers."""
-    from pgtdd.providers.reuse import state_dir
-
     return state_dir()
 
 

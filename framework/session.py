@@ -10,19 +10,24 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import psycopg
+from typing import TYPE_CHECKING, Any
 
 from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
 from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabases
+from pgtdd.lazy import lazy_module
 from pgtdd.log import get_logger
 from pgtdd.providers.base import Provider, make_provider
 from pgtdd.redact import redact
 from pgtdd.serverinfo import ServerInfo
+
+# psycopg loads when this layer first connects, not with the pytest plugin.
+if TYPE_CHECKING:
+    import psycopg
+else:
+    psycopg = lazy_module("psycopg")
 
 log = get_logger(__name__)
 

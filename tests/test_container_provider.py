@@ -198,7 +198,7 @@ def test_release_without_a_live_watchdog_removes_the_container_itself(
 def test_the_reuse_record_depends_on_network_and_settings(
     profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pgtdd.providers.reuse import record_path
+    from pgtdd.providers.records import record_path
 
     monkeypatch.setenv("PGTDD_STATE_DIR", str(tmp_path))
     paths = {

@@ -76,3 +76,23 @@ def test_a_command_that_runs_no_test_starts_nothing(suite: Path, args: tuple[str
     for line in output.splitlines():
         assert not SERVER_LINE.match(line), line
     assert "could not provision" not in output
+
+
+NO_DB_SUITE = """
+import sys
+
+def test_no_database_here():
+    names = ("psycopg", "asyncpg", "docker", "testcontainers", "pglast")
+    heavy = [m for m in names if m in sys.modules]
+    assert heavy == [], heavy
+"""
+
+
+def test_a_run_of_tests_without_a_database_loads_no_client_layer(tmp_path: Path) -> None:
+    """pgtdd on, but no test asks for a server: nothing starts and no driver is imported
+    (pytest-postgresql, installed here for the peer benchmark, imports psycopg itself: off)."""
+    (tmp_path / "test_plain.py").write_text(NO_DB_SUITE)
+    done = run(tmp_path, "-p", "no:pytest_postgresql")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    assert "could not provision" not in done.stdout + done.stderr

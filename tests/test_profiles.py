@@ -276,7 +276,7 @@ def test_tmpfs_size_and_on_server_loss_defaults_and_sources(tmp_path: Path) -> N
 
 
 def test_a_bounded_tmpfs_without_max_wal_size_gives_the_wal_an_eighth(tmp_path: Path) -> None:
-    from pgtdd.providers.reuse import server_command
+    from pgtdd.providers.records import server_command
 
     path = write(tmp_path, "mine.yaml", "provider: container\nimage: x\ntmpfs_size: 1g\n")
     assert server_command(load_profile(str(path), environ={}))[-2:] == ["-c", "max_wal_size=128MB"]

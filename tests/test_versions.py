@@ -149,7 +149,8 @@ def test_the_image_variable_overrides_the_templated_default() -> None:
 
 
 def test_reuse_keys_records_and_container_names_differ_per_major() -> None:
-    from pgtdd.providers.reuse import container_name, record_path, reuse_key
+    from pgtdd.providers.records import record_path
+    from pgtdd.providers.reuse import container_name, reuse_key
 
     on_15 = resolve_settings(cli_profile="container", cli_version="15", environ={}).profile
     on_18 = resolve_settings(cli_profile="container", cli_version="18", environ={}).profile

@@ -13,13 +13,20 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from pgtdd.config.settings import connect_timeout
+from pgtdd.lazy import lazy_module
 from pgtdd.providers.ownership import HOST_LABEL, PID_LABEL, STARTED_LABEL, process_started
 from pgtdd.serverinfo import ServerInfo
+
+# psycopg loads when this layer first connects, not with the pytest plugin.
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+else:
+    psycopg = lazy_module("psycopg")
+    sql = lazy_module("psycopg.sql")
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAINTENANCE_DB = "postgres"

@@ -19,16 +19,21 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
-
-import psycopg
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pgtdd.config.settings import connect_timeout
 from pgtdd.databases import escapes
 from pgtdd.databases.janitor import DatabaseJanitor, owner_comment, validate_database_name
 from pgtdd.databases.sweep import lock_key, sweep_half_made, template_comment
+from pgtdd.lazy import lazy_module
 from pgtdd.providers.ownership import owner_alive
 from pgtdd.serverinfo import ServerInfo
+
+# psycopg loads when this layer first connects, not with the pytest plugin.
+if TYPE_CHECKING:
+    import psycopg
+else:
+    psycopg = lazy_module("psycopg")
 
 TEMPLATE_PREFIX = "pgtdd_tpl_"
 RUN_PREFIX = "pgtdd_run_"
