@@ -19,12 +19,12 @@ import psutil
 import psycopg
 import pytest
 
-from pgtdd.databases.janitor import DatabaseJanitor
 from pgtdd.migrations import MutationRegistry, MutationRunner, PytestCheck
 from pgtdd.migrations.mutation.mutants import generate_mutants
 from pgtdd.migrations.mutation.session import MutationSetupError
 from pgtdd.migrations.mutation.workers import _config
 from pgtdd.migrations.runner import discover
+from pgtdd.migrations.templates import QuickJanitor
 from pgtdd.serverinfo import ServerInfo
 from tests.migrations.conftest import MIGRATIONS, PROJECT, sample_runner
 
@@ -236,7 +236,10 @@ def test_an_interrupted_or_killed_run_leaves_no_worker(
     while _with_marker(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _with_marker(marker) == []
-    with DatabaseJanitor(pgtdd_server) as janitor:  # as after a killed single-process run
+    # As after a killed single-process run. A killed worker's CREATE DATABASE goes on in its
+    # server process: let it finish first, or the database it makes outlives the cleanup.
+    with QuickJanitor(pgtdd_server) as janitor:
+        assert janitor.wait_quiet("pgtdd_mr_", timeout=30)
         for name in janitor.list("pgtdd_mr_"):
             janitor.drop(name)
 
