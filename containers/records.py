@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pgtdd.config.profile import Profile, size_bytes
@@ -39,20 +40,31 @@ def state_dir() -> Path:
     return Path(cache) / "pgtdd" / "reuse"
 
 
+def server_material(profile: Profile) -> list[object]:
+    """The settings that make a reusable server what it is (its key and its record's name
+    add where it runs: the image id and network, or the engine and the image list)."""
+    return [
+        profile.version,
+        server_command(profile),
+        profile.user,
+        profile.password,
+        profile.database,
+        profile.tmpfs,
+        profile.tmpfs_size,
+    ]
+
+
 def record_path(profile: Profile) -> Path:
     """The record of ``profile``'s reusable container (the profile without the image id)."""
-    material = json.dumps(
-        [
-            engine_address(),
-            profile.network,
-            list(profile.image),
-            profile.version,
-            server_command(profile),
-            profile.user,
-            profile.password,
-            profile.database,
-            profile.tmpfs,
-            profile.tmpfs_size,
-        ]
-    )
+    where = [engine_address(), profile.network, list(profile.image)]
+    material = json.dumps([*where, *server_material(profile)])
     return state_dir() / f"{hashlib.sha256(material.encode()).hexdigest()[:16]}.json"
+
+
+def write_record(path: Path, record: Mapping[str, object]) -> None:
+    """Write ``record`` as JSON at ``path``, atomically: a concurrent reader sees the old or
+    the new one (raises ``OSError``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record))
+    temporary.replace(path)

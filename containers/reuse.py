@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import http.client
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -38,7 +37,12 @@ from pgtdd.providers.readiness import (
     verify_settings,
     wait_for_version,
 )
-from pgtdd.providers.records import record_path, server_command, state_dir
+from pgtdd.providers.records import (
+    record_path,
+    server_material,
+    state_dir,
+    write_record,
+)
 from pgtdd.serverinfo import ServerInfo
 
 PG_PORT = 5432
@@ -49,20 +53,7 @@ __all__ = ["LOOPBACK", "PORT_LABEL"]  # re-exported for the container provider
 
 def reuse_key(image_id: str, profile: Profile, network: str) -> str:
     """Hash of everything that makes a reusable container what it is."""
-    material = json.dumps(
-        [
-            image_id,
-            network,
-            profile.version,
-            server_command(profile),
-            profile.user,
-            profile.password,
-            profile.database,
-            profile.tmpfs,
-            profile.tmpfs_size,
-        ],
-        sort_keys=True,
-    )
+    material = json.dumps([image_id, network, *server_material(profile)], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:12]
 
 
@@ -114,14 +105,8 @@ def save_record(profile: Profile, server: ServerInfo, key: str, network: str) ->
         "port": server.port,
         "image": server.image,
     }
-    path = record_path(profile)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(record))
-        temporary.replace(path)  # atomic: a concurrent reader sees the old or the new record
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # best effort: the full path works without it
+        write_record(record_path(profile), record)
 
 
 def find_reused(profile: Profile) -> ServerInfo | None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
 from pgtdd.config.profile import Profile
 from pgtdd.providers.engine import engine_get, engine_socket
-from pgtdd.providers.records import record_path, state_dir
+from pgtdd.providers.records import record_path, state_dir, write_record
 
 
 def marker_path(profile: Profile) -> Path:
@@ -28,10 +27,7 @@ def marker_path(profile: Profile) -> Path:
 def mark(profile: Profile, project: Path, container_id: str) -> Path:
     """Remember that ``pgtdd up`` started ``container_id`` for ``project``."""
     path = marker_path(profile)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"project": str(project), "container_id": container_id}))
-    temporary.replace(path)
+    write_record(path, {"project": str(project), "container_id": container_id})
     return path
 
 
@@ -56,16 +52,11 @@ def started_by_up(profile: Profile, project: Path) -> str | None:
 
 def forget(container_ids: set[str]) -> None:
     """Remove the markers of these containers (``pgtdd down`` removed them)."""
-    folder = record_path_folder()
+    folder = state_dir()
     for path in folder.glob("*.up.json") if folder.is_dir() else ():
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             if json.loads(path.read_text())["container_id"] in container_ids:
                 path.unlink()
-
-
-def record_path_folder() -> Path:
-    """The folder of the reuse records and the markers."""
-    return state_dir()
 
 
 def _running(container_id: str) -> bool:

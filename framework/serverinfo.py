@@ -59,6 +59,18 @@ class ServerInfo:
             auth += ":" + quote(self.password, safe="")
         return f"postgresql://{auth}@{self.host}:{self.port}/{quote(database, safe='')}"
 
+    def environment(self) -> dict[str, str]:
+        """``DATABASE_URL`` and libpq's ``PG*`` variables for this server (password included:
+        for code under test and ``pgtdd up --env``, never for display)."""
+        return {
+            "DATABASE_URL": self.url,
+            "PGHOST": self.host,
+            "PGPORT": str(self.port),
+            "PGUSER": self.user,
+            "PGPASSWORD": self.password,
+            "PGDATABASE": self.database,
+        }
+
     def with_database(self, database: str) -> ServerInfo:
         """The same server seen through another database."""
         return replace(self, database=database)

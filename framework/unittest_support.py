@@ -35,15 +35,13 @@ class ServerTestCase(unittest.TestCase):
     server_profile: ClassVar[str | None] = None
     server_version: ClassVar[int | str | None] = None
     server: ClassVar[ServerInfo]
-    _server_stack: ClassVar[contextlib.ExitStack]
 
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
         stack = contextlib.ExitStack()
-        cls.server = stack.enter_context(start(cls.server_profile, cls.server_version))
-        cls._server_stack = stack
         cls.addClassCleanup(stack.close)  # also when a later setUpClass step fails
+        cls.server = stack.enter_context(start(cls.server_profile, cls.server_version))
 
 
 class ModuleServer:

@@ -65,15 +65,7 @@ def env_lines(server: Any) -> list[str]:
     """``DATABASE_URL=`` and the libpq ``PG*`` variables of ``server``, shell-quoted."""
     import shlex
 
-    values = {
-        "DATABASE_URL": server.url,
-        "PGHOST": server.host,
-        "PGPORT": str(server.port),
-        "PGUSER": server.user,
-        "PGPASSWORD": server.password,
-        "PGDATABASE": server.database,
-    }
-    return [f"{name}={shlex.quote(value)}" for name, value in values.items()]
+    return [f"{name}={shlex.quote(value)}" for name, value in server.environment().items()]
 
 
 @contextlib.contextmanager
@@ -162,14 +154,19 @@ def _age(created: str) -> str:
 
 
 def _masked_url(container: Any, port: str) -> str:
-    """The container's server URL with the password masked (user and database from its
+    """The container's server URL with the password masked (credentials from its
     environment, the first published port)."""
-    env = dict(
-        item.split("=", 1) for item in container.attrs["Config"].get("Env") or [] if "=" in item
-    )
+    from pgtdd.serverinfo import ServerInfo
+
+    first = port.split(",")[0]
+    if not first.isdigit():
+        return "url -"
+    items: list[str] = container.attrs["Config"].get("Env") or []
+    env = dict(item.split("=", 1) for item in items if "=" in item)
     user = env.get("POSTGRES_USER", "postgres")
     database = env.get("POSTGRES_DB", user)
-    return f"postgresql://{user}:***@127.0.0.1:{port.split(',')[0]}/{database}"
+    password = env.get("POSTGRES_PASSWORD", "")
+    return ServerInfo("127.0.0.1", int(first), user, password, database, "container", "").safe_url
 
 
 def _image_build(args: argparse.Namespace) -> int:

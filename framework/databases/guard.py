@@ -140,9 +140,7 @@ def check_test_database(
         if entry.matches(host, port, database):
             shown = database_key(entry.host, entry.port, entry.database)
             return Verdict(True, f"listed in {ALLOW_ENV} ({shown})")
-    if settings is None:  # the innermost session's, so the user's profile applies
-        settings = current()
-    profile = settings.profile if isinstance(settings, Settings) else settings
+    profile = _profile_of(settings)
     word = looks_like_production(host, database)
     if profile is not None and profile.test_database and word is None and _targets(profile, server):
         where = profile.sources.get("test_database", str(profile.path))
@@ -200,7 +198,7 @@ def ensure_profile_target(settings: Settings, *, environ: Mapping[str, str] | No
 
 
 def _profile_of(settings: Settings | Profile | None) -> Profile | None:
-    if settings is None:
+    if settings is None:  # the innermost session's, so the user's profile applies
         settings = current()
     return settings.profile if isinstance(settings, Settings) else settings
 

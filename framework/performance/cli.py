@@ -162,10 +162,7 @@ def _suite_runs(
         folder = write_pgtdd_suite(Path(tmp), 20)
         for i in range(runs):
             progress("test_suite_20", i, runs)
-            env = {"PGTDD_PROFILE": str(profile.path)}
-            if profile.version is not None:  # the suite runs on the benchmarked major
-                env["PGTDD_PG_VERSION"] = str(profile.version)
-            run = run_suite(folder, 20, env=env)
+            run = run_suite(folder, 20, env=_profile_env(profile))
             if not run.ok:
                 raise RuntimeError(
                     f"the 20-test suite failed (exit {run.returncode}):\n{redact(run.output)}"
@@ -193,10 +190,15 @@ def _inner_loop(runs: int, profile: Any, progress: ProgressLine) -> dict[str, An
     from pgtdd.performance.inner_loop import measure_inner_loop
 
     progress("inner_loop", 0, 1)
+    return measure_inner_loop(runs, _profile_env(profile)).as_dict()
+
+
+def _profile_env(profile: Any) -> dict[str, str]:
+    """The environment that makes an inner pytest run use the benchmarked profile and major."""
     env = {"PGTDD_PROFILE": str(profile.path)}
     if profile.version is not None:
         env["PGTDD_PG_VERSION"] = str(profile.version)
-    return measure_inner_loop(runs, env).as_dict()
+    return env
 
 
 def format_report(report: dict[str, Any]) -> list[str]:
