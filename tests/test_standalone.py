@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -108,6 +109,60 @@ def test_a_killed_script_leaves_no_container(project: Path, engine: Any) -> None
             proc.kill()
         proc.communicate()
     assert gone_within(engine, 30), "the killed script's container was not removed"
+
+
+RAISING = """\
+import sys, pgtdd
+try:
+    with pgtdd.server(profile="own.yaml") as srv:
+        print("CONTAINER", srv.container_id, flush=True)
+        raise RuntimeError("boom")
+except RuntimeError:
+    print("RAISED", flush=True)
+    sys.stdin.readline()  # alive while the test looks: the watchdog has not acted
+"""
+
+
+def test_an_exception_in_the_block_stops_the_server(project: Path, engine: Any) -> None:
+    (project / "script.py").write_text(RAISING)
+    proc = subprocess.Popen(
+        [sys.executable, "script.py"], cwd=project, env=env_for(project),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        lines = [proc.stdout.readline().split(" ")[0].strip() for _ in range(2)]
+        assert lines == ["CONTAINER", "RAISED"] and proc.poll() is None, lines
+        assert not ours(engine)  # stopped by the block, the script still running
+    finally:
+        _, err = proc.communicate(input="\n", timeout=60)
+    assert proc.returncode == 0, err
+
+
+def test_the_guard_refuses_a_production_target_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pgtdd
+
+    for name in [n for n in os.environ if n.startswith("PGTDD_")]:
+        monkeypatch.delenv(name)
+    secret = "s3cret-not-shown"
+    with socket.socket() as listener:  # counts whether anything connects
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        (tmp_path / "prod.yaml").write_text(
+            f"provider: external\nurl: postgresql://app:{secret}@127.0.0.1:{port}/production\n"
+        )
+        with pytest.raises(pgtdd.UnsafeDatabaseError) as refused, pgtdd.server(
+            profile=str(tmp_path / "prod.yaml")
+        ):
+            pytest.fail("the block ran on a production-looking database")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    assert f"pgtdd refuses postgresql://app:***@127.0.0.1:{port}/production" in str(refused.value)
+    assert secret not in str(refused.value)
 
 
 UNITTEST = """\
