@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -55,10 +56,10 @@ def run(project: Path, *command: str, **kw: Any) -> subprocess.CompletedProcess[
     )
 
 
-def ours(engine: Any) -> list[Any]:
+def ours(engine: Any, marker: str = "work_mem=13MB") -> list[Any]:
     return [
         c for c in engine.containers.list(all=True, filters={"label": "org.pgtdd.owner=pgtdd"})
-        if "work_mem=13MB" in (c.attrs["Config"]["Cmd"] or [])
+        if marker in (c.attrs["Config"]["Cmd"] or [])
     ]
 
 
@@ -264,3 +265,41 @@ def test_down_removes_this_projects_containers_and_status_lists_them(
         here = run(project, sys.executable, "-m", "pgtdd", "down")
     assert here.returncode == 0 and f"project {project.resolve()}" in here.stdout
     assert not ours(engine)
+
+
+VERSION_SCRIPT = """\
+import sys, psycopg, pgtdd
+with pgtdd.server(profile="any.yaml", version=int(sys.argv[1])) as srv:
+    with psycopg.connect(srv.url) as conn:
+        number = int(conn.execute("SHOW server_version_num").fetchone()[0])
+    print("MAJOR", srv.version.split(".")[0], number // 10000)
+"""
+
+
+def test_the_version_argument_and_up_db_version_choose_the_major(
+    project: Path, engine: Any
+) -> None:
+    other = 15 if session_version() != 15 else 18  # not the session's: the argument decides
+    (project / "any.yaml").write_text(
+        "extends: container\nhost_port: 0\nserver_settings:\n  work_mem: 11MB\n"
+    )
+    (project / "script.py").write_text(VERSION_SCRIPT)
+    done = run(project, sys.executable, "script.py", str(other))
+    assert done.returncode == 0, done.stderr
+    assert f"MAJOR {other} {other}" in done.stdout
+    up = run(
+        project, sys.executable, "-m", "pgtdd", "up", "--profile", "any.yaml",
+        "--db-version", str(other), "--env",
+    )
+    try:
+        assert up.returncode == 0, up.stderr
+        url = dict(line.split("=", 1) for line in up.stdout.splitlines())["DATABASE_URL"]
+        import psycopg
+
+        with psycopg.connect(shlex.split(url)[0]) as conn:
+            number = int(conn.execute("SHOW server_version_num").fetchone()[0])
+        assert number // 10000 == other
+    finally:
+        down = run(project, sys.executable, "-m", "pgtdd", "down")
+    assert down.returncode == 0, down.stderr
+    assert not ours(engine, "work_mem=11MB")
