@@ -69,3 +69,11 @@ def test_each_subcommand_module_adds_the_commands_main_lists_for_it() -> None:
         assert tuple(sub.choices) == commands, module
     only = build_parser("migrate")._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert "migrate" in only and "doctor" not in only and "up" in only
+
+
+def test_up_help_says_env_prints_the_password() -> None:
+    shown = pgtdd("up", "--help")
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())  # argparse wraps the lines
+    assert "--env" in text and "PRINTS THE PASSWORD" in text
+    assert "--db-version MAJOR" in text

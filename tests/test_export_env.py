@@ -3,6 +3,7 @@ environment, each xdist worker pointed at its own database (issue 15, part 4).""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -91,3 +92,33 @@ def test_off_by_default(tmp_path: Path) -> None:
     folder = _project(tmp_path, UNSET, "")
     done = _pytest(folder)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+AFTER = """\
+import json, os
+import pytest
+
+NAMES = ("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
+
+@pytest.hookimpl(trylast=True)  # after pgtdd's own pytest_unconfigure
+def pytest_unconfigure(config):
+    with open("after.json", "w") as out:
+        json.dump({name: os.environ.get(name) for name in NAMES}, out)
+"""
+
+
+def test_the_previous_values_are_restored_at_the_end(tmp_path: Path) -> None:
+    docker_or_fail().close()
+    folder = _project(tmp_path, SUITE, "export_env: true\n")
+    (folder / "conftest.py").write_text(AFTER)
+    done = _pytest(
+        folder, DATABASE_URL="postgresql://app@elsewhere/before", PGPASSWORD="kept-value"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert set(_exported(done.stdout)) == {"main"}  # the tests saw the session's database
+    after = json.loads((folder / "after.json").read_text())
+    assert after == {
+        "DATABASE_URL": "postgresql://app@elsewhere/before",
+        "PGPASSWORD": "kept-value",
+        "PGHOST": None, "PGPORT": None, "PGUSER": None, "PGDATABASE": None,
+    }

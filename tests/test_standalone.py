@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,10 +56,10 @@ def run(project: Path, *command: str, **kw: Any) -> subprocess.CompletedProcess[
     )
 
 
-def ours(engine: Any) -> list[Any]:
+def ours(engine: Any, marker: str = "work_mem=13MB") -> list[Any]:
     return [
         c for c in engine.containers.list(all=True, filters={"label": "org.pgtdd.owner=pgtdd"})
-        if "work_mem=13MB" in (c.attrs["Config"]["Cmd"] or [])
+        if marker in (c.attrs["Config"]["Cmd"] or [])
     ]
 
 
@@ -108,6 +110,60 @@ def test_a_killed_script_leaves_no_container(project: Path, engine: Any) -> None
             proc.kill()
         proc.communicate()
     assert gone_within(engine, 30), "the killed script's container was not removed"
+
+
+RAISING = """\
+import sys, pgtdd
+try:
+    with pgtdd.server(profile="own.yaml") as srv:
+        print("CONTAINER", srv.container_id, flush=True)
+        raise RuntimeError("boom")
+except RuntimeError:
+    print("RAISED", flush=True)
+    sys.stdin.readline()  # alive while the test looks: the watchdog has not acted
+"""
+
+
+def test_an_exception_in_the_block_stops_the_server(project: Path, engine: Any) -> None:
+    (project / "script.py").write_text(RAISING)
+    proc = subprocess.Popen(
+        [sys.executable, "script.py"], cwd=project, env=env_for(project),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        lines = [proc.stdout.readline().split(" ")[0].strip() for _ in range(2)]
+        assert lines == ["CONTAINER", "RAISED"] and proc.poll() is None, lines
+        assert not ours(engine)  # stopped by the block, the script still running
+    finally:
+        _, err = proc.communicate(input="\n", timeout=60)
+    assert proc.returncode == 0, err
+
+
+def test_the_guard_refuses_a_production_target_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pgtdd
+
+    for name in [n for n in os.environ if n.startswith("PGTDD_")]:
+        monkeypatch.delenv(name)
+    secret = "s3cret-not-shown"
+    with socket.socket() as listener:  # counts whether anything connects
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        (tmp_path / "prod.yaml").write_text(
+            f"provider: external\nurl: postgresql://app:{secret}@127.0.0.1:{port}/production\n"
+        )
+        with pytest.raises(pgtdd.UnsafeDatabaseError) as refused, pgtdd.server(
+            profile=str(tmp_path / "prod.yaml")
+        ):
+            pytest.fail("the block ran on a production-looking database")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    assert f"pgtdd refuses postgresql://app:***@127.0.0.1:{port}/production" in str(refused.value)
+    assert secret not in str(refused.value)
 
 
 UNITTEST = """\
@@ -209,3 +265,41 @@ def test_down_removes_this_projects_containers_and_status_lists_them(
         here = run(project, sys.executable, "-m", "pgtdd", "down")
     assert here.returncode == 0 and f"project {project.resolve()}" in here.stdout
     assert not ours(engine)
+
+
+VERSION_SCRIPT = """\
+import sys, psycopg, pgtdd
+with pgtdd.server(profile="any.yaml", version=int(sys.argv[1])) as srv:
+    with psycopg.connect(srv.url) as conn:
+        number = int(conn.execute("SHOW server_version_num").fetchone()[0])
+    print("MAJOR", srv.version.split(".")[0], number // 10000)
+"""
+
+
+def test_the_version_argument_and_up_db_version_choose_the_major(
+    project: Path, engine: Any
+) -> None:
+    other = 15 if session_version() != 15 else 18  # not the session's: the argument decides
+    (project / "any.yaml").write_text(
+        "extends: container\nhost_port: 0\nserver_settings:\n  work_mem: 11MB\n"
+    )
+    (project / "script.py").write_text(VERSION_SCRIPT)
+    done = run(project, sys.executable, "script.py", str(other))
+    assert done.returncode == 0, done.stderr
+    assert f"MAJOR {other} {other}" in done.stdout
+    up = run(
+        project, sys.executable, "-m", "pgtdd", "up", "--profile", "any.yaml",
+        "--db-version", str(other), "--env",
+    )
+    try:
+        assert up.returncode == 0, up.stderr
+        url = dict(line.split("=", 1) for line in up.stdout.splitlines())["DATABASE_URL"]
+        import psycopg
+
+        with psycopg.connect(shlex.split(url)[0]) as conn:
+            number = int(conn.execute("SHOW server_version_num").fetchone()[0])
+        assert number // 10000 == other
+    finally:
+        down = run(project, sys.executable, "-m", "pgtdd", "down")
+    assert down.returncode == 0, down.stderr
+    assert not ours(engine, "work_mem=11MB")

@@ -203,8 +203,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--env",
         action="store_true",
         help="print only DATABASE_URL= and PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE= lines "
-        "(shell-quoted, password included: for `eval \"$(pgtdd up --env)\"` or a .env file); "
-        "the server description goes to stderr",
+        "(shell-quoted; this PRINTS THE PASSWORD): for `eval \"$(pgtdd up --env)\"` (after "
+        "`set -a` to export them to programs) or a .env file; the server description goes to "
+        "stderr",
     )
     up.set_defaults(func=_up)
 

@@ -156,6 +156,8 @@ def test_importing_pgtdd_loads_nothing_heavy() -> None:
     heavy = ("docker", "testcontainers", "pglast", "asyncpg", "psycopg", "yaml", "tenacity")
     code = (
         "import sys, pgtdd\n"
+        "pgtdd.server, pgtdd.ServerInfo  # the server outside pytest: loaded at its start\n"
+        "import pgtdd.unittest_support\n"
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
     )
     loaded = subprocess.run(
