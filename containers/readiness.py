@@ -8,15 +8,17 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 import psycopg
-from tenacity import RetryCallState
 
 from pgtdd.config.profile import Profile, RetryPolicy
 from pgtdd.config.settings import connect_timeout
 from pgtdd.redact import redact
-from pgtdd.retry import is_transient, retrying
 from pgtdd.serverinfo import ServerInfo
+
+if TYPE_CHECKING:  # tenacity loads with the first wait, not on a reused server's fast path
+    from tenacity import RetryCallState
 
 _BOOL_WORDS = {"true": "on", "yes": "on", "1": "on", "false": "off", "no": "off", "0": "off"}
 
@@ -42,6 +44,8 @@ class SettingsNotAppliedError(ServerStartError):
 
 class VersionMismatchError(ServerStartError):
     """The server answering is of another major than the one asked for."""
+
+
 class StartupTimeoutError(ServerStartError):
     """The whole start took longer than the profile's ``timeouts.startup``."""
 
@@ -117,6 +121,8 @@ def wait_for_version(
     process is gone (it exited at start: nothing will answer). The raised error names the
     cause and ends with the server's last log lines when ``logs`` is given.
     """
+
+    from pgtdd.retry import is_transient, retrying
 
     probed: dict[tuple[str, int], str | None] = {}  # asked once per wait
 
@@ -295,6 +301,25 @@ def normalise(value: str) -> str:
     return _BOOL_WORDS.get(text, text)
 
 
+def read_version_and_settings(
+    server: ServerInfo, names: list[str], *, connect_timeout: float
+) -> tuple[str, int, dict[str, str]]:
+    """One connection, one query, no retry: ``server_version``, ``server_version_num`` and
+    each named setting (a server known to be up, such as a reused container)."""
+    timeout = max(2, math.ceil(connect_timeout))  # libpq: whole seconds, at least 2
+    with psycopg.connect(server.url, connect_timeout=timeout, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT current_setting('server_version'), "
+            "current_setting('server_version_num')::int, "
+            "ARRAY(SELECT current_setting(name) FROM unnest(%s::text[]) WITH ORDINALITY"
+            " AS t(name, i) ORDER BY i)",
+            (names,),
+        ).fetchone()
+    if row is None:
+        return "", 0, {}
+    return str(row[0]), int(row[1]), dict(zip(names, map(str, row[2]), strict=True))
+
+
 def read_settings(server: ServerInfo, names: list[str]) -> dict[str, str]:
     """``SHOW`` each setting on the server; return name -> reported value."""
     if not names:
@@ -307,12 +332,17 @@ def read_settings(server: ServerInfo, names: list[str]) -> dict[str, str]:
 
 
 def verify_settings(
-    server: ServerInfo, expected: Mapping[str, str], *, external: bool = False
+    server: ServerInfo,
+    expected: Mapping[str, str],
+    *,
+    external: bool = False,
+    actual: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Check every expected setting took effect; raise naming those that did not.
 
-    ``external``: the server is not pgtdd's to configure, so the fix is on the server."""
-    actual = read_settings(server, list(expected))
+    ``external``: the server is not pgtdd's to configure, so the fix is on the server.
+    ``actual``: the values already read (else read now)."""
+    actual = dict(actual) if actual is not None else read_settings(server, list(expected))
     wrong = {
         name: f"{actual.get(name)!r} (profile says {want!r})"
         for name, want in expected.items()

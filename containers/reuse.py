@@ -34,8 +34,8 @@ from pgtdd.providers.ownership import PORT_LABEL, REUSE_LABEL
 from pgtdd.providers.readiness import (
     ServerStartError,
     SettingsNotAppliedError,
+    read_version_and_settings,
     verify_settings,
-    wait_for_version,
 )
 from pgtdd.providers.records import (
     record_path,
@@ -66,18 +66,27 @@ def identity_args(profile: Profile, identity: str) -> list[str]:
     )
 
 
-def verify_identity_and_settings(
-    server: ServerInfo, profile: Profile, identity: str | None
-) -> dict[str, str]:
-    """The profile's settings checked with ``SHOW``, and, when ``identity`` is given, that the
-    server answering is ours (on the host network another may own the port): a stranger
-    raises :class:`ServerStartError` saying the port is in use."""
+def expected_settings(profile: Profile, identity: str | None) -> dict[str, str]:
+    """The profile's server settings, and the server's name when ``identity`` is checked."""
     expected = dict(profile.server_settings)
-    check = identity is not None and IDENTITY_SETTING not in expected
-    if check:
+    if identity is not None and IDENTITY_SETTING not in expected:
         expected[IDENTITY_SETTING] = str(identity)
+    return expected
+
+
+def verify_identity_and_settings(
+    server: ServerInfo,
+    profile: Profile,
+    identity: str | None,
+    actual: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The profile's settings checked with ``SHOW`` (or in ``actual``, read already), and,
+    when ``identity`` is given, that the server answering is ours (on the host network another
+    may own the port): a stranger raises :class:`ServerStartError` saying the port is in use."""
+    expected = expected_settings(profile, identity)
+    check = identity is not None and IDENTITY_SETTING not in profile.server_settings
     try:
-        settings = verify_settings(server, expected)
+        settings = verify_settings(server, expected, actual=actual)
     except SettingsNotAppliedError as exc:
         if check and f"{IDENTITY_SETTING} =" in str(exc):
             raise ServerStartError(
@@ -122,13 +131,16 @@ def find_reused(profile: Profile) -> ServerInfo | None:
     if server is None:
         return None
     identity = container_name(record["key"]) if record["network"] == "host" else None
+    names = list(expected_settings(profile, identity))
     try:
-        version, number = wait_for_version(
-            server, profile.retry, connect_timeout=profile.timeouts.connect
+        # The engine says it runs: one connection, one query, no retry (a server that does
+        # not answer at once is the full path's to wait for, and to explain).
+        version, number, actual = read_version_and_settings(
+            server, names, connect_timeout=profile.timeouts.connect
         )
         if profile.version is not None and number // 10000 != profile.version:
             return None  # the full path says what is wrong
-        settings = verify_identity_and_settings(server, profile, identity)
+        settings = verify_identity_and_settings(server, profile, identity, actual)
     except (ServerStartError, psycopg.Error, OSError):
         return None
     spawn_sweeper()

@@ -16,6 +16,7 @@ from pgtdd import loss
 from pgtdd.config.profile import PROFILE_DIR
 from pgtdd.config.settings import Settings, connect_timeout
 from pgtdd.databases.guard import ensure_profile_target, ensure_test_database
+from pgtdd.databases.janitor import FREE_CONNECTIONS, DatabaseJanitor
 from pgtdd.databases.session_db import RunIdentity, SchemaSource, SessionDatabases
 from pgtdd.lazy import lazy_module
 from pgtdd.log import get_logger
@@ -58,19 +59,22 @@ def check_connection_budget(
     *,
     max_connections: int = 0,
     max_connections_source: str = "default",
+    janitor: DatabaseJanitor | None = None,
 ) -> int:
     """Raise before any test runs when ``workers`` pools of ``pool_max`` cannot fit in the
     server's free connections, or in ``max_connections`` (``pool.max_connections``, set by
-    ``DATAFLOW_TDD_MAX_CONNECTIONS``; 0: no limit of pgtdd's own). Returns the room found."""
-    with psycopg.connect(
-        server.url, autocommit=True, connect_timeout=connect_timeout()
-    ) as conn:
-        row = conn.execute(
-            "SELECT current_setting('max_connections')::int"
-            " - current_setting('superuser_reserved_connections')::int"
-            " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
-        ).fetchone()
-    available = int(row[0]) if row else 0
+    ``DATAFLOW_TDD_MAX_CONNECTIONS``; 0: no limit of pgtdd's own). Returns the room found.
+
+    ``janitor``: ask through the session's maintenance connection (else a connection of its
+    own to the server's database)."""
+    if janitor is not None:
+        available = janitor.free_connections()
+    else:
+        with psycopg.connect(
+            server.url, autocommit=True, connect_timeout=connect_timeout()
+        ) as conn:
+            row = conn.execute(FREE_CONNECTIONS).fetchone()
+        available = int(row[0]) if row else 0
     needed = workers * (pool_max + RESERVED_CONNECTIONS)
     usage = f"{workers} worker(s) x (pool.max_size {pool_max} + {RESERVED_CONNECTIONS} reserved)"
     if max_connections and needed > max_connections:
@@ -148,6 +152,8 @@ class ServerManager:
         self.server: ServerInfo | None = None  # the server as provisioned
         self.session: ServerInfo | None = None  # seen through the session's database
         self.databases: SessionDatabases | None = None
+        self.janitor: DatabaseJanitor | None = None  # the maintenance connection, on a
+        # server pgtdd provisioned (an external one may have no `postgres` database)
         self.error: BaseException | None = None
         self.start_seconds = 0.0
         self.announced = False
@@ -163,6 +169,8 @@ class ServerManager:
         try:
             if self.attached is None:
                 self.provider, self.server = start_server(self.settings)
+                if self.server.provider != "external":
+                    self.janitor = DatabaseJanitor(self.server)
                 profile = self.settings.profile
                 check_connection_budget(
                     self.server,
@@ -170,10 +178,13 @@ class ServerManager:
                     self.workers,
                     max_connections=profile.pool.max_connections,
                     max_connections_source=profile.source_of("pool.max_connections"),
+                    janitor=self.janitor,
                 )
             else:
                 self.server = self.attached
                 ensure_test_database(self.server, self.settings)
+                if self.server.provider != "external":
+                    self.janitor = DatabaseJanitor(self.server)
         except BaseException as exc:
             self.error = exc
             self.stop()
@@ -204,11 +215,14 @@ class ServerManager:
             sources = self.schema_sources(self.extra_sources)
             if sources or self.worker is not None or self.settings.profile.reuse:
                 identity = RunIdentity(self.run_id, self.worker or "main")
-                self.databases = SessionDatabases(server, identity, sources, str(self.rootpath))
+                self.databases = SessionDatabases(
+                    server, identity, sources, str(self.rootpath), janitor=self.janitor
+                )
                 self.session = self.databases.prepare()
                 self.schema_note = self.databases.describe()
             else:
                 self.session = server
+                self._close_janitor()  # no clone to drop at the end: no connection to keep
         except BaseException as exc:
             self.error = exc
             raise
@@ -231,6 +245,8 @@ class ServerManager:
         if databases is not None:
             with contextlib.suppress(psycopg.Error, OSError):
                 databases.janitor.close()
+        self._close_janitor()
+        self.janitor = None
         provider, self.provider = self.provider, None
         if provider is not None:
             provider.stop()
@@ -263,7 +279,9 @@ class ServerManager:
         if not sources:
             return ""
         identity = RunIdentity(self.run_id, "controller")
-        databases = SessionDatabases(server, identity, sources, str(self.rootpath))
+        databases = SessionDatabases(
+            server, identity, sources, str(self.rootpath), janitor=self.janitor
+        )
         try:
             databases.build_template()
             self.schema_note = databases.describe()
@@ -280,12 +298,18 @@ class ServerManager:
         try:
             self._drop_databases()
         finally:
+            self._close_janitor()
             provider, self.provider = self.provider, None
             if provider is not None:
                 if wait:
                     provider.stop()
                 else:
                     provider.release()
+
+    def _close_janitor(self) -> None:
+        if self.janitor is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                self.janitor.close()
 
     def _drop_databases(self) -> None:
         # A server that died mid-run (or a clone still in use) must not turn the session's end

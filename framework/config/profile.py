@@ -18,6 +18,8 @@ import yaml
 
 import pgtdd.profiles as _builtin_profiles
 from pgtdd.config import rules
+from pgtdd.config.profile_yaml import ProfileError as ProfileError  # its home before the split
+from pgtdd.config.profile_yaml import compose_file, node_value
 from pgtdd.config.versions import VersionError, expand_image, parse_version, settings_for
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
@@ -28,15 +30,6 @@ NETWORKS = ("auto", "bridge", "host")
 ON_SERVER_LOSS = ("fail", "restart")
 # Docker's tmpfs size syntax: bytes, or a number with k, m or g; 0 means no limit.
 _SIZE = re.compile(r"^(?P<number>\d+)(?P<unit>[kmg]?)b?$", re.IGNORECASE)
-
-# A default may hold braces one level deep: ``${PGTDD_IMAGE:-pgtdd/postgres:{version}}``.
-_VAR = re.compile(
-    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>(?:[^{}]|\{[^{}]*\})*))?\}"
-)
-
-
-class ProfileError(ValueError):
-    """A profile could not be found, parsed or validated."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +181,8 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "extends": (str,),
 }
 VALID_KEYS = tuple(sorted({*_SCALARS, *_NESTED}))
+
+
 def profile_keys() -> tuple[str, ...]:
     """Every key a profile accepts, nested ones as ``section.key`` (``pool.min_size``)."""
     nested = {
@@ -272,13 +267,7 @@ def _display(path: Path) -> str:
 
 def _read(path: Path, env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse one file, interpolate, validate its keys and types; return values and key lines."""
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ProfileError(f"{_display(path)}{line}: invalid YAML: {problem}") from None
+    node = compose_file(path, _display(path))
     if node is None:
         return {}, {}
     if not isinstance(node, yaml.MappingNode):
@@ -291,7 +280,7 @@ def _read(path: Path, env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
         at = f"{_display(path)}:{line}"
         if key not in VALID_KEYS:
             raise ProfileError(f"{at}: unknown key {key!r}; valid keys: {', '.join(VALID_KEYS)}")
-        value = _value(value_node, env, at)
+        value = node_value(value_node, env, at)
         if key in _NESTED:
             value = _check_section(key, value, value_node, path, lines)
         else:
@@ -299,35 +288,6 @@ def _read(path: Path, env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
         values[key] = value
         lines[key] = line
     return values, lines
-
-
-def _value(node: yaml.Node, env: Mapping[str, str], at: str) -> Any:
-    """Construct a node's Python value, interpolating ``${VAR}`` in strings and re-typing them."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:str" and "${" in node.value:
-            text = _interpolate(node.value, env, at)
-            return yaml.safe_load(text) if text.strip() else ""
-        return yaml.SafeLoader(" ").construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return [_value(item, env, f"{at}") for item in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {k.value: _value(v, env, at) for k, v in node.value}
-    raise ProfileError(f"{at}: unsupported YAML value")
-
-
-def _interpolate(text: str, env: Mapping[str, str], at: str) -> str:
-    def substitute(match: re.Match[str]) -> str:
-        name, default = match["name"], match["default"]
-        if env.get(name):
-            return env[name]
-        if default is not None:
-            return default
-        raise ProfileError(
-            f"{at}: environment variable {name} is not set; set it or write "
-            f"${{{name}:-default}} in the profile"
-        )
-
-    return _VAR.sub(substitute, text)
 
 
 def _check_type(key: str, value: Any, types: tuple[type, ...], at: str) -> None:

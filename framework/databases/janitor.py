@@ -30,6 +30,11 @@ else:
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAINTENANCE_DB = "postgres"
+FREE_CONNECTIONS = (
+    "SELECT current_setting('max_connections')::int"
+    " - current_setting('superuser_reserved_connections')::int"
+    " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+)
 
 
 class JanitorError(RuntimeError):
@@ -70,6 +75,7 @@ class DatabaseJanitor:
         self.server = server
         self.maintenance_db = maintenance_db
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._file_copy: bool | None = None  # clone with STRATEGY FILE_COPY (asked once)
 
     def __enter__(self) -> DatabaseJanitor:
         return self
@@ -93,6 +99,13 @@ class DatabaseJanitor:
             )
         yield self._conn
 
+    def free_connections(self) -> int:
+        """Connections a client can still open: ``max_connections`` minus the superuser
+        reserve and the client backends in use (this one included)."""
+        with self._connect() as conn:
+            row = conn.execute(FREE_CONNECTIONS).fetchone()
+        return int(str(row[0])) if row else 0
+
     def exists(self, name: str) -> bool:
         """Whether a database called ``name`` exists."""
         with self._connect() as conn:
@@ -103,10 +116,12 @@ class DatabaseJanitor:
         """Create ``name`` (from ``template`` when given) and return the server seen through it."""
         validate_database_name(name)
         query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template is not None:
-            query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
         try:
             with self._connect() as conn:
+                if template is not None:
+                    query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
+                    if self._copies_files(conn):
+                        query = sql.SQL("{} STRATEGY FILE_COPY").format(query)
                 conn.execute(query)
                 # Who made it, so a later session's sweep drops it once this process is gone.
                 conn.execute(
@@ -117,6 +132,20 @@ class DatabaseJanitor:
         except psycopg.Error as exc:
             raise JanitorError(f"could not create database {name!r}: {exc}") from exc
         return self.server.with_database(name)
+
+    def _copies_files(self, conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+        """Whether clones copy the template's files (``STRATEGY FILE_COPY``) instead of
+        PostgreSQL's default since 15, WAL-logging every block: with ``fsync`` off (pgtdd's own
+        servers) the checkpoint FILE_COPY starts costs next to nothing and a clone takes 4 ms
+        instead of 9 (a small template), 25 ms instead of 65 (300 tables, 200,000 rows). With
+        ``fsync`` on that checkpoint waits for the disk: the server's default stays."""
+        if self._file_copy is None:
+            row = conn.execute(
+                "SELECT current_setting('fsync') = 'off'"
+                " AND current_setting('server_version_num')::int >= 150000"
+            ).fetchone()
+            self._file_copy = bool(row and row[0])
+        return self._file_copy
 
     def clone(self, template: str, name: str | None = None) -> ServerInfo:
         """A new database copied from ``template`` (which must have no other connections)."""

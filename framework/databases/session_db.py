@@ -146,13 +146,16 @@ class SessionDatabases:
         identity: RunIdentity,
         sources: Sequence[SchemaSource | Path],
         project: str = "",
+        janitor: DatabaseJanitor | None = None,
     ) -> None:
         self.server = server
         self.identity = identity
         self.sources = as_sources(sources)
         self.project = project
         self.swept: list[str] = []
-        self.janitor = DatabaseJanitor(server)
+        # The session's maintenance connection when given (one connection for the budget
+        # check, the sweeps, the clone and its drop: a new one costs ~4 ms with SCRAM).
+        self.janitor = janitor or DatabaseJanitor(server)
         self.created: str | None = None
         self.template: str | None = None
         self.built_seconds: float | None = None  # None: the template was there already
