@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import pgtdd.profiles as _builtin_profiles
 from pgtdd.config import rules
+from pgtdd.config.profile_yaml import Node, compose_file, node_value
 from pgtdd.config.profile_yaml import ProfileError as ProfileError  # its home before the split
-from pgtdd.config.profile_yaml import compose_file, node_value
 from pgtdd.config.versions import VersionError, expand_image, parse_version, settings_for
 
 PROFILE_DIR = Path(_builtin_profiles.__file__).resolve().parent
@@ -270,13 +268,13 @@ def _read(path: Path, env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str,
     node = compose_file(path, _display(path))
     if node is None:
         return {}, {}
-    if not isinstance(node, yaml.MappingNode):
-        raise ProfileError(f"{_display(path)}:{node.start_mark.line + 1}: a profile is a mapping")
+    if node.kind != "mapping":
+        raise ProfileError(f"{_display(path)}:{node.line}: a profile is a mapping")
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = key_node.value
-        line = key_node.start_mark.line + 1
+    for key_node, value_node in node.pairs:
+        key = key_node.text
+        line = key_node.line
         at = f"{_display(path)}:{line}"
         if key not in VALID_KEYS:
             raise ProfileError(f"{at}: unknown key {key!r}; valid keys: {', '.join(VALID_KEYS)}")
@@ -298,18 +296,18 @@ def _check_type(key: str, value: Any, types: tuple[type, ...], at: str) -> None:
 
 
 def _check_section(
-    key: str, value: Any, node: yaml.Node, path: Path, lines: dict[str, int]
+    key: str, value: Any, node: Node, path: Path, lines: dict[str, int]
 ) -> dict[str, Any]:
     """Validate a nested section (``pool``, ``timeouts``, ``retry``); record each sub-key's
     line as ``section.key`` in ``lines``."""
-    at = f"{_display(path)}:{node.start_mark.line + 1}"
+    at = f"{_display(path)}:{node.line}"
     if not isinstance(value, dict):
         raise ProfileError(f"{at}: {key} must be a mapping, got {type(value).__name__}")
     fields = {f.name: f for f in dataclasses.fields(_NESTED[key])}
-    assert isinstance(node, yaml.MappingNode)
-    for sub_key_node, _ in node.value:
-        sub = sub_key_node.value
-        sub_at = f"{_display(path)}:{sub_key_node.start_mark.line + 1}"
+    assert node.kind == "mapping"
+    for sub_key_node, _ in node.pairs:
+        sub = sub_key_node.text
+        sub_at = f"{_display(path)}:{sub_key_node.line}"
         if sub not in fields:
             raise ProfileError(
                 f"{sub_at}: unknown key {key}.{sub}; valid keys: {', '.join(sorted(fields))}"
@@ -320,7 +318,7 @@ def _check_section(
             for item in items:
                 _check_type(f"{key}.{sub} item", item, (str, int), sub_at)
             value[sub] = tuple(str(item) for item in items)
-        lines[f"{key}.{sub}"] = sub_key_node.start_mark.line + 1
+        lines[f"{key}.{sub}"] = sub_key_node.line
     if key == "migration_verify" and value.get("on_error", "continue") not in ON_ERROR:
         raise ProfileError(
             f"{at}: migration_verify.on_error must be one of {', '.join(ON_ERROR)}, "
