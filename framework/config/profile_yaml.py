@@ -187,11 +187,12 @@ def _cache_entry(path: Path) -> tuple[Path | None, list[Any]]:
     try:
         real = path.resolve()
         stat = real.stat()
-    except OSError:
+        folder = cache_dir()
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to cache in
         return None, []
     name = hashlib.sha256(str(real).encode()).hexdigest()[:24]
     key = [CACHE_FORMAT, str(real), stat.st_size, stat.st_mtime_ns]
-    return cache_dir() / f"{name}.json", key
+    return folder / f"{name}.json", key
 
 
 def _read_cache(cache: Path | None, key: list[Any]) -> list[Any] | None:
