@@ -17,6 +17,11 @@ class Provider(Protocol):
         """Start (or find) the server and return it once it answers queries."""
         ...
 
+    def find_running(self) -> ServerInfo | None:
+        """The server :meth:`start` would reuse, when one runs and is right for the profile,
+        found without starting anything or waiting (``None``: only :meth:`start` can say)."""
+        ...
+
     def stop(self) -> None:
         """Release what :meth:`start` created; safe to call more than once."""
         ...

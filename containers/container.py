@@ -370,6 +370,10 @@ class ContainerProvider:
             logs=lambda: bytes(found.logs(tail=LOG_LINES)).decode(errors="replace"),
         )
 
+    def find_running(self) -> ServerInfo | None:
+        """Nothing is found without :meth:`start` (which starts, or checks, the server)."""
+        return None
+
     def release(self) -> None:
         """:meth:`stop` without waiting: the watchdog removes the container (at the session's
         end, so the process can exit ~0.2 s sooner); synchronous when there is no watchdog."""

@@ -56,6 +56,10 @@ class ExternalProvider:
             return ServerState(alive=True, what=f"{where} did not answer a probe ({exc})")
         return ServerState(alive=True, what=f"{where} accepts connections")
 
+    def find_running(self) -> ServerInfo | None:
+        """Nothing is found without :meth:`start` (which starts, or checks, the server)."""
+        return None
+
     def release(self) -> None:
         """The same as :meth:`stop`."""
         self.stop()

@@ -371,6 +371,10 @@ class NativeProvider:
         log = self.workdir / "server.log" if self.workdir is not None else None
         return process_state(self.process, log)
 
+    def find_running(self) -> ServerInfo | None:
+        """Nothing is found without :meth:`start` (which starts, or checks, the server)."""
+        return None
+
     def release(self) -> None:
         """The same as :meth:`stop`."""
         self.stop()

@@ -210,6 +210,10 @@ class ReuseFirstProvider:
         self.full = self._full_path(self.profile)
         return self.full.start()  # type: ignore[no-any-return]
 
+    def find_running(self) -> ServerInfo | None:
+        """The recorded reusable container, when it runs and is still right (no docker-py)."""
+        return find_reused(self.profile)
+
     def release(self) -> None:
         """The same as :meth:`stop`."""
         self.stop()

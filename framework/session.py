@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,10 @@ RESERVED_CONNECTIONS = 3
 
 class ConnectionBudgetError(RuntimeError):
     """Pools times workers would exceed the server's ``max_connections``."""
+
+
+class NothingRunningError(RuntimeError):
+    """``start_server(running_only=True)`` found no running server to use."""
 
 
 def server_to_wire(server: ServerInfo) -> dict[str, Any]:
@@ -98,19 +103,24 @@ def probe_of(provider: Provider | None) -> loss.Probe | None:
     return health if callable(health) else None
 
 
-def start_server(settings: Settings) -> tuple[Provider, ServerInfo]:
+def start_server(settings: Settings, *, running_only: bool = False) -> tuple[Provider, ServerInfo]:
     """Start the profile's server behind the test-database guard; the caller stops the provider.
 
     An external profile's target is checked before anything connects; the started server is
     registered with the guard, so pools opened on it later by URL are allowed. The profile's
     ``timeouts.startup`` bounds the whole start (image, container or cluster, readiness).
+    ``running_only``: only a server the provider finds running (:class:`NothingRunningError`
+    when there is none): nothing is started.
     """
     from pgtdd.providers.readiness import bounded_start  # with the provider: on first start
 
     ensure_profile_target(settings)
     provider = make_provider(settings.profile)
     with bounded_start(settings.profile):  # timeouts.startup: the whole start
-        server = provider.start()
+        found = provider.find_running() if running_only else provider.start()
+    if found is None:
+        raise NothingRunningError(f"no running server for profile {settings.profile.name}")
+    server = found
     try:
         ensure_test_database(server, settings)
     except BaseException:
@@ -158,17 +168,43 @@ class ServerManager:
         self.start_seconds = 0.0
         self.announced = False
         self.restarts = 0
+        self._prefetch: threading.Thread | None = None
+
+    def prefetch(self) -> None:
+        """Look for the profile's running reusable server in the background while pytest
+        collects (the TDD inner loop: a reused server is ready when the first test needs it).
+        Nothing is started: without a running server the first need starts it as ever. A
+        failure other than that is kept and raised where :meth:`provision` would raise it."""
+        if self.server is not None or self.error is not None or self.attached is not None:
+            return
+        self._prefetch = threading.Thread(
+            target=self._provision, kwargs={"running_only": True}, name="pgtdd-prefetch"
+        )
+        self._prefetch.daemon = True  # an interpreter exiting on an error does not wait
+        self._prefetch.start()
+
+    def _wait_prefetch(self) -> None:
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            prefetch.join()
 
     def provision(self) -> ServerInfo:
         """The provisioned server (started now if needed); a failed start is raised again."""
-        if self.server is not None:
-            return self.server
+        self._wait_prefetch()
+        if self.server is None and self.error is None:
+            self._provision()
         if self.error is not None:
             raise self.error
+        assert self.server is not None
+        return self.server
+
+    def _provision(self, *, running_only: bool = False) -> None:
+        """Start (or find) the server; a failure is kept in ``error`` (``running_only`` and
+        nothing running: no server and no error)."""
         started = time.perf_counter()
         try:
             if self.attached is None:
-                self.provider, self.server = start_server(self.settings)
+                self.provider, self.server = start_server(self.settings, running_only=running_only)
                 if self.server.provider != "external":
                     self.janitor = DatabaseJanitor(self.server)
                 profile = self.settings.profile
@@ -185,13 +221,16 @@ class ServerManager:
                 ensure_test_database(self.server, self.settings)
                 if self.server.provider != "external":
                     self.janitor = DatabaseJanitor(self.server)
-        except BaseException as exc:
-            self.error = exc
-            self.stop()
-            raise
+        except NothingRunningError:
+            return
+        except BaseException as exc:  # noqa: BLE001 - kept, and raised by provision()
+            self.error, self.server = exc, None
+            self._release()
+            return
         finally:
             self.start_seconds = time.perf_counter() - started
         server = self.server
+        assert server is not None
         log.info(
             "PostgreSQL %s ready at %s in %.2f s (profile %s)",
             server.version,
@@ -199,7 +238,6 @@ class ServerManager:
             self.start_seconds,
             self.settings.profile.name,
         )
-        return server
 
     def get(self, extra: Sequence[Any] = ()) -> ServerInfo:
         """The server seen through this session's test database.
@@ -295,16 +333,20 @@ class ServerManager:
         ``wait=False`` (the session's end) lets the provider finish the removal after this
         returns: the container provider's watchdog removes the container as the process exits.
         """
+        self._wait_prefetch()
         try:
             self._drop_databases()
         finally:
-            self._close_janitor()
-            provider, self.provider = self.provider, None
-            if provider is not None:
-                if wait:
-                    provider.stop()
-                else:
-                    provider.release()
+            self._release(wait=wait)
+
+    def _release(self, *, wait: bool = True) -> None:
+        self._close_janitor()
+        provider, self.provider = self.provider, None
+        if provider is not None:
+            if wait:
+                provider.stop()
+            else:
+                provider.release()
 
     def _close_janitor(self) -> None:
         if self.janitor is not None:

@@ -410,3 +410,72 @@ def test_interrupted_or_killed_pytest_leaves_no_container(
     proc.send_signal(sig)
     proc.communicate(timeout=60)
     assert wait_gone(docker, container_id), f"container left running after {sig.name}"
+
+
+PREFETCH_CONFTEST = """
+import json, os
+import pytest
+from pgtdd.fixtures.plugin import MANAGER_KEY
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    manager = config.stash[MANAGER_KEY]
+    manager._wait_prefetch()  # found before the end of collection, or not at all
+    seen = {"prefetching": manager.server is not None}
+    with open(os.environ["PREFETCH_REPORT"], "w") as report:
+        json.dump(seen, report)
+"""
+DB_TEST = "def test_db(pgtdd_server):\n    assert pgtdd_server.port\n"
+PLAIN_TEST = "def test_plain():\n    assert True\n"
+
+
+def run_project(folder: Path, body: str, state: Path) -> tuple[str, bool]:
+    """Run a one-test project with reuse on; its output and whether the server was found
+    before the end of collection."""
+    folder.mkdir()
+    (folder / "conftest.py").write_text(PREFETCH_CONFTEST)
+    (folder / "test_one.py").write_text(body)
+    report = folder / "report.json"
+    env = {**os.environ, "PGTDD_STATE_DIR": str(state), "PGTDD_REUSE": "1", "CI": ""}
+    env["PREFETCH_REPORT"] = str(report)
+    env.pop("PGTDD_PROFILE", None)
+    env.pop("PYTEST_ADDOPTS", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--db-image",
+            IMAGE,
+            "--db-port",
+            "0",
+            str(folder),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout, bool(json.loads(report.read_text())["prefetching"])
+
+
+def test_a_reused_server_is_looked_for_while_pytest_collects(docker: Any, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    before = {c.id for c in docker.containers.list(all=True, filters={"label": REUSE_LABEL})}
+    try:
+        out, early = run_project(tmp_path / "first", DB_TEST, state)
+        assert not early  # nothing recorded yet: the first need starts the container
+        assert "pgtdd: PostgreSQL" in out
+        out, early = run_project(tmp_path / "second", DB_TEST, state)
+        assert early and "pgtdd: PostgreSQL" in out and "reused container" in out
+        # found in advance, but no selected test needs it: not a word about the server
+        out, early = run_project(tmp_path / "third", PLAIN_TEST, state)
+        assert early and "pgtdd: PostgreSQL" not in out and "1 passed" in out
+    finally:
+        for container in docker.containers.list(all=True, filters={"label": REUSE_LABEL}):
+            if container.id not in before:
+                container.remove(force=True, v=True)
