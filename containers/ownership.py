@@ -8,9 +8,9 @@ import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psutil
+from pgtdd.lazy import lazy_module
 
 OWNER_LABEL = "org.pgtdd.owner"
 SESSION_LABEL = "org.pgtdd.session"
@@ -23,6 +23,12 @@ PORT_LABEL = "org.pgtdd.port"  # the server's port, for a container on the host 
 PROJECT_LABEL = "org.pgtdd.project"  # the project folder whose session or `pgtdd up` started it
 PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
 OWNER = "pgtdd"
+
+# psutil (~6 ms to import) loads when an owner is first named or checked.
+if TYPE_CHECKING:
+    import psutil
+else:
+    psutil = lazy_module("psutil")
 
 
 @dataclass(frozen=True)

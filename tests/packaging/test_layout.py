@@ -176,6 +176,7 @@ PLUGIN_MUST_NOT_LOAD = (
     "psycopg",
     "tenacity",
     "sqlalchemy",
+    "psutil",
     "pgtdd.migrations.mutation",
     "pgtdd.migrations.runner",
     "pgtdd.isolation.database",
