@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pgtdd.config.profile import Profile
 from pgtdd.serverinfo import ServerInfo
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 class Provider(Protocol):
@@ -20,6 +23,12 @@ class Provider(Protocol):
     def find_running(self) -> ServerInfo | None:
         """The server :meth:`start` would reuse, when one runs and is right for the profile,
         found without starting anything or waiting (``None``: only :meth:`start` can say)."""
+        ...
+
+    def take_connection(self) -> psycopg.Connection[tuple[Any, ...]] | None:
+        """The open autocommit connection to the server's database that checked it during
+        the start, handed over once (the caller closes it), or ``None``: a new connection
+        costs ~4 ms with SCRAM, a tenth of a one-test run's overhead."""
         ...
 
     def stop(self) -> None:

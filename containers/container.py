@@ -374,6 +374,10 @@ class ContainerProvider:
         """Nothing is found without :meth:`start` (which starts, or checks, the server)."""
         return None
 
+    def take_connection(self) -> None:
+        """No connection is kept from the start."""
+        return None
+
     def release(self) -> None:
         """:meth:`stop` without waiting: the watchdog removes the container (at the session's
         end, so the process can exit ~0.2 s sooner); synchronous when there is no watchdog."""

@@ -375,6 +375,10 @@ class NativeProvider:
         """Nothing is found without :meth:`start` (which starts, or checks, the server)."""
         return None
 
+    def take_connection(self) -> None:
+        """No connection is kept from the start."""
+        return None
+
     def release(self) -> None:
         """The same as :meth:`stop`."""
         self.stop()

@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -302,19 +302,16 @@ def normalise(value: str) -> str:
 
 
 def read_version_and_settings(
-    server: ServerInfo, names: list[str], *, connect_timeout: float
+    conn: psycopg.Connection[tuple[Any, ...]], names: list[str]
 ) -> tuple[str, int, dict[str, str]]:
-    """One connection, one query, no retry: ``server_version``, ``server_version_num`` and
-    each named setting (a server known to be up, such as a reused container)."""
-    timeout = max(2, math.ceil(connect_timeout))  # libpq: whole seconds, at least 2
-    with psycopg.connect(server.url, connect_timeout=timeout, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT current_setting('server_version'), "
-            "current_setting('server_version_num')::int, "
-            "ARRAY(SELECT current_setting(name) FROM unnest(%s::text[]) WITH ORDINALITY"
-            " AS t(name, i) ORDER BY i)",
-            (names,),
-        ).fetchone()
+    """One query: ``server_version``, ``server_version_num`` and each named setting."""
+    row = conn.execute(
+        "SELECT current_setting('server_version'), "
+        "current_setting('server_version_num')::int, "
+        "ARRAY(SELECT current_setting(name) FROM unnest(%s::text[]) WITH ORDINALITY"
+        " AS t(name, i) ORDER BY i)",
+        (names,),
+    ).fetchone()
     if row is None:
         return "", 0, {}
     return str(row[0]), int(row[1]), dict(zip(names, map(str, row[2]), strict=True))

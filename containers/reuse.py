@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import math
 import shlex
 import subprocess
 import sys
@@ -118,8 +119,11 @@ def save_record(profile: Profile, server: ServerInfo, key: str, network: str) ->
         write_record(record_path(profile), record)
 
 
-def find_reused(profile: Profile) -> ServerInfo | None:
-    """The profile's running reusable container, found cheaply, or ``None`` (use the full path)."""
+def find_reused(
+    profile: Profile,
+) -> tuple[ServerInfo, psycopg.Connection[tuple[Any, ...]]] | None:
+    """The profile's running reusable container, found cheaply, and the open connection
+    (autocommit, to the profile's database) that checked it; ``None``: use the full path."""
     sock = engine_socket()
     if not profile.reuse or sock is None:
         return None
@@ -132,20 +136,25 @@ def find_reused(profile: Profile) -> ServerInfo | None:
         return None
     identity = container_name(record["key"]) if record["network"] == "host" else None
     names = list(expected_settings(profile, identity))
+    timeout = max(2, math.ceil(profile.timeouts.connect))  # libpq: whole seconds, at least 2
+    conn = None
     try:
         # The engine says it runs: one connection, one query, no retry (a server that does
         # not answer at once is the full path's to wait for, and to explain).
-        version, number, actual = read_version_and_settings(
-            server, names, connect_timeout=profile.timeouts.connect
-        )
+        conn = psycopg.connect(server.url, connect_timeout=timeout, autocommit=True)
+        version, number, actual = read_version_and_settings(conn, names)
         if profile.version is not None and number // 10000 != profile.version:
+            conn.close()
             return None  # the full path says what is wrong
         settings = verify_identity_and_settings(server, profile, identity, actual)
     except (ServerStartError, psycopg.Error, OSError):
+        if conn is not None:
+            conn.close()
         return None
     spawn_sweeper()
     notes = (f"reused container {record['container_id'][:12]}",)
-    return replace(server, version=version, version_num=number, settings=settings, notes=notes)
+    found = replace(server, version=version, version_num=number, settings=settings, notes=notes)
+    return found, conn
 
 
 def _inspect(sock: str, profile: Profile, record: dict[str, Any]) -> ServerInfo | None:
@@ -201,10 +210,11 @@ class ReuseFirstProvider:
         self.profile = profile
         self._full_path = full_path
         self.full: Any = None
+        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
 
     def start(self) -> ServerInfo:
         """The reused server, found cheaply when possible."""
-        found = find_reused(self.profile)
+        found = self.find_running()
         if found is not None:
             return found
         self.full = self._full_path(self.profile)
@@ -212,7 +222,16 @@ class ReuseFirstProvider:
 
     def find_running(self) -> ServerInfo | None:
         """The recorded reusable container, when it runs and is still right (no docker-py)."""
-        return find_reused(self.profile)
+        found = find_reused(self.profile)
+        if found is None:
+            return None
+        server, self._connection = found
+        return server
+
+    def take_connection(self) -> psycopg.Connection[tuple[Any, ...]] | None:
+        """The connection that checked the reused server (once; the caller closes it)."""
+        connection, self._connection = self._connection, None
+        return connection
 
     def release(self) -> None:
         """The same as :meth:`stop`."""
@@ -220,6 +239,9 @@ class ReuseFirstProvider:
 
     def stop(self) -> None:
         """A reused container stays up; the full path releases what it holds."""
+        connection = self.take_connection()
+        if connection is not None:
+            connection.close()
         if self.full is not None:
             self.full.stop()
             self.full = None

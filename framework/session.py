@@ -183,6 +183,15 @@ class ServerManager:
         self._prefetch.daemon = True  # an interpreter exiting on an error does not wait
         self._prefetch.start()
 
+    @staticmethod
+    def _janitor_for(server: ServerInfo, provider: Provider) -> DatabaseJanitor | None:
+        """The session's maintenance connection: the provider's own when it kept one (to the
+        server's database), else one to ``postgres``; none on an external server."""
+        handed = provider.take_connection()
+        if handed is not None:
+            return DatabaseJanitor(server, server.database, connection=handed)
+        return DatabaseJanitor(server) if server.provider != "external" else None
+
     def _wait_prefetch(self) -> None:
         prefetch, self._prefetch = self._prefetch, None
         if prefetch is not None:
@@ -205,8 +214,7 @@ class ServerManager:
         try:
             if self.attached is None:
                 self.provider, self.server = start_server(self.settings, running_only=running_only)
-                if self.server.provider != "external":
-                    self.janitor = DatabaseJanitor(self.server)
+                self.janitor = self._janitor_for(self.server, self.provider)
                 profile = self.settings.profile
                 check_connection_budget(
                     self.server,

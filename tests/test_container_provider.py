@@ -421,7 +421,13 @@ from pgtdd.fixtures.plugin import MANAGER_KEY
 def pytest_collection_modifyitems(config, items):
     manager = config.stash[MANAGER_KEY]
     manager._wait_prefetch()  # found before the end of collection, or not at all
-    seen = {"prefetching": manager.server is not None}
+    janitor = manager.janitor
+    seen = {
+        "prefetching": manager.server is not None,
+        # the connection that checked the reused server goes on as the janitor's
+        "handed_over": janitor is not None and janitor.maintenance_db == manager.server.database
+        and janitor._conn is not None,
+    }
     with open(os.environ["PREFETCH_REPORT"], "w") as report:
         json.dump(seen, report)
 """
@@ -429,7 +435,7 @@ DB_TEST = "def test_db(pgtdd_server):\n    assert pgtdd_server.port\n"
 PLAIN_TEST = "def test_plain():\n    assert True\n"
 
 
-def run_project(folder: Path, body: str, state: Path) -> tuple[str, bool]:
+def run_project(folder: Path, body: str, state: Path) -> tuple[str, dict[str, bool]]:
     """Run a one-test project with reuse on; its output and whether the server was found
     before the end of collection."""
     folder.mkdir()
@@ -460,21 +466,22 @@ def run_project(folder: Path, body: str, state: Path) -> tuple[str, bool]:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout, bool(json.loads(report.read_text())["prefetching"])
+    return done.stdout, dict(json.loads(report.read_text()))
 
 
 def test_a_reused_server_is_looked_for_while_pytest_collects(docker: Any, tmp_path: Path) -> None:
     state = tmp_path / "state"
     before = {c.id for c in docker.containers.list(all=True, filters={"label": REUSE_LABEL})}
     try:
-        out, early = run_project(tmp_path / "first", DB_TEST, state)
-        assert not early  # nothing recorded yet: the first need starts the container
+        out, seen = run_project(tmp_path / "first", DB_TEST, state)
+        assert not seen["prefetching"]  # nothing recorded yet: the first need starts it
         assert "pgtdd: PostgreSQL" in out
-        out, early = run_project(tmp_path / "second", DB_TEST, state)
-        assert early and "pgtdd: PostgreSQL" in out and "reused container" in out
+        out, seen = run_project(tmp_path / "second", DB_TEST, state)
+        assert seen == {"prefetching": True, "handed_over": True}
+        assert "pgtdd: PostgreSQL" in out and "reused container" in out
         # found in advance, but no selected test needs it: not a word about the server
-        out, early = run_project(tmp_path / "third", PLAIN_TEST, state)
-        assert early and "pgtdd: PostgreSQL" not in out and "1 passed" in out
+        out, seen = run_project(tmp_path / "third", PLAIN_TEST, state)
+        assert seen["prefetching"] and "pgtdd: PostgreSQL" not in out and "1 passed" in out
     finally:
         for container in docker.containers.list(all=True, filters={"label": REUSE_LABEL}):
             if container.id not in before:

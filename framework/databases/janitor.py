@@ -13,7 +13,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pgtdd.config.settings import connect_timeout
 from pgtdd.lazy import lazy_module
@@ -71,10 +71,17 @@ class DatabaseJanitor:
     :meth:`close` or ``with DatabaseJanitor(...) as janitor:`` releases it.
     """
 
-    def __init__(self, server: ServerInfo, maintenance_db: str = MAINTENANCE_DB) -> None:
+    def __init__(
+        self,
+        server: ServerInfo,
+        maintenance_db: str = MAINTENANCE_DB,
+        *,
+        connection: psycopg.Connection[tuple[Any, ...]] | None = None,
+    ) -> None:
         self.server = server
         self.maintenance_db = maintenance_db
-        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        # an open autocommit connection to maintenance_db, handed over (closed by close())
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = connection
         self._file_copy: bool | None = None  # clone with STRATEGY FILE_COPY (asked once)
 
     def __enter__(self) -> DatabaseJanitor:

@@ -236,6 +236,7 @@ def _process_started() -> float:
 
     return float(psutil.Process().create_time())
 
+
 _COUNTER_KEY = pytest.StashKey[queries.QueryCounter]()
 
 
