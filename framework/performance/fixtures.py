@@ -20,28 +20,37 @@ from typing import TYPE_CHECKING
 import pytest
 import pytest_asyncio
 
-from pgtdd.isolation.resources import ParallelTestManager
-from pgtdd.performance.memory_tracking import CleanupManager, MemoryTracker, warn_if_leaking
-from pgtdd.performance.monitor import (
-    AlertHandler,
-    MetricsCollector,
-    PerformanceMonitor,
-    PerformanceWarning,
-)
+from pgtdd.lazy import lazy_module
 from pgtdd.performance.options import (
     CALL_MS_KEY,
     DEFAULT_MEMORY_THRESHOLD_MB,
     regression_file,
     target_ms,
 )
-from pgtdd.performance.regression import RegressionDetector
 from pgtdd.performance.targets import MONITOR_THRESHOLDS
 
+# What the fixtures measure with loads when a test first asks for one of them.
 if TYPE_CHECKING:
+    from pgtdd.isolation import resources as resources_mod
     from pgtdd.isolation.runner import TDDDatabaseManager
+    from pgtdd.performance import memory_tracking as memory_mod
+    from pgtdd.performance import monitor as monitor_mod
+    from pgtdd.performance import regression as regression_mod
     from pgtdd.performance.comprehensive import BenchmarkContext
+    from pgtdd.performance.memory_tracking import CleanupManager, MemoryTracker
+    from pgtdd.performance.monitor import (
+        AlertHandler,
+        MetricsCollector,
+        PerformanceMonitor,
+    )
+    from pgtdd.performance.regression import RegressionDetector
+else:
+    resources_mod = lazy_module("pgtdd.isolation.resources")
+    memory_mod = lazy_module("pgtdd.performance.memory_tracking")
+    monitor_mod = lazy_module("pgtdd.performance.monitor")
+    regression_mod = lazy_module("pgtdd.performance.regression")
 
-MonitoredTest = tuple[PerformanceMonitor, MetricsCollector, AlertHandler]
+MonitoredTest = tuple["PerformanceMonitor", "MetricsCollector", "AlertHandler"]
 
 
 def warn_at_test(request: pytest.FixtureRequest, message: str, category: type[Warning]) -> None:
@@ -65,19 +74,19 @@ def performance_monitored_test(request: pytest.FixtureRequest) -> Iterator[Monit
     ``test_duration_ms`` against the per-test target and every alert becomes a warning.
     """
     thresholds = {"test_duration_ms": target_ms(request.config), "fixture_setup_ms": 5.0}
-    monitor = PerformanceMonitor(thresholds)
-    collector = MetricsCollector(monitor)
+    monitor = monitor_mod.PerformanceMonitor(thresholds)
+    collector = monitor_mod.MetricsCollector(monitor)
     start = time.perf_counter()
-    yield monitor, collector, AlertHandler(monitor)
+    yield monitor, collector, monitor_mod.AlertHandler(monitor)
     monitor.record_metric("test_duration_ms", _call_ms(request, start))
     for alert in monitor.alerts:
-        warn_at_test(request, alert.message(), PerformanceWarning)
+        warn_at_test(request, alert.message(), monitor_mod.PerformanceWarning)
 
 
 @pytest.fixture
 def performance_monitor(request: pytest.FixtureRequest) -> Iterator[PerformanceMonitor]:
     """Records the test's duration and warns (PerformanceWarning) on every alert."""
-    monitor = PerformanceMonitor(
+    monitor = monitor_mod.PerformanceMonitor(
         {
             **MONITOR_THRESHOLDS,
             "test_duration_ms": target_ms(request.config),
@@ -87,7 +96,7 @@ def performance_monitor(request: pytest.FixtureRequest) -> Iterator[PerformanceM
     yield monitor
     monitor.record_metric("test_duration_ms", _call_ms(request, start))
     for alert in monitor.alerts:
-        warn_at_test(request, alert.message(), PerformanceWarning)
+        warn_at_test(request, alert.message(), monitor_mod.PerformanceWarning)
 
 
 @dataclass
@@ -117,7 +126,7 @@ def tdd_performance_tracker(request: pytest.FixtureRequest) -> Iterator[Performa
             request,
             f"{tracker.test} took {tracker.duration_ms:.1f} ms, over the "
             f"{tracker.target_ms:g} ms target",
-            PerformanceWarning,
+            monitor_mod.PerformanceWarning,
         )
 
 
@@ -148,11 +157,11 @@ def memory_optimized_test(request: pytest.FixtureRequest) -> Iterator[MemoryOpti
         if marker
         else DEFAULT_MEMORY_THRESHOLD_MB
     )
-    tracker = MemoryTracker()
-    cleanup = CleanupManager(tracker.optimizer)
+    tracker = memory_mod.MemoryTracker()
+    cleanup = memory_mod.CleanupManager(tracker.optimizer)
     yield MemoryOptimizedTest(tracker.optimizer, tracker, cleanup, threshold)
     cleanup.force_cleanup()
-    warn_if_leaking(tracker.since_start_mb(), threshold, request.node.nodeid)
+    memory_mod.warn_if_leaking(tracker.since_start_mb(), threshold, request.node.nodeid)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -179,7 +188,7 @@ def regression_detector(request: pytest.FixtureRequest) -> RegressionDetector:
     """A detector on ``--pgtdd-regression-file`` (ini ``pgtdd_regression_file``), else
     ``--pgtdd-baseline``, else a file in pytest's cache dir, or in ``.pgtdd/`` under the
     rootdir when the cache plugin is off (``-p no:cacheprovider``)."""
-    return RegressionDetector(regression_file(request.config))
+    return regression_mod.RegressionDetector(regression_file(request.config))
 
 
 @pytest.fixture
@@ -188,7 +197,7 @@ def parallel_safe_test() -> Iterator[tuple[str, list[str]]]:
     ``table_users_<id>``, ``table_orders_<id>`` claimed for this test across the run's
     workers (:class:`ParallelTestManager`); skipped when they cannot be claimed."""
     test_id = f"parallel_{secrets.token_hex(4)}"
-    manager = ParallelTestManager()
+    manager = resources_mod.ParallelTestManager()
     resources = [f"table_users_{test_id}", f"table_orders_{test_id}"]
     if not manager.allocate(test_id, resources):
         held = ", ".join(f"{r} by {manager.holder_of(r)}" for r in resources)

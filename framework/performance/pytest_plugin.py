@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,7 +27,6 @@ from pgtdd.performance.options import (
     summary_enabled,
     target_ms,
 )
-from pgtdd.performance.regression import BaselineError, RegressionDetector
 from pgtdd.performance.report import (
     TestTiming,
     median_or_none,
@@ -36,6 +35,9 @@ from pgtdd.performance.report import (
     regression_lines,
     server_record,
 )
+
+if TYPE_CHECKING:  # the regression store loads only with --pgtdd-baseline
+    from pgtdd.performance.regression import RegressionDetector
 
 pytest_plugins = ["pgtdd.performance.fixtures"]
 
@@ -82,6 +84,8 @@ class PerfRecorder:
                 "`pytest --pgtdd-perf-json runN.json` then `pgtdd perf-baseline "
                 f"{path} run1.json run2.json run3.json`"
             )
+        from pgtdd.performance.regression import BaselineError, RegressionDetector
+
         try:
             return RegressionDetector(
                 path,

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 import platform
-import statistics
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgtdd.performance.regression import RegressionDetector
-from pgtdd.performance.stats import summarize
+from pgtdd.lazy import lazy_module
+
+# The statistics and the regression store load when a run's report is written, not with the
+# pytest plugin (~2 ms of every pytest start).
+if TYPE_CHECKING:
+    from pgtdd.performance import stats as stats_mod
+    from pgtdd.performance.regression import RegressionDetector
+else:
+    stats_mod = lazy_module("pgtdd.performance.stats")
 
 PERF_FORMAT = "pgtdd-perf/1"
 SUITE_PREFIX = "suite::"
@@ -78,7 +84,7 @@ def perf_document(
     own = [t["own_ms"] for t in ran]
     summary: dict[str, Any] = {"tests": len(ran), "wall_s": round(wall_s, 3)}
     if own:
-        stats = summarize(own, target_ms)
+        stats = stats_mod.summarize(own, target_ms)
         summary.update(
             over_target=sum(t["over_target"] for t in ran),
             median_own_ms=round(stats["median"], 3),
@@ -154,7 +160,7 @@ def over_target_lines(timings: Sequence[TestTiming], target_ms: float) -> list[s
             + ", ".join(f"{name} {ms:.1f} ms" for name, ms in biggest)
         )
     if timings:
-        stats = summarize([t.own_ms for t in timings])
+        stats = stats_mod.summarize([t.own_ms for t in timings])
         lines.append(
             f"own time per test: median {stats['median']:.1f} ms, p95 {stats['p95']:.1f} ms, "
             f"max {stats['max']:.1f} ms; statements sent: {sum(t.total_queries for t in timings)}"
@@ -181,6 +187,8 @@ def build_baseline(perf_files: Sequence[Path], out: Path, min_runs: int = 3) -> 
             "baseline per major, from runs of that major"
         )
     out.unlink(missing_ok=True)
+    from pgtdd.performance.regression import RegressionDetector
+
     detector = RegressionDetector(out, min_runs=min_runs)
     server = documents[0].get("server") or {}
     if server.get("major"):
@@ -240,4 +248,6 @@ def regression_lines(
 
 def median_or_none(values: Sequence[float]) -> float | None:
     """The median, or None when there is nothing to take it of."""
+    import statistics
+
     return float(statistics.median(values)) if values else None

@@ -177,6 +177,8 @@ PLUGIN_MUST_NOT_LOAD = (
     "tenacity",
     "sqlalchemy",
     "psutil",
+    "pgtdd.performance.monitor",
+    "pgtdd.performance.regression",
     "pgtdd.migrations.mutation",
     "pgtdd.migrations.runner",
     "pgtdd.isolation.database",
